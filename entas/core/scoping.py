@@ -1,0 +1,50 @@
+"""The one place that decides what a user may see.
+
+Every view, API endpoint, export and admin page narrows its queryset through `visible()`.
+A model opts in by naming its region field in `scope_region_field` (a dotted region code or a
+foreign key to Region, whose key is that code); being inside a region is a prefix match on it.
+"""
+
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from entas.core import audit
+
+M = TypeVar("M", bound=models.Model)
+
+
+def region_q(scope: str | None, field: str) -> Q:
+    if scope is None:
+        return Q()
+    return Q(**{field: scope}) | Q(**{f"{field}__startswith": scope + "."})
+
+
+def user_scope(user: Any) -> str | None:
+    return getattr(user, "region_id", None)
+
+
+def visible(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The part of `queryset` that `user` may see: nothing for anonymous or inactive users."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    field = getattr(queryset.model, "scope_region_field", None)
+    if field is None:
+        raise TypeError(f"{queryset.model.__name__} has no scope_region_field; it cannot be scoped")
+    return queryset.filter(region_q(user_scope(user), field))
+
+
+def get_visible_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
+    """Fetch one object inside the user's scope. Outside it, answer 404 (never 403, which would
+    confirm the object exists) and log the attempt."""
+    try:
+        return visible(user, queryset).get(**lookup)
+    except queryset.model.DoesNotExist:  # type: ignore[attr-defined]
+        if queryset.filter(**lookup).exists():
+            audit.record(
+                user, "scope.denied", details={"model": queryset.model._meta.label_lower, "lookup": {
+                    k: str(v) for k, v in lookup.items()}},
+            )
+        raise Http404 from None

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from entas.regions import views as region_views
+
+urlpatterns = [
+    path("", region_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("regions/", include("entas.regions.urls")),
+    path("api/", include("entas.api.urls")),
+    path("admin/", admin.site.urls),
+]
