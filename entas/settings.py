@@ -130,6 +130,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "entas" / "static"]
 # Serving straight from the finders keeps `make run` free of a collectstatic step.
 WHITENOISE_USE_FINDERS = True

@@ -19,6 +19,10 @@ M = TypeVar("M", bound=models.Model)
 def region_q(scope: str | None, field: str) -> Q:
     if scope is None:
         return Q()
+    # Django refuses text lookups on a foreign-key column (`village_id__startswith`); through the
+    # related key (`village__pk__startswith`) it compares the same column without a join.
+    if field.endswith("_id"):
+        field = field[: -len("_id")] + "__pk"
     return Q(**{field: scope}) | Q(**{f"{field}__startswith": scope + "."})
 
 

@@ -5,7 +5,7 @@ all of them; what lies inside a region (people, enterprises) is scoped by each a
 """
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -30,9 +30,10 @@ class RegionFilter(serializers.Serializer[dict[str, object]]):
     q = serializers.CharField(required=False, min_length=2, help_text="part of the name")
 
 
-@extend_schema(parameters=[RegionFilter])
+@extend_schema_view(list=extend_schema(parameters=[RegionFilter]))
 class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):
     serializer_class = RegionSerializer
+    lookup_field = "code"
     lookup_value_regex = r"[0-9.]+"
 
     def get_queryset(self) -> QuerySet[Region]:
@@ -51,7 +52,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):
         return queryset
 
     @action(detail=True)
-    def children(self, request: Request, pk: str | None = None) -> Response:
+    def children(self, request: Request, code: str | None = None) -> Response:
         region = self.get_object()
         page = self.paginate_queryset(region.children.order_by("code"))
         return self.get_paginated_response(RegionSerializer(page, many=True).data)
