@@ -49,8 +49,8 @@ def descendant_counts(parent: Region | None) -> dict[str, dict[str, int]]:
 def column_kinds(level: int) -> list[Kind]:
     """The kinds worth a column on a page listing regions of `level`."""
     columns = {
-        1: [Kind.KABUPATEN, Kind.KOTA, Kind.KECAMATAN, Kind.DESA, Kind.KELURAHAN],
-        2: [Kind.KECAMATAN, Kind.DESA, Kind.KELURAHAN],
-        3: [Kind.DESA, Kind.KELURAHAN],
+        1: [Kind.KABUPATEN, Kind.KOTA, Kind.KECAMATAN, Kind.DESA, Kind.KELURAHAN, Kind.DESA_ADAT],
+        2: [Kind.KECAMATAN, Kind.DESA, Kind.KELURAHAN, Kind.DESA_ADAT],
+        3: [Kind.DESA, Kind.KELURAHAN, Kind.DESA_ADAT],
     }
     return columns.get(level, [])

@@ -56,7 +56,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    results = visible(request.user, Region.objects.all())
+    results = visible(request.user, Region.objects.select_related("parent"))
     results = results.filter(name__icontains=q).order_by("level", "code") if len(q) >= 2 else results.none()
     page = Paginator(results, 25).get_page(request.GET.get("page"))
     template = "regions/_search_results.html" if request.headers.get("HX-Request") else "regions/search.html"

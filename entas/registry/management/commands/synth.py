@@ -1,0 +1,116 @@
+import sys
+import time
+from argparse import ArgumentParser
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+
+from entas.registry import synth
+
+# What `generate` reports, in order, plus the steps around it: one tick each on the progress bar.
+STEPS = ("regions", "households", "people", "assistance", "errors", "writing")
+
+
+class Command(BaseCommand):
+    help = (
+        "Write synthetic households, people and assistance receipts as CSV (docs/data-formats.md): "
+        "real village codes, consistent NIK and KK numbers, deciles, income, housing and bansos. "
+        "The same seed always gives the same files."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--people", type=int, default=10_000, help="number of people (default 10,000)")
+        parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+        parser.add_argument(
+            "--regions", default=",".join(synth.DEFAULT_REGIONS),
+            help="comma-separated province, regency or district codes to place households in "
+            f"(default {','.join(synth.DEFAULT_REGIONS)})",
+        )
+        parser.add_argument(
+            "--poor-regions", default=None,
+            help="comma-separated codes, inside --regions, whose deciles lean to the poor "
+            f"(default: {','.join(synth.DEFAULT_POOR_REGIONS)} where inside --regions, else every second "
+            "region given; 'none' for none)",
+        )
+        parser.add_argument(
+            "--errors", type=float, default=0.0,
+            help="fraction (0-1) of people rows given a realistic error: typos, bad NIK, bad dates, "
+            "duplicates (default 0)",
+        )
+        parser.add_argument(
+            "--out", type=Path, default=None,
+            help="folder for the CSV files (default var/synth, i.e. $ENTAS_DATA_DIR/synth)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        try:
+            config = synth.SynthConfig(people=options["people"], seed=options["seed"], error_rate=options["errors"])
+            synth.check_config(config)  # before any database work
+            regions = synth.parse_codes(options["regions"], "--regions")
+            poor = _poor_regions(options["poor_regions"], regions)
+            out_dir: Path = options["out"] or Path(settings.DATA_DIR) / "synth"
+            with self._progress() as step:
+                step("regions")
+                geo = synth.load_geography(regions, poor)
+                tables = synth.generate(geo, config, progress=step)
+                step("writing")
+                written = synth.write_tables(tables, out_dir)
+        except synth.SynthError as exc:
+            raise CommandError(str(exc)) from None
+        self._report(written, tables, time.perf_counter() - started)
+
+    @contextmanager
+    def _progress(self) -> Iterator[Callable[[str], None]]:
+        if not self.stdout.isatty():
+            yield lambda _: None
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = (SpinnerColumn(), TextColumn("{task.description:<12}"), BarColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=Console(file=_raw_stream(self.stdout)), transient=True) as bar:
+            task = bar.add_task("synth", total=len(STEPS))
+            seen: list[str] = []
+
+            def step(name: str) -> None:
+                if seen:
+                    bar.advance(task)
+                seen.append(name)
+                bar.update(task, description=name)
+
+            yield step
+            bar.advance(task)
+
+    def _report(self, written: list[tuple[Path, int]], tables: synth.SynthTables, seconds: float) -> None:
+        people = tables.people.height - int((tables.errors["kind"] == "duplicate_row").sum())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Wrote {people:,} people in {tables.households.height:,} households to "
+                f"{written[0][0].parent} in {seconds:.1f} s"
+            )
+        )
+        for path, rows in written:
+            self.stdout.write(f"  {path.name:<16} {rows:>12,} rows")
+        if tables.errors.height:
+            counts = tables.errors.group_by("kind", maintain_order=True).len().sort("kind")
+            kinds = ", ".join(f"{kind} {n:,}" for kind, n in counts.iter_rows())
+            self.stdout.write(f"  injected errors: {tables.errors.height:,} people rows ({kinds})")
+
+
+def _poor_regions(text: str | None, regions: tuple[str, ...]) -> tuple[str, ...]:
+    if text is None:
+        return synth.default_poor_regions(regions)
+    if text.strip().lower() == "none":
+        return ()
+    return synth.parse_codes(text, "--poor-regions")
+
+
+def _raw_stream(wrapper: OutputWrapper) -> IO[str]:
+    # Django's wrapper appends a newline to every write, which would stack rich's redraws.
+    stream = getattr(wrapper, "_out", None)
+    return stream if stream is not None else sys.stdout
