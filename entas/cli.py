@@ -10,8 +10,14 @@ COMMANDS = [
     ("serve", "serve", "start the web server on http://127.0.0.1:8000"),
     ("load-regions", "load_regions", "load the Kemendagri provinces, regencies, districts, villages"),
     ("synth", "synth", "write synthetic households and people as CSV (for demos and tests)"),
+    ("synth-kumkm", "synth_kumkm", "write synthetic enterprises and cooperatives for the demo households (--load)"),
+    ("import", "import_data", "import a registry (or, later, KUMKM) file: CSV or XLSX, with a rejects file"),
     ("migrate", "migrate", "create or update the database tables"),
     ("create-user", "create_user", "create a user with a role, an agency and a region scope"),
+    ("refresh-rollups", "refresh_rollups", "recompute indicator numbers per village (--indicator, --village)"),
+    ("enrol", "enrol", "enrol the eligible households of some regions in a programme (set-based)"),
+    ("evaluate-graduation", "evaluate_graduation", "check a programme's families against its graduation rules"),
+    ("programme-report", "programme_report", "graduation and relapse rates by cohort, regency, facilitator"),
     ("manage", None, "any Django management command, e.g. `entas manage shell`"),
 ]
 

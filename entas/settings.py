@@ -60,8 +60,15 @@ INSTALLED_APPS = [
     "entas.core",
     "entas.regions",
     "entas.accounts",
+    "entas.ingest",
     "entas.registry",
+    "entas.enterprises",
+    "entas.programmes",
+    "entas.graduation",
+    "entas.partnerships",
+    "entas.monitoring",
     "entas.api",
+    "entas.demo",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("entas.regions.urls")),
+    path("registry/", include("entas.registry.urls")),
+    path("enterprises/", include("entas.enterprises.urls")),
+    path("imports/", include("entas.ingest.urls")),
+    path("programmes/", include("entas.programmes.urls")),
+    path("partnerships/", include("entas.partnerships.urls")),
+    path("dashboard/", include("entas.monitoring.urls")),
     path("api/", include("entas.api.urls")),
     path("admin/", admin.site.urls),
 ]

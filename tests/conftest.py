@@ -2,7 +2,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from entas.accounts import services
 from entas.accounts.models import Agency, User
@@ -10,6 +10,13 @@ from entas.accounts.roles import Role
 from entas.regions.loader import load_regions
 
 PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def tasks_run_inline() -> Iterator[None]:
+    # Background tasks run inside the test, so a test sees their effect without a worker process.
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+        yield
 
 
 @pytest.fixture(scope="session")

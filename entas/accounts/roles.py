@@ -19,3 +19,5 @@ SEES_FULL_IDENTIFIERS = {Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER, Role.FACILI
 MANAGES_USERS = {Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER}
 # Roles allowed into the Django admin; what they see there is scoped like everywhere else.
 USES_ADMIN = {Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER}
+# Roles that may load files (registry, KUMKM) through the upload page.
+IMPORTS_DATA = {Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER}

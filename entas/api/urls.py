@@ -5,13 +5,39 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from entas.accounts.api import AgencyViewSet, AuditEntryViewSet, UserViewSet
+from entas.enterprises.api import (
+    CooperativeViewSet,
+    EnterpriseViewSet,
+    GroupViewSet,
+    JobViewSet,
+    MembershipViewSet,
+)
+from entas.graduation.api import EnrolmentViewSet
+from entas.monitoring.api import IndicatorViewSet, RollupViewSet, TargetViewSet
+from entas.partnerships.api import AgreementViewSet, PartnerViewSet
+from entas.programmes.api import ProgrammeViewSet
 from entas.regions.api import RegionViewSet
+from entas.registry.api import HouseholdViewSet, PersonViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("users", UserViewSet, basename="user")
 router.register("audit", AuditEntryViewSet, basename="audit")
+router.register("households", HouseholdViewSet, basename="household")
+router.register("people", PersonViewSet, basename="person")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("cooperatives", CooperativeViewSet, basename="cooperative")
+router.register("cooperative-memberships", MembershipViewSet, basename="cooperative-membership")
+router.register("jobs", JobViewSet, basename="job")
+router.register("groups", GroupViewSet, basename="group")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("targets", TargetViewSet, basename="target")
+router.register("rollups", RollupViewSet, basename="rollup")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,60 @@
+from argparse import ArgumentParser
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from entas.accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
+from entas.core.context import origin
+from entas.enterprises.models import Enterprise
+from entas.ingest.models import ImportBatch
+from entas.registry.models import Household
+from entas.registry.services import import_registry
+
+# The demo users' regions (Klaten, Kupang) and a city, so every demo login finds families.
+DEMO_REGIONS = "33.10,53.01,32.04,73.71"
+EXTRACT_DATE = date(2025, 7, 31)
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare a demo: migrate the database, load the regions, create demo agencies and one user "
+        "per role, load synthetic households for the demo regions, then print the logins. "
+        "Safe to run again: what exists is kept."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--people", type=int, default=40_000, help="synthetic people to load (default 40,000)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with origin("cli", "demo"):
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("load_regions", stdout=self.stdout)
+            users = ensure_demo_accounts()
+            self._load_registry(options["people"])
+            self._load_kumkm()
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
+        for user in users:
+            scope = user.region or "Indonesia"
+            self.stdout.write(f"  {user.username:<20} {user.role.label:<28} scope {scope}")
+        self.stdout.write(self.style.WARNING("These are demo accounts: do not run `entas demo` on a live system."))
+
+    def _load_registry(self, people: int) -> None:
+        if Household.objects.exists():
+            self.stdout.write("Registry already holds households; demo data not loaded again.")
+            return
+        out = settings.DATA_DIR / "demo"
+        call_command("synth", people=people, regions=DEMO_REGIONS, out=out, seed=2025, stdout=self.stdout)
+        for kind in ("households", "people", "assistance"):
+            batch = import_registry(None, out / f"{kind}.csv", kind=kind, mode=ImportBatch.Mode.ACCEPT_VALID,
+                                    source="DTSEN (synthetic demo)", extract_date=EXTRACT_DATE)
+            if batch.status != ImportBatch.Status.DONE:
+                raise CommandError(f"Demo {kind} import failed: {batch.error_message}")
+            self.stdout.write(f"Imported {batch.inserted:,} {kind} rows (demo).")
+
+    def _load_kumkm(self) -> None:
+        if Enterprise.objects.exists():
+            return
+        call_command("synth_kumkm", out=settings.DATA_DIR / "demo-kumkm", seed=2025, load=True, stdout=self.stdout)

@@ -1,0 +1,198 @@
+"""Enterprises, cooperatives, memberships, jobs and groups for API clients: scoped like the
+pages, NIK masked by role, query parameters validated (a bad one answers 400 naming it)."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from entas.core import audit
+from entas.core.api import ScopedReadOnlyViewSet
+from entas.enterprises import queries
+from entas.enterprises.kbli import LETTERS
+from entas.enterprises.models import (
+    BusinessUnit,
+    Cooperative,
+    CooperativeType,
+    Enterprise,
+    EnterpriseStatus,
+    Group,
+    GroupKind,
+    Job,
+    Membership,
+)
+from entas.enterprises.scale import Scale
+from entas.regions.codes import CODE_PATTERN
+from entas.registry.api import MaskedIdentifier
+
+
+class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
+    owner_nik = MaskedIdentifier(read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = ["id", "name", "nib", "owner_nik", "owner_name", "owner", "village", "kbli_code", "kbli_version",
+                  "kbli_section", "capital", "annual_sales", "scale", "workers", "legal_form", "status", "founded"]
+
+
+class JobSerializer(serializers.ModelSerializer[Job]):
+    person_nik = MaskedIdentifier(source="person.nik", read_only=True)
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+
+    class Meta:
+        model = Job
+        fields = ["id", "enterprise", "person", "person_nik", "person_name", "position", "start", "end"]
+
+
+class BusinessUnitSerializer(serializers.ModelSerializer[BusinessUnit]):
+    class Meta:
+        model = BusinessUnit
+        fields = ["kind", "status", "opened"]
+
+
+class CooperativeSerializer(serializers.ModelSerializer[Cooperative]):
+    units = BusinessUnitSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Cooperative
+        fields = ["id", "name", "registration_number", "legal_entity_number", "type", "village", "status",
+                  "founded", "units"]
+
+
+class MembershipSerializer(serializers.ModelSerializer[Membership]):
+    person_nik = MaskedIdentifier(source="person.nik", read_only=True)
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    from_poor_household = serializers.BooleanField(source="poor", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "cooperative", "person", "person_nik", "person_name", "joined", "left", "share_principal",
+                  "share_mandatory", "from_poor_household"]
+
+
+class GroupSerializer(serializers.ModelSerializer[Group]):
+    class Meta:
+        model = Group
+        fields = ["id", "name", "kind", "sector", "region", "cooperative", "formed"]
+
+
+class RegionQuery(serializers.Serializer[dict[str, Any]]):
+    region = serializers.RegexField(CODE_PATTERN, required=False, help_text="dotted region code, e.g. 33.10")
+
+
+class EnterpriseQuery(RegionQuery):
+    section = serializers.ChoiceField(choices=LETTERS, required=False, help_text="KBLI section letter")
+    scale = serializers.ChoiceField(choices=Scale.values, required=False)
+    status = serializers.ChoiceField(choices=EnterpriseStatus.values, required=False)
+    formal = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="has a NIB")
+    q = serializers.CharField(required=False, min_length=2, help_text="NIB, owner NIK or part of the name")
+
+
+class CooperativeQuery(RegionQuery):
+    type = serializers.ChoiceField(choices=CooperativeType.values, required=False)
+    q = serializers.CharField(required=False, min_length=2)
+
+
+class GroupQuery(RegionQuery):
+    kind = serializers.ChoiceField(choices=GroupKind.values, required=False)
+    sector = serializers.ChoiceField(choices=LETTERS, required=False)
+
+
+class MembershipQuery(RegionQuery):
+    cooperative = serializers.IntegerField(required=False, min_value=1)
+
+
+class JobQuery(RegionQuery):
+    poor_only = serializers.BooleanField(required=False, default=False,
+                                         help_text="only people from desil 1-2 households")
+
+
+def _params(query: type[serializers.Serializer[dict[str, Any]]], request: Request) -> dict[str, Any]:
+    params = query(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return dict(params.validated_data)
+
+
+class AuditedRetrieve:
+    """Opening one record that names people is written to the audit log."""
+
+    action_name = ""
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        obj = self.get_object()  # type: ignore[attr-defined]
+        audit.record(request.user, self.action_name, obj)
+        return Response(self.get_serializer(obj).data)  # type: ignore[attr-defined]
+
+
+@extend_schema_view(list=extend_schema(parameters=[EnterpriseQuery]))
+class EnterpriseViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Enterprise]):
+    serializer_class = EnterpriseSerializer
+    action_name = "enterprise.viewed"
+
+    def base_queryset(self) -> QuerySet[Enterprise]:
+        return Enterprise.objects.order_by("id")
+
+    def get_queryset(self) -> QuerySet[Enterprise]:
+        if self.action != "list":
+            return super().get_queryset()
+        return queries.enterprises(self.request.user, queries.EnterpriseFilter(**_params(EnterpriseQuery,
+                                                                                          self.request)))
+
+
+@extend_schema_view(list=extend_schema(parameters=[CooperativeQuery]))
+class CooperativeViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Cooperative]):
+    serializer_class = CooperativeSerializer
+    action_name = "cooperative.viewed"
+
+    def base_queryset(self) -> QuerySet[Cooperative]:
+        return Cooperative.objects.prefetch_related("units").order_by("id")
+
+    def get_queryset(self) -> QuerySet[Cooperative]:
+        if self.action != "list":
+            return super().get_queryset()
+        flt = queries.CooperativeFilter(**_params(CooperativeQuery, self.request))
+        return queries.cooperatives(self.request.user, flt).prefetch_related("units")
+
+
+@extend_schema_view(list=extend_schema(parameters=[MembershipQuery]))
+class MembershipViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Membership]):
+    serializer_class = MembershipSerializer
+    action_name = "cooperative.membership_viewed"
+
+    def base_queryset(self) -> QuerySet[Membership]:
+        return Membership.objects.select_related("person").annotate(poor=queries.poor()).order_by("id")
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        if self.action != "list":
+            return super().get_queryset()
+        return queries.scoped_memberships(self.request.user, **_params(MembershipQuery, self.request))
+
+
+@extend_schema_view(list=extend_schema(parameters=[JobQuery]))
+class JobViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Job]):
+    serializer_class = JobSerializer
+    action_name = "job.viewed"
+
+    def base_queryset(self) -> QuerySet[Job]:
+        return Job.objects.select_related("person").order_by("id")
+
+    def get_queryset(self) -> QuerySet[Job]:
+        if self.action != "list":
+            return super().get_queryset()
+        return queries.scoped_jobs(self.request.user, **_params(JobQuery, self.request))
+
+
+@extend_schema_view(list=extend_schema(parameters=[GroupQuery]))
+class GroupViewSet(ScopedReadOnlyViewSet[Group]):
+    serializer_class = GroupSerializer
+
+    def base_queryset(self) -> QuerySet[Group]:
+        return Group.objects.order_by("id")
+
+    def get_queryset(self) -> QuerySet[Group]:
+        if self.action != "list":
+            return super().get_queryset()
+        return queries.groups(self.request.user, **_params(GroupQuery, self.request))

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "entas.enterprises"
+    label = "enterprises"
+    verbose_name = _("Cooperatives and enterprises (KUMKM)")
+
+    def ready(self) -> None:
+        # Registered here so that regions and ingest (below enterprises) never import it.
+        from entas.enterprises.importer import KINDS
+        from entas.enterprises.sections import enterprise_columns
+        from entas.enterprises.services import import_kumkm
+        from entas.ingest import targets
+        from entas.regions import sections
+
+        sections.register(enterprise_columns)
+        targets.register(targets.Target(
+            "kumkm", (*KINDS, "auto"), import_kumkm, help="enterprises (UMKM) or cooperatives (CSV or XLSX)"
+        ))

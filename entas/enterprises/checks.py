@@ -1,0 +1,58 @@
+"""Scalar checks shared by the services and forms: each returns why a value is not acceptable
+(None when it is), worded like the import's messages (entas/enterprises/import_schema.py)."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from entas.regions.models import Region
+
+NIB_LENGTH = 13
+
+
+def nib_problem(value: str) -> str | None:
+    if not value.isascii() or not value.isdigit():
+        return f"'{value}' has characters other than digits, expected {NIB_LENGTH} digits"
+    if len(value) != NIB_LENGTH:
+        return f"{len(value)} digits, expected {NIB_LENGTH}"
+    return None
+
+
+def money_problem(value: Any) -> str | None:
+    """Rupiah are whole numbers of 0 or more, given as numbers, never as text like '2 M'."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"'{value}' is not a whole number of rupiah: write the amount in digits, e.g. 1500000"
+    if value < 0:
+        return f"{value} is below 0: an amount cannot be negative"
+    return None
+
+
+def fail(field: str, message: str) -> ValidationError:
+    return ValidationError({field: message})
+
+
+def money(field: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    problem = money_problem(value)
+    if problem:
+        raise fail(field, problem)
+    return int(value)
+
+
+def village(code: str, field: str = "village") -> Region:
+    found = Region.objects.filter(code=code, level=4).first()
+    if found is None:
+        raise fail(field, f"'{code}' is not a village in the Kemendagri 2025 list")
+    return found
+
+
+def region(code: str, field: str = "region") -> Region:
+    found = Region.objects.filter(code=code).first()
+    if found is None:
+        raise fail(field, f"'{code}' is not a region code in the Kemendagri 2025 list")
+    return found
+
+
+def within(code: str, scope: str) -> bool:
+    return code == scope or code.startswith(scope + ".")

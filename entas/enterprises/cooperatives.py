@@ -1,0 +1,135 @@
+"""Cooperatives: registration, business units, members and managers. Re-exported by services."""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from entas.core import audit
+from entas.enterprises.checks import fail, money, village
+from entas.enterprises.models import (
+    BusinessUnit,
+    Cooperative,
+    CooperativeStatus,
+    CooperativeType,
+    Manager,
+    ManagerRole,
+    Membership,
+    UnitKind,
+    UnitStatus,
+)
+from entas.registry.models import Person
+
+
+def _unique_numbers(registration_number: str | None, legal_entity_number: str | None) -> None:
+    if registration_number and Cooperative.objects.filter(registration_number=registration_number).exists():
+        raise fail("registration_number", f"registration number {registration_number} is already registered")
+    if legal_entity_number and Cooperative.objects.filter(legal_entity_number=legal_entity_number).exists():
+        raise fail("legal_entity_number", f"legal entity number {legal_entity_number} is already registered")
+
+
+@transaction.atomic
+def register_cooperative(
+    actor: Any, *, name: str, type: str, village_code: str, registration_number: str | None = None,
+    legal_entity_number: str | None = None, founded: date | None = None,
+) -> Cooperative:
+    """Register a cooperative; a village has at most one Koperasi Desa/Kelurahan Merah Putih."""
+    if not name.strip():
+        raise fail("name", "missing")
+    if type not in CooperativeType.values:
+        raise fail("type", f"'{type}' is not one of {', '.join(CooperativeType.values)}")
+    place = village(village_code)
+    if type == CooperativeType.MERAH_PUTIH:
+        existing = Cooperative.objects.filter(village=place, type=type).first()
+        if existing:
+            raise fail("village", f"{place.name} ({place.code}) already has a Koperasi Desa/Kelurahan Merah Putih: "
+                                  f"'{existing.name}'")
+    _unique_numbers(registration_number, legal_entity_number)
+    cooperative = Cooperative.objects.create(
+        name=name.strip(), type=type, village=place, registration_number=registration_number or None,
+        legal_entity_number=legal_entity_number or None, founded=founded,
+    )
+    audit.record(actor, "cooperative.registered", cooperative, details={"type": type})
+    return cooperative
+
+
+@transaction.atomic
+def add_business_unit(actor: Any, cooperative: Cooperative, *, kind: str, status: str = UnitStatus.PLANNED,
+                      opened: date | None = None) -> BusinessUnit:
+    if kind not in UnitKind.values:
+        raise fail("kind", f"'{kind}' is not one of {', '.join(UnitKind.values)}")
+    if status not in UnitStatus.values:
+        raise fail("status", f"'{status}' is not one of {', '.join(UnitStatus.values)}")
+    if cooperative.units.filter(kind=kind).exists():
+        raise fail("kind", f"'{cooperative.name}' already has a unit of kind '{kind}'")
+    unit = BusinessUnit.objects.create(cooperative=cooperative, kind=kind, status=status, opened=opened)
+    audit.record(actor, "cooperative.unit_added", unit, details={"kind": kind, "status": status})
+    return unit
+
+
+@transaction.atomic
+def set_unit_status(actor: Any, unit: BusinessUnit, *, status: str, opened: date | None = None) -> BusinessUnit:
+    if status not in UnitStatus.values:
+        raise fail("status", f"'{status}' is not one of {', '.join(UnitStatus.values)}")
+    before = unit.status
+    unit.status = status
+    unit.opened = opened or unit.opened
+    unit.save(update_fields=["status", "opened"])
+    audit.record(actor, "cooperative.unit_status_changed", unit, details={"before": before, "after": status})
+    return unit
+
+
+@transaction.atomic
+def join_cooperative(
+    actor: Any, cooperative: Cooperative, person: Person, *, joined: date, share_principal: int = 0,
+    share_mandatory: int = 0,
+) -> Membership:
+    """A person joins a cooperative. Refused while the person is a member of it already."""
+    # Serialises joins to one cooperative, so two requests cannot both pass the check below.
+    cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+    if cooperative.status != CooperativeStatus.ACTIVE:
+        raise fail("cooperative", f"'{cooperative.name}' is not active")
+    current = Membership.objects.filter(cooperative=cooperative, person=person).exclude(left__lte=joined).first()
+    if current:
+        raise fail("person", f"{person.full_name} is already a member of '{cooperative.name}' since {current.joined}")
+    membership = Membership.objects.create(
+        cooperative=cooperative, person=person, joined=joined,
+        share_principal=money("share_principal", share_principal) or 0,
+        share_mandatory=money("share_mandatory", share_mandatory) or 0,
+    )
+    audit.record(actor, "cooperative.member_joined", membership, details={"person": person.pk,
+                                                                           "joined": joined.isoformat()})
+    return membership
+
+
+@transaction.atomic
+def leave_cooperative(actor: Any, membership: Membership, *, left: date) -> Membership:
+    if membership.left is not None:
+        raise fail("left", f"this membership already ended on {membership.left}")
+    if left <= membership.joined:
+        raise fail("left", f"the leave date {left} must be after the join date {membership.joined}")
+    membership.left = left
+    membership.save(update_fields=["left"])
+    audit.record(actor, "cooperative.member_left", membership, details={"left": left.isoformat()})
+    return membership
+
+
+@transaction.atomic
+def pay_shares(actor: Any, membership: Membership, *, principal: int = 0, mandatory: int = 0) -> Membership:
+    """Record simpanan pokok and simpanan wajib paid (added to what was paid before)."""
+    membership.share_principal += money("principal", principal) or 0
+    membership.share_mandatory += money("mandatory", mandatory) or 0
+    membership.save(update_fields=["share_principal", "share_mandatory"])
+    audit.record(actor, "cooperative.shares_paid", membership, details={"principal": principal, "mandatory": mandatory})
+    return membership
+
+
+@transaction.atomic
+def appoint_manager(actor: Any, cooperative: Cooperative, person: Person, *, role: str, start: date) -> Manager:
+    if role not in ManagerRole.values:
+        raise fail("role", f"'{role}' is not one of {', '.join(ManagerRole.values)}")
+    if cooperative.managers.filter(role=role, person=person, end__isnull=True).exists():
+        raise fail("person", f"{person.full_name} already holds this role")
+    manager = Manager.objects.create(cooperative=cooperative, person=person, role=role, start=start)
+    audit.record(actor, "cooperative.manager_appointed", manager, details={"role": role, "person": person.pk})
+    return manager

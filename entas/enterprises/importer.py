@@ -1,0 +1,156 @@
+"""How KUMKM files are checked across rows and merged: one Plan per kind of file, run by the
+shared pipeline (entas.ingest).
+
+enterprises   upsert by NIB (formal) or by owner NIK, village and name (informal); the owner is
+              linked to the registry person with that NIK; KBLI section and PP 7/2021 scale derived
+cooperatives  upsert by registration number; one Koperasi Desa/Kelurahan Merah Putih per village
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from entas.enterprises import import_schema as schemas
+from entas.enterprises import kbli
+from entas.enterprises.models import Cooperative, Enterprise
+from entas.enterprises.scale import FOUNDING_DAYS, scale_sql
+from entas.ingest.errors import ImportFileError
+from entas.ingest.models import ImportBatch
+from entas.ingest.pipeline import Outcome, Plan
+from entas.ingest.schema import Schema
+from entas.ingest.staging import Staging, append_reason, one, quote, run
+from entas.ingest.upsert import Counts, Upsert, upsert
+from entas.registry.import_schemas import in_header
+from entas.registry.importer import codes, counted
+from entas.registry.models import Person
+
+KINDS = ("enterprises", "cooperatives")
+ENTERPRISE = Enterprise._meta.db_table
+COOPERATIVE = Cooperative._meta.db_table
+PERSON = Person._meta.db_table
+S = Staging.name
+VALID = "s._reasons IS NULL"
+ENTERPRISE_PLAIN = ("owner_name", "capital", "annual_sales", "workers", "legal_form", "status", "founded")
+COOPERATIVE_PLAIN = ("legal_entity_number", "status", "founded")
+
+
+def section_sql(code: str, version: str) -> str:
+    """kbli.section_of() as SQL: text comparison of the zero-padded division, no cast."""
+    division = f"SUBSTR({code}, 1, 2)"
+    steps = [
+        f"WHEN {version} = '{v}' AND {division} BETWEEN '{low:02d}' AND '{high:02d}' THEN '{letter}'"
+        for v, table in kbli.SECTIONS.items() for letter, low, high in table
+    ]
+    return f"CASE {' '.join(steps)} END"
+
+
+@dataclass(frozen=True)
+class EnterprisesPlan:
+    schema: Schema
+    batch_id: int
+    on: date
+    present: set[str]
+    kind: str = "enterprises"
+
+    def check(self, staging: Staging) -> None:
+        nib = ["nib"] if "nib" in self.present else []
+        if nib:
+            staging.mark_duplicates(nib, "nib")
+        if "owner_nik" in self.present:
+            staging.mark_duplicates(["owner_nik", "village_code", "name", *nib], "name", optional=nib)
+
+    def _columns(self) -> tuple[dict[str, str], list[object]]:
+        """(target column -> SQL over the staged row, parameters of those expressions)."""
+        columns = {"name": "s.name", "village_id": "s.village_code", "kbli_code": "s.kbli_code",
+                   "kbli_version": "s.kbli_version", "kbli_section": section_sql("s.kbli_code", "s.kbli_version")}
+        columns |= {c: f"s.{c}" for c in ("nib", *ENTERPRISE_PLAIN) if c in self.present}
+        if "owner_nik" in self.present:
+            columns |= {"owner_nik": "s.owner_nik", "owner_id": "p.id"}
+        if not {"capital", "annual_sales"} & self.present:
+            return columns, []
+        capital, sales, founded = (f"s.{c}" if c in self.present else "NULL"
+                                   for c in ("capital", "annual_sales", "founded"))
+        columns["scale"] = scale_sql(capital, sales, founded, "%s")
+        return columns, [(self.on - timedelta(days=FOUNDING_DAYS)).isoformat()]
+
+    def _merge(self, key: tuple[str, ...], where: str, within: str) -> Counts:
+        columns, params = self._columns()
+        owner = f"LEFT JOIN {PERSON} AS p ON p.nik = s.owner_nik" if "owner_nik" in self.present else ""
+        source = f"FROM {S} AS s {owner} WHERE {VALID} AND {where}"
+        return upsert(Upsert(ENTERPRISE, key, columns, source, self.batch_id, params, within=within))
+
+    def load(self, staging: Staging) -> Outcome:
+        formal = "nib" in self.present
+        # The unique indexes are partial, so each merge names its predicate (ON CONFLICT needs it).
+        done = [self._merge(("nib",), "s.nib IS NOT NULL", "nib IS NOT NULL")] if formal else []
+        if "owner_nik" in self.present:
+            informal = "s.nib IS NULL" if formal else "TRUE"
+            done.append(self._merge(("owner_nik", "village_id", "name"), informal, "nib IS NULL"))
+        total = Counts(sum(c.inserted for c in done), sum(c.updated for c in done))
+        details = {"enterprises": counted(total, staging.count("_reasons IS NULL"))}
+        linked = int(one(f"SELECT COUNT(*) FROM {ENTERPRISE} WHERE batch_id = %s AND owner_id IS NOT NULL",
+                         [self.batch_id])[0])
+        counts = details["enterprises"]
+        return Outcome(counts["inserted"], counts["updated"], counts["unchanged"],
+                       {**details, "owners_in_registry": {"linked": linked}})
+
+
+@dataclass(frozen=True)
+class CooperativesPlan:
+    schema: Schema
+    batch_id: int
+    present: set[str]
+    kind: str = "cooperatives"
+
+    def check(self, staging: Staging) -> None:
+        staging.mark_duplicates(["registration_number"], "registration_number")
+        if "legal_entity_number" in self.present:
+            staging.mark_duplicates(["legal_entity_number"], "legal_entity_number")
+            self._mark_taken_legal_entity()
+        self._mark_second_merah_putih()
+
+    def _mark_second_merah_putih(self) -> None:
+        in_file = quote("village_code: more than one Koperasi Desa/Kelurahan Merah Putih for this village in this file")
+        run(f"UPDATE {S} SET {append_reason(in_file)} WHERE type = 'merah_putih' AND village_code IN "
+            f"(SELECT village_code FROM {S} WHERE type = 'merah_putih' GROUP BY village_code HAVING COUNT(*) > 1)")
+        taken = quote("village_code: this village already has a Koperasi Desa/Kelurahan Merah Putih "
+                      "with another registration number")
+        run(f"UPDATE {S} SET {append_reason(taken)} WHERE type = 'merah_putih' AND EXISTS (SELECT 1 FROM "
+            f"{COOPERATIVE} AS c WHERE c.village_id = {S}.village_code AND c.type = 'merah_putih' "
+            f"AND c.registration_number IS DISTINCT FROM {S}.registration_number)")
+
+    def _mark_taken_legal_entity(self) -> None:
+        taken = quote("legal_entity_number: already registered for a cooperative with another registration number")
+        run(f"UPDATE {S} SET {append_reason(taken)} WHERE EXISTS (SELECT 1 FROM {COOPERATIVE} AS c "
+            f"WHERE c.legal_entity_number = {S}.legal_entity_number "
+            f"AND c.registration_number IS DISTINCT FROM {S}.registration_number)")
+
+    def load(self, staging: Staging) -> Outcome:
+        columns = {"registration_number": "s.registration_number", "name": "s.name", "type": "s.type",
+                   "village_id": "s.village_code"} | {c: f"s.{c}" for c in COOPERATIVE_PLAIN if c in self.present}
+        merge = Upsert(COOPERATIVE, ("registration_number",), columns, f"FROM {S} AS s WHERE {VALID}", self.batch_id,
+                       within="registration_number IS NOT NULL")
+        counts = counted(upsert(merge), staging.count("_reasons IS NULL"))
+        return Outcome(counts["inserted"], counts["updated"], counts["unchanged"], {"cooperatives": counts})
+
+
+def detect(header: list[str]) -> str:
+    if in_header(header, "kbli_code", schemas.KBLI_ALIASES) or in_header(header, "nib", schemas.NIB_ALIASES):
+        return "enterprises"
+    if in_header(header, "type", schemas.TYPE_ALIASES):
+        return "cooperatives"
+    raise ImportFileError(
+        "row 1 (header): cannot tell whether this is an enterprises or a cooperatives file; "
+        "give the kind (--kind) or use the column names of docs/data-formats.md"
+    )
+
+
+def plan_for(kind: str, header: list[str], batch: ImportBatch) -> Plan:
+    kind = detect(header) if kind == "auto" else kind
+    if kind not in KINDS:
+        raise ImportFileError(f"'{kind}' is not a kind of KUMKM file; choose one of {', '.join(KINDS)} or auto")
+    on = batch.extract_date or date.today()
+    if kind == "cooperatives":
+        schema = schemas.cooperative_schema(codes(4))
+        return CooperativesPlan(schema, batch.pk, set(schema.map_header(header).columns))
+    schema = schemas.enterprise_schema(codes(4), on)
+    return EnterprisesPlan(schema, batch.pk, on, set(schema.map_header(header).columns))

@@ -1,0 +1,138 @@
+"""Every change to enterprises, cooperatives, jobs and groups goes through these functions:
+checked (a ValidationError naming the field), in a transaction, audited."""
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from entas.core import audit
+from entas.core.identifiers import nik_problem
+from entas.enterprises import kbli
+from entas.enterprises.checks import fail, money, nib_problem, village
+
+# Cooperatives and groups have their own modules; re-exported so callers need one import.
+from entas.enterprises.cooperatives import (  # noqa: F401
+    add_business_unit,
+    appoint_manager,
+    join_cooperative,
+    leave_cooperative,
+    pay_shares,
+    register_cooperative,
+    set_unit_status,
+)
+from entas.enterprises.groups import add_group_member, form_group  # noqa: F401
+from entas.enterprises.models import Enterprise, EnterpriseStatus, Job
+from entas.enterprises.scale import scale_of
+from entas.ingest.models import ImportBatch
+from entas.ingest.services import Request, run_import
+from entas.ingest.targets import ProgressCallback
+from entas.registry.models import Person
+
+
+def _identity(nib: str | None, owner_nik: str | None) -> None:
+    if nib and (problem := nib_problem(nib)):
+        raise fail("nib", problem)
+    if owner_nik and (problem := nik_problem(owner_nik)):
+        raise fail("owner_nik", problem)
+    if not nib and not owner_nik:
+        raise fail("owner_nik", "needed when the enterprise has no NIB (informal enterprise)")
+
+
+def _not_registered(nib: str | None, owner_nik: str | None, village_code: str, name: str) -> None:
+    if nib:
+        existing = Enterprise.objects.filter(nib=nib).first()
+        if existing:
+            raise fail("nib", f"NIB {nib} is already registered, for '{existing.name}'")
+    elif Enterprise.objects.filter(nib__isnull=True, owner_nik=owner_nik, village_id=village_code, name=name).exists():
+        raise fail("name", f"'{name}' of this owner is already registered in {village_code}")
+
+
+@transaction.atomic
+def register_enterprise(
+    actor: Any, *, name: str, village_code: str, kbli_code: str, kbli_version: str = "2020",
+    nib: str | None = None, owner_nik: str | None = None, owner_name: str | None = None,
+    capital: int | None = None, annual_sales: int | None = None, workers: int | None = None,
+    legal_form: str | None = None, founded: date | None = None, on: date | None = None,
+) -> Enterprise:
+    """Register an enterprise; its scale is derived (PP 7/2021) as of `on` (default today)."""
+    if not name.strip():
+        raise fail("name", "missing")
+    _identity(nib, owner_nik)
+    if problem := kbli.problem(kbli_code, kbli_version):
+        raise fail("kbli_code", problem)
+    capital, annual_sales = money("capital", capital), money("annual_sales", annual_sales)
+    place = village(village_code)
+    _not_registered(nib, owner_nik, place.code, name)
+    found = kbli.find(kbli_code, kbli_version)
+    enterprise = Enterprise.objects.create(
+        name=name.strip(), nib=nib or None, owner_nik=owner_nik or None, owner_name=owner_name,
+        owner=Person.objects.filter(nik=owner_nik).first() if owner_nik else None, village=place,
+        kbli_code=kbli_code, kbli_version=kbli_version, kbli_section=found.section if found else "",
+        capital=capital, annual_sales=annual_sales, workers=workers, legal_form=legal_form, founded=founded,
+        scale=scale_of(capital, annual_sales, founded, on or timezone.localdate()),
+    )
+    audit.record(actor, "enterprise.registered", enterprise, details={"nib": nib or "", "kbli": kbli_code})
+    return enterprise
+
+
+@transaction.atomic
+def close_enterprise(actor: Any, enterprise: Enterprise) -> Enterprise:
+    if enterprise.status == EnterpriseStatus.CLOSED:
+        raise fail("status", f"'{enterprise.name}' is already closed")
+    enterprise.status = EnterpriseStatus.CLOSED
+    enterprise.save(update_fields=["status"])
+    audit.record(actor, "enterprise.closed", enterprise)
+    return enterprise
+
+
+@transaction.atomic
+def record_job(actor: Any, enterprise: Enterprise, person: Person, *, start: date, position: str = "") -> Job:
+    """A person starts working at an enterprise; one job at a time per person and enterprise."""
+    if enterprise.status != EnterpriseStatus.ACTIVE:
+        raise fail("enterprise", f"'{enterprise.name}' is closed")
+    overlapping = Job.objects.filter(enterprise=enterprise, person=person).exclude(end__lte=start).first()
+    if overlapping:
+        raise fail("person", f"{person.full_name} already works at '{enterprise.name}' since {overlapping.start}")
+    job = Job.objects.create(enterprise=enterprise, person=person, start=start, position=position)
+    audit.record(actor, "job.recorded", job, details={"person": person.pk, "enterprise": enterprise.pk})
+    return job
+
+
+@transaction.atomic
+def end_job(actor: Any, job: Job, *, end: date) -> Job:
+    if job.end is not None:
+        raise fail("end", f"this job already ended on {job.end}")
+    if end <= job.start:
+        raise fail("end", f"the end date {end} must be after the start date {job.start}")
+    job.end = end
+    job.save(update_fields=["end"])
+    audit.record(actor, "job.ended", job, details={"end": end.isoformat()})
+    return job
+
+
+def import_kumkm(
+    actor: Any,
+    path: Path | str,
+    *,
+    kind: str = "auto",
+    mode: str = ImportBatch.Mode.ALL_OR_NOTHING,
+    source: str = "KUMKM",
+    extract_date: date | None = None,
+    progress: ProgressCallback | None = None,
+    chunk_bytes: int = 32 << 20,
+    chunk_rows: int = 200_000,
+    batch: ImportBatch | None = None,
+) -> ImportBatch:
+    """Import an enterprises or cooperatives file (CSV or XLSX) through the shared pipeline.
+    `batch`: a pending batch to run in (an upload queued for the worker). Audited as
+    kumkm.imported or kumkm.import_failed."""
+    from entas.enterprises.importer import plan_for
+
+    request = Request(
+        target="kumkm", kind=kind, path=Path(path), mode=mode, source=source, extract_date=extract_date,
+        chunk_bytes=chunk_bytes, chunk_rows=chunk_rows,
+    )
+    return run_import(actor, request, plan_for, progress, batch)

@@ -1,0 +1,167 @@
+"""The enrolment page: everything recorded for one family in a programme, and one form per action.
+Each form posts to its own address and calls exactly one service function; a refusal comes back
+on the form (status 400), naming the field."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from entas.core import audit
+from entas.core.scoping import region_q, visible
+from entas.enterprises import services as enterprises
+from entas.enterprises.models import (
+    Cooperative,
+    CooperativeStatus,
+    Enterprise,
+    EnterpriseStatus,
+    Job,
+    Membership,
+)
+from entas.graduation import pathway
+from entas.graduation import services as graduation
+from entas.graduation.forms import CooperativeMembershipForm, JobPlacementForm, TransitionForm
+from entas.programmes import services as programmes
+from entas.programmes.forms import LoanForm, LoanStatusForm, MarketAccessForm, ReassignForm, VisitForm, show_errors
+from entas.programmes.models import Enrolment
+from entas.programmes.queries import cooperative_member_on, facilitators_for, get_enrolment_or_404, may_change
+
+Builder = Callable[[Any], forms.Form]
+Apply = Callable[[Any, Enrolment, Any], None]
+
+
+def _builders(user: Any, enrolment: Enrolment) -> dict[str, Builder]:
+    people = enrolment.household.members.order_by("relationship", "birth_date")
+    # Nearby only: the choice lists stay short, and a family joins the cooperative of its district.
+    district = region_q(enrolment.village_id[:8], "village_id")
+    cooperatives = visible(user, Cooperative.objects.filter(district, status=CooperativeStatus.ACTIVE))
+    employers = visible(user, Enterprise.objects.filter(district, status=EnterpriseStatus.ACTIVE))
+    others = facilitators_for(user).filter(active=True).exclude(pk=enrolment.facilitator_id or 0)
+    return {
+        "visit": lambda data: VisitForm(data, prefix="visit"),
+        "transition": lambda data: TransitionForm(data, prefix="transition"),
+        "reassign": lambda data: ReassignForm(data, facilitators=others, prefix="reassign"),
+        "loan": lambda data: LoanForm(data, prefix="loan"),
+        "loan_status": lambda data: LoanStatusForm(data, prefix="loan_status"),
+        "market": lambda data: MarketAccessForm(data, prefix="market"),
+        "cooperative": lambda data: CooperativeMembershipForm(data, people=people, cooperatives=cooperatives,
+                                                              prefix="cooperative"),
+        "job": lambda data: JobPlacementForm(data, people=people, enterprises=employers, prefix="job"),
+    }
+
+
+def _visit(user: Any, enrolment: Enrolment, form: VisitForm) -> None:
+    data, values = form.cleaned_data, form.assessment()
+    if values is not None and "cooperative_member" not in values:
+        values["cooperative_member"] = cooperative_member_on(enrolment, data["on"])
+    programmes.record_visit(user, enrolment, on=data["on"], notes=data["notes"], assessment=values)
+
+
+def _transition(user: Any, enrolment: Enrolment, form: TransitionForm) -> None:
+    data = form.cleaned_data
+    action, on = data["action"], data["on"]
+    if action == "follow_up":
+        graduation.record_follow_up(user, enrolment, month=data["month"], on=on)
+    elif action == "relapse":
+        graduation.relapse(user, enrolment, on=on, note=data["note"])
+    elif action == "exit":
+        graduation.exit_enrolment(user, enrolment, reason=data["reason"], on=on)
+    else:
+        step = {"activate": graduation.activate, "mark_ready": graduation.mark_ready, "graduate": graduation.graduate}
+        step[action](user, enrolment, on=on)
+
+
+def _loan_status(user: Any, enrolment: Enrolment, form: LoanStatusForm) -> None:
+    data = form.cleaned_data
+    loan = enrolment.loans.filter(pk=data["loan"]).first()
+    if loan is None:
+        raise ValidationError({"loan": _("This loan does not belong to this enrolment.")})
+    programmes.set_loan_status(user, loan, data["status"], on=data["on"])
+
+
+def _reassign(user: Any, enrolment: Enrolment, form: ReassignForm) -> None:
+    programmes.reassign(user, enrolment, form.cleaned_data["facilitator"], reason=form.cleaned_data["reason"])
+
+
+def _loan(user: Any, enrolment: Enrolment, form: LoanForm) -> None:
+    programmes.record_loan(user, enrolment, **form.cleaned_data)
+
+
+def _market(user: Any, enrolment: Enrolment, form: MarketAccessForm) -> None:
+    programmes.record_market_access(user, enrolment, **form.cleaned_data)
+
+
+def _cooperative(user: Any, enrolment: Enrolment, form: CooperativeMembershipForm) -> None:
+    data = form.cleaned_data
+    enterprises.join_cooperative(user, data["cooperative"], data["person"], joined=data["on"],
+                                 share_principal=data["share_principal"])
+
+
+def _job(user: Any, enrolment: Enrolment, form: JobPlacementForm) -> None:
+    data = form.cleaned_data
+    enterprises.record_job(user, data["enterprise"], data["person"], start=data["on"], position=data["position"])
+
+
+APPLY: dict[str, Apply] = {"visit": _visit, "transition": _transition, "reassign": _reassign, "loan": _loan,
+                           "loan_status": _loan_status, "market": _market, "cooperative": _cooperative, "job": _job}
+
+
+def _enrolment(request: HttpRequest, pk: int) -> Enrolment:
+    return get_enrolment_or_404(request.user, pk, Enrolment.objects.select_related(
+        "household", "village", "programme", "facilitator__user"))
+
+
+def _page(request: HttpRequest, enrolment: Enrolment, bound: dict[str, forms.Form], status: int = 200) -> HttpResponse:
+    people = enrolment.household.members.all()
+    forms_ = {name: bound.get(name) or build(None) for name, build in _builders(request.user, enrolment).items()}
+    return render(request, "graduation/enrolment_detail.html", {
+        "e": enrolment, "forms": forms_, "may_change": may_change(request.user),
+        "allowed": [a for a, (sources, _to) in pathway.TRANSITIONS.items() if enrolment.status in sources],
+        "history": enrolment.status_changes.select_related("actor").order_by("-on", "-id"),
+        "assignments": enrolment.assignments.select_related("from_facilitator__user", "to_facilitator__user")
+        .order_by("-at", "-id"),
+        "visits": enrolment.visits.select_related("assessment", "facilitator__user").order_by("-date", "-id"),
+        "loans": enrolment.loans.order_by("-applied_on", "-id"),
+        "sessions": enrolment.sessions.order_by("-date"),
+        "market": enrolment.market_access.order_by("-date", "-id"),
+        "follow_ups": enrolment.follow_ups.order_by("-on"),
+        "memberships": visible(request.user, Membership.objects.filter(person__in=people)).select_related(
+            "cooperative", "person"),
+        "jobs": visible(request.user, Job.objects.filter(person__in=people)).select_related(
+            "enterprise", "person"),
+    }, status=status)
+
+
+@login_required
+def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment(request, pk)
+    # Opening a family's file is a read of personal data (UU 27/2022 PDP): on the record.
+    audit.record(request.user, "enrolment.viewed", enrolment)
+    return _page(request, enrolment, {})
+
+
+@login_required
+@require_POST
+def enrolment_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    if name not in APPLY:
+        raise Http404
+    if not may_change(request.user):
+        raise PermissionDenied
+    enrolment = _enrolment(request, pk)
+    form = _builders(request.user, enrolment)[name](request.POST)
+    if form.is_valid():
+        try:
+            APPLY[name](request.user, enrolment, form)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("programmes:graduation:enrolment", pk=enrolment.pk)
+    return _page(request, enrolment, {name: form}, status=400)

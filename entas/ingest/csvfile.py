@@ -1,0 +1,198 @@
+"""CSV files read in chunks of whole records, so a file of any size needs the memory of one chunk.
+
+Encoding: UTF-8 (with or without BOM); a file that is not valid UTF-8 is read as Windows-1252
+(Latin-1 with the Windows extras), with a warning. Delimiter: whichever of , ; tab | occurs most
+in the header line. Polars parses each chunk; a chunk Polars refuses (a line with too many
+fields, an unclosed quote) is parsed again line by line so the message can name the line.
+Polars pads a short line with empty fields, so the fields of every line are counted on the
+bytes (NumPy, quote-aware): a truncated line or another delimiter is caught, not silently padded.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import polars as pl
+
+from entas.ingest.errors import ImportFileError
+from entas.ingest.reading import Chunk, column_names
+
+DELIMITERS = (",", ";", "\t", "|")
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+HEAD_BYTES = 1 << 20
+# A record longer than this many chunks means a quote that never closes, not a long address.
+MAX_CHUNKS_PER_RECORD = 4
+NOT_UTF8 = "the file is not UTF-8; it was read as Windows-1252 (Latin-1): check names with accents"
+
+
+@dataclass
+class CsvTable:
+    path: Path
+    header: list[str]
+    delimiter: str
+    data_start: int
+    chunk_bytes: int
+    size: int
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, path: Path, chunk_bytes: int) -> "CsvTable":
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+        start = len(UTF8_BOM) if head.startswith(UTF8_BOM) else 0
+        if head[:2] in UTF16_BOMS:
+            raise ImportFileError(f"{path.name}: the file is UTF-16; save it as CSV UTF-8")
+        if not head[start:].strip():
+            raise ImportFileError(f"{path.name}: the file is empty (row 1 should be the header)")
+        end = head.find(b"\n", start)
+        if end < 0 and len(head) == HEAD_BYTES:
+            raise ImportFileError(f"{path.name}: row 1 (the header) has no line end in the first MiB")
+        end = len(head) if end < 0 else end
+        table = cls(path, [], ",", end + 1, chunk_bytes, path.stat().st_size)
+        line = table.decode(head[start:end].rstrip(b"\r")).decode("utf-8")
+        table.delimiter = sniff_delimiter(line)
+        table.header = [name.strip() for name in next(csv.reader([line], delimiter=table.delimiter))]
+        if len(head) < HEAD_BYTES and not head[end + 1:].strip():
+            raise ImportFileError(f"{path.name}: row 1 is a header but no data rows follow")
+        return table
+
+    def decode(self, data: bytes) -> bytes:
+        """UTF-8 bytes for Polars: valid UTF-8 passes unchanged, anything else is transcoded."""
+        if data.isascii():
+            return data
+        try:
+            data.decode("utf-8")
+            return data
+        except UnicodeDecodeError:
+            pass
+        if NOT_UTF8 not in self.warnings:
+            self.warnings.append(NOT_UTF8)
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:  # bytes cp1252 leaves undefined: plain Latin-1 maps every byte
+            text = data.decode("latin-1")
+        return text.encode("utf-8")
+
+    def chunks(self) -> Iterator[Chunk]:
+        names = column_names(len(self.header))
+        row, position = 2, self.data_start
+        with self.path.open("rb") as handle:
+            handle.seek(self.data_start)
+            try:
+                for block in records(handle, self.chunk_bytes):
+                    position += len(block)
+                    frame = self.parse(self.decode(block), names)
+                    frame = frame.with_columns(pl.int_range(row, row + frame.height, dtype=pl.Int64).alias("_row"))
+                    row += frame.height
+                    yield Chunk(shaped(frame, len(names)), position)
+            except UnclosedQuote:
+                raise ImportFileError(f"row {row}: a quoted field is not closed (an unbalanced \")") from None
+
+    def parse(self, data: bytes, names: list[str]) -> pl.DataFrame:
+        """The chunk's rows as strings plus `_fields`, the number of fields of each line
+        (UNCLOSED for a quote that never closes)."""
+        try:
+            frame = pl.read_csv(
+                data, has_header=False, schema=dict.fromkeys(names, pl.String), separator=self.delimiter,
+                empty_string_is_null=False, raise_if_empty=False,
+            )
+        except pl.exceptions.PolarsError:
+            return parse_line_by_line(data.decode("utf-8"), names, self.delimiter)
+        fields = field_counts(data, self.delimiter)
+        if len(fields) != frame.height:  # quoting Polars read differently: let the csv module decide
+            return parse_line_by_line(data.decode("utf-8"), names, self.delimiter)
+        return frame.with_columns(pl.Series("_fields", fields, dtype=pl.Int32))
+
+
+UNCLOSED = -1
+
+
+def field_counts(data: bytes, delimiter: str) -> "np.ndarray[tuple[int], np.dtype[np.int64]]":
+    """The number of fields of each record (line) of `data`, on the bytes, vectorised."""
+    text = np.frombuffer(data, dtype=np.uint8)
+    newline, separator = text == ord("\n"), text == ord(delimiter)
+    if b'"' in data:
+        # Inside quotes neither delimiters nor newlines count; only the parity of the quotes
+        # seen so far matters, so an 8-bit running sum (wrapping) is enough.
+        outside = (np.cumsum(text == ord('"'), dtype=np.uint8) & 1) == 0
+        newline &= outside
+        separator &= outside
+    ends = np.flatnonzero(newline)
+    if data and not data.endswith(b"\n"):
+        ends = np.append(ends, len(data))
+    return np.bincount(np.searchsorted(ends, np.flatnonzero(separator)), minlength=len(ends)) + 1
+
+
+def shaped(frame: pl.DataFrame, width: int) -> pl.DataFrame:
+    """Blank lines dropped; `_shape` says what is wrong with a line that is not `width` fields."""
+    fields = pl.col("_fields")
+    blank = (fields == 1) & (pl.col("c0").fill_null("").str.strip_chars() == "")
+    shape = (
+        pl.when(fields == UNCLOSED).then(pl.lit("a quoted field is not closed (truncated?)"))
+        .when(fields != width).then(pl.format(f"{{}} of {width} fields (truncated, or another delimiter?)", fields))
+    )
+    return frame.filter(~blank).with_columns(shape.alias("_shape")).drop("_fields")
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in DELIMITERS}
+    return max(DELIMITERS, key=lambda d: counts[d])
+
+
+class UnclosedQuote(Exception):
+    """A quote open for longer than any field could be: the rest of the file is one "record"."""
+
+
+def records(handle: BinaryIO, size: int) -> Iterator[bytes]:
+    """Blocks of about `size` bytes that end at a record boundary (a newline outside quotes)."""
+    carry = b""
+    while block := handle.read(size):
+        buffer = carry + block if carry else block
+        cut = last_record_end(buffer)
+        if cut == 0:
+            if len(buffer) > MAX_CHUNKS_PER_RECORD * size:
+                raise UnclosedQuote
+            carry = buffer
+            continue
+        yield buffer[:cut]
+        carry = buffer[cut:]
+    if carry.strip():
+        yield carry
+
+
+def last_record_end(buffer: bytes) -> int:
+    """Index just after the last newline that is not inside a quoted field; 0 if none.
+
+    Chunks start at record boundaries, so a newline is outside quotes when an even number of
+    quote characters precedes it (an escaped quote "" counts twice and keeps the parity).
+    """
+    end = buffer.rfind(b"\n")
+    quotes = buffer.count(b'"', 0, end) if end >= 0 else 0
+    while end >= 0:
+        if quotes % 2 == 0:
+            return end + 1
+        previous = buffer.rfind(b"\n", 0, end)
+        quotes -= buffer.count(b'"', max(previous, 0), end)
+        end = previous
+    return 0
+
+
+def parse_line_by_line(text: str, names: list[str], delimiter: str) -> pl.DataFrame:
+    width = len(names)
+    rows: list[list[str | None]] = []
+    fields: list[int] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for record in reader:
+            rows.append([*record[:width], *([None] * (width - len(record)))])
+            fields.append(max(len(record), 1))
+    except csv.Error:
+        rows.append([None] * width)
+        fields.append(UNCLOSED)
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
+    return frame.with_columns(pl.Series("_fields", fields, dtype=pl.Int32))

@@ -1,0 +1,145 @@
+"""A declarative column schema: which header names give which field, which fields are required,
+their types, and checks across the fields of one row.
+
+`Schema.validate` turns a raw chunk into typed columns plus `_reasons`, every problem of the row
+as `field: reason; field: reason`, null for a valid row. Checks that need other rows (duplicates,
+references) run later in SQL on the staging table (entas.ingest.staging).
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from entas.ingest.errors import ImportFileError
+from entas.ingest.types import FieldType
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    aliases: tuple[str, ...] = ()  # other header names for this column, e.g. DTSEN's NO_KK
+    required: bool = False  # the column must be there and every row must have a value
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check across the typed fields of one row: where `condition` holds, `message` (only
+    computed for those rows) is reported against `field`. A warning is counted and reported but
+    does not reject the row."""
+
+    field: str
+    condition: pl.Expr
+    message: pl.Expr
+    warning: bool = False
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    columns: dict[str, str]  # field name -> chunk column (c0, c1, ...)
+    unused: tuple[str, ...]  # header names no field takes
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[\s\-./]+", "_", name.strip().lower())
+
+
+def raw(name: str) -> pl.Expr:
+    return pl.col(f"{name}__raw")
+
+
+@dataclass(frozen=True)
+class Schema:
+    fields: tuple[Field, ...]
+    rules: tuple[Rule, ...] = ()
+
+    @property
+    def errors(self) -> tuple[Rule, ...]:
+        return tuple(rule for rule in self.rules if not rule.warning)
+
+    @property
+    def warnings(self) -> tuple[Rule, ...]:
+        return tuple(rule for rule in self.rules if rule.warning)
+
+    def map_header(self, header: Sequence[str]) -> HeaderMap:
+        accepted = {normalise(alias): f.name for f in self.fields for alias in (f.name, *f.aliases)}
+        columns: dict[str, str] = {}
+        unused: list[str] = []
+        for index, name in enumerate(header):
+            target = accepted.get(normalise(name))
+            if target is None:
+                unused.append(name or f"(column {index + 1} without a name)")
+            elif target in columns:
+                first = header[int(columns[target][1:])]
+                raise ImportFileError(f"row 1 (header): columns '{first}' and '{name}' both give {target}")
+            else:
+                columns[target] = f"c{index}"
+        missing = [f for f in self.fields if f.required and f.name not in columns]
+        if missing:
+            raise ImportFileError(_missing_message(missing, header))
+        return HeaderMap(columns, tuple(unused))
+
+    def validate(self, frame: pl.DataFrame, mapping: HeaderMap) -> pl.DataFrame:
+        """`_row`, `_reasons`, every field typed (null where absent or invalid), `{field}__raw`
+        and `_w0`, `_w1`... true where a warning rule applies."""
+        typed = self._typed(frame, mapping)
+        bad = pl.any_horizontal(pl.col("_shape").is_not_null(), *self._failures())
+        good = typed.filter(~bad).with_columns(pl.lit(None, pl.String).alias("_reasons"))
+        rejected = typed.filter(bad)
+        if rejected.height:
+            reasons = pl.concat_str(self._reasons(), separator="; ", ignore_nulls=True)
+            good = pl.concat([good, rejected.with_columns(reasons.alias("_reasons"))])
+        warnings = [rule.condition.fill_null(False).alias(f"_w{i}") for i, rule in enumerate(self.warnings)]
+        return good.with_columns(warnings).drop("_shape")
+
+    def _typed(self, frame: pl.DataFrame, mapping: HeaderMap) -> pl.DataFrame:
+        """Typed columns: the quick parse everywhere, the full parse where that left text untyped."""
+        texts = [
+            _clean(pl.col(mapping.columns[f.name])).alias(f"{f.name}__raw") if f.name in mapping.columns
+            else pl.lit(None, pl.String).alias(f"{f.name}__raw")
+            for f in self.fields
+        ]
+        typed = frame.select("_row", "_shape", *texts).with_columns(
+            f.type.quick(raw(f.name)).alias(f.name) for f in self.fields
+        )
+        untyped = pl.any_horizontal(raw(f.name).is_not_null() & pl.col(f.name).is_null() for f in self.fields)
+        retry = typed.filter(untyped)
+        if retry.height == 0:
+            return typed
+        retry = retry.with_columns(pl.coalesce(pl.col(f.name), f.type.parse(raw(f.name))).alias(f.name)
+                                   for f in self.fields)
+        return pl.concat([typed.filter(~untyped), retry])
+
+    def _failures(self) -> list[pl.Expr]:
+        found = [raw(f.name).is_null() for f in self.fields if f.required]
+        found += [raw(f.name).is_not_null() & pl.col(f.name).is_null() for f in self.fields]
+        return found + [rule.condition.fill_null(False) for rule in self.errors]
+
+    def _reasons(self) -> list[pl.Expr]:
+        reasons = [pl.concat_str([pl.lit("line: "), pl.col("_shape")])]
+        for f in self.fields:
+            text, value = raw(f.name), pl.col(f.name)
+            problem: pl.Expr = pl.when(text.is_not_null() & value.is_null()).then(f.type.problem(text))
+            if f.required:
+                problem = pl.when(text.is_null()).then(pl.lit("missing")).otherwise(problem)
+            checks = [problem, *(pl.when(r.condition).then(r.message) for r in self.errors if r.field == f.name)]
+            reasons.extend(pl.concat_str([pl.lit(f"{f.name}: "), check]) for check in checks)
+        return reasons
+
+
+def _clean(text: pl.Expr) -> pl.Expr:
+    stripped = text.str.strip_chars()
+    return pl.when(stripped != "").then(stripped)
+
+
+def _missing_message(missing: list[Field], header: Sequence[str]) -> str:
+    parts = [f.name + (f" (also accepted: {', '.join(f.aliases)})" if f.aliases else "") for f in missing]
+    message = "row 1 (header): missing required column " + "; ".join(parts)
+    if len(header) == 1:
+        message += (
+            f". The header has a single column '{header[0][:60]}': columns must be separated by"
+            " a comma, semicolon, tab or |"
+        )
+    return message

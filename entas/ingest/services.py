@@ -1,0 +1,153 @@
+"""Running one import: the batch row, the transactions, the mode, the audit record.
+
+Reading and staging happen before the data transaction (staging is a private TEMP table, and
+progress committed between chunks stays visible to a page polling the batch). Cross-row checks,
+the rejects file and the merge then run in ONE transaction with the batch's final state and the
+audit record: either all of it lands or none of it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from entas.core import audit
+from entas.ingest.errors import ImportFileError
+from entas.ingest.models import ImportBatch
+from entas.ingest.pipeline import Plan, PlanFactory, WarningTally, stage
+from entas.ingest.progress import Reporter
+from entas.ingest.reading import Table, open_table
+from entas.ingest.rejects import rejects_path, write_rejects
+from entas.ingest.staging import Staging, bulk_session, run
+from entas.ingest.targets import ProgressCallback
+
+SHOWN_REJECTS = 3
+
+
+@dataclass(frozen=True)
+class Request:
+    target: str
+    kind: str
+    path: Path
+    mode: str = ImportBatch.Mode.ALL_OR_NOTHING
+    source: str = ""
+    extract_date: date | None = None
+    chunk_bytes: int = 32 << 20
+    chunk_rows: int = 200_000
+
+
+def run_import(
+    actor: Any, request: Request, plans: PlanFactory, progress: ProgressCallback | None = None,
+    batch: ImportBatch | None = None,
+) -> ImportBatch:
+    """Import one file; the batch says how it went (status done or failed, counts, messages).
+    `batch`: a pending batch created earlier (an upload waiting for the worker), else a new one."""
+    if request.mode not in ImportBatch.Mode.values:
+        raise ValueError(f"mode must be one of {', '.join(ImportBatch.Mode.values)}, not '{request.mode}'")
+    batch = _start(actor, request, batch)
+    with bulk_session():
+        _run(actor, batch, request, plans, Reporter(batch, progress))
+    return batch
+
+
+def _run(actor: Any, batch: ImportBatch, request: Request, plans: PlanFactory, reporter: Reporter) -> None:
+    staging: Staging | None = None
+    try:
+        table = open_table(request.path, chunk_bytes=request.chunk_bytes, chunk_rows=request.chunk_rows)
+        plan = plans(request.kind, table.header, batch)
+        batch.kind = plan.kind
+        mapping = plan.schema.map_header(table.header)
+        staging = Staging({f.name: f.type.sql for f in plan.schema.fields if f.name in mapping.columns})
+        staging.create()
+        rows, tally = stage(table, plan.schema, mapping, staging, reporter)
+        if rows == 0:
+            raise ImportFileError(f"{request.path.name}: row 1 is a header but no data rows follow")
+        batch.rows_total = batch.rows_processed = rows
+        _finish(actor, batch, table, plan, staging, tally, reporter)
+    except ImportFileError as exc:
+        _fail(actor, batch, str(exc))
+    except Exception as exc:
+        _fail(actor, batch, _("The import stopped on an internal error: %(error)s") % {"error": exc})
+        raise
+    finally:
+        if staging is not None:
+            staging.drop()
+
+
+def _start(actor: Any, request: Request, batch: ImportBatch | None) -> ImportBatch:
+    fields = {
+        "target": request.target, "kind": request.kind, "source": request.source, "mode": request.mode,
+        "extract_date": request.extract_date or timezone.localdate(), "status": ImportBatch.Status.RUNNING,
+    }
+    if batch is None:
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        return ImportBatch.objects.create(file_name=request.path.name, created_by=user, **fields)
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    batch.save(update_fields=list(fields))
+    return batch
+
+
+def _finish(actor: Any, batch: ImportBatch, table: Table, plan: Plan, staging: Staging, tally: WarningTally,
+            reporter: Reporter) -> None:
+    # Phases from here on are committed with the data: a polling page sees "check" until the end.
+    reporter.phase("check")
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Grouping and anti-joins over millions of staged rows: keep them in memory.
+            run("SET LOCAL work_mem = '256MB'")
+        staging.analyze()
+        plan.check(staging)
+        batch.rejected = staging.collect_rejects()
+        batch.warnings, batch.details = tally.total, tally.details()
+        if batch.rejected:
+            reporter.phase("rejects")
+            path = rejects_path(batch.pk)
+            write_rejects(table, staging, path)
+            batch.rejects_path = str(path)
+        if batch.rejected and batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
+            batch.error_message = _rejects_message(batch, staging)
+            _close(actor, batch, ImportBatch.Status.FAILED)
+            return
+        reporter.phase("load")
+        outcome = plan.load(staging)
+        batch.inserted, batch.updated, batch.unchanged = outcome.inserted, outcome.updated, outcome.unchanged
+        batch.details = {**batch.details, **outcome.details}
+        _close(actor, batch, ImportBatch.Status.DONE)
+
+
+def _rejects_message(batch: ImportBatch, staging: Staging) -> str:
+    count = batch.rejected
+    first = staging.rejected(0, 2**62, limit=SHOWN_REJECTS)
+    text = ngettext(
+        "%(count)s row has problems; nothing was imported.",
+        "%(count)s rows have problems; nothing was imported.", count,
+    ) % {"count": f"{count:,}"}
+    text += "".join(f" row {row}: {reasons}." for row, reasons in first)
+    if count > len(first):
+        text += " " + _("%(more)s more in the rejects file.") % {"more": f"{count - len(first):,}"}
+    return text
+
+
+def _close(actor: Any, batch: ImportBatch, status: str) -> None:
+    batch.status = status
+    batch.phase = ""
+    batch.finished_at = timezone.now()
+    batch.save()
+    action = "imported" if status == ImportBatch.Status.DONE else "import_failed"
+    audit.record(actor, f"{batch.target}.{action}", batch, details={
+        "kind": batch.kind, "file": batch.file_name, "mode": batch.mode, "rows": batch.rows_total,
+        "inserted": batch.inserted, "updated": batch.updated, "unchanged": batch.unchanged,
+        "rejected": batch.rejected, "error": batch.error_message[:500],
+    })
+
+
+def _fail(actor: Any, batch: ImportBatch, message: str) -> None:
+    batch.error_message = message
+    with transaction.atomic():
+        _close(actor, batch, ImportBatch.Status.FAILED)

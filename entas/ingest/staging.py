@@ -1,0 +1,180 @@
+"""The staging table of one import, and the set-based SQL run on it.
+
+Every row of the file lands in a session-private TEMP table (PostgreSQL: COPY; SQLite: one
+executemany per chunk), valid or not, with `_row` and `_reasons`. Checks that need other rows
+(the same key twice, a reference to nothing) are single UPDATE statements on that table, so
+memory stays that of one chunk however large the file. Merging into the target tables is
+`entas.ingest.upsert`.
+"""
+
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import polars as pl
+from django.db import connection
+
+SQL_TYPES = {
+    "postgresql": {"text": "text", "integer": "integer", "bigint": "bigint", "date": "date", "boolean": "boolean"},
+    "sqlite": {"text": "TEXT", "integer": "INTEGER", "bigint": "INTEGER", "date": "TEXT", "boolean": "INTEGER"},
+}
+
+
+def run(sql: str, params: Sequence[Any] | None = None) -> int:
+    """Execute one statement; the number of rows it changed."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
+def one(sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(cursor.fetchone() or ())
+
+
+def rows(sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+# SQLite's default page cache (2 MB) makes every index insert of a big merge a disk read.
+SQLITE_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def bulk_session() -> Iterator[None]:
+    """Connection settings for one bulk import, restored afterwards. Memory stays bounded: the
+    cache is a fixed size whatever the file."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    before = [one(f"PRAGMA {db}.cache_size")[0] for db in ("main", "temp")]
+    for db in ("main", "temp"):
+        run(f"PRAGMA {db}.cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        for db, size in zip(("main", "temp"), before, strict=True):
+            run(f"PRAGMA {db}.cache_size = {int(size)}")
+
+
+def date_param() -> str:
+    """A %s placeholder for an ISO date: typed on PostgreSQL (a bare literal in a subquery is
+    text there), plain on SQLite (which stores dates as ISO text; CAST AS date would give 2025)."""
+    return "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+
+
+def quote(text: str) -> str:
+    """A SQL string literal for text written in our own code (messages), never for user data."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def append_reason(message_sql: str) -> str:
+    return f"_reasons = CASE WHEN _reasons IS NULL THEN {message_sql} ELSE _reasons || '; ' || {message_sql} END"
+
+
+class Staging:
+    name = "ingest_staging"
+    rejects = "ingest_rejects"
+
+    def __init__(self, columns: dict[str, str]) -> None:
+        """`columns`: field name -> generic SQL type of entas.ingest.types."""
+        self.vendor = connection.vendor
+        self.columns = {"_row": "bigint", "_reasons": "text", **columns}
+
+    def create(self) -> None:
+        self.drop()
+        types = SQL_TYPES[self.vendor]
+        body = ", ".join(f"{name} {types[kind]}" for name, kind in self.columns.items())
+        run(f"CREATE TEMP TABLE {self.name} ({body})")
+
+    def drop(self) -> None:
+        for table in (self.name, self.rejects):
+            run(f"DROP TABLE IF EXISTS {table}")
+
+    def load(self, frame: pl.DataFrame) -> None:
+        frame = frame.select(list(self.columns))
+        names = ", ".join(self.columns)
+        if self.vendor == "postgresql":
+            buffer = io.BytesIO()
+            frame.write_csv(buffer, include_header=False, null_value="", date_format="%Y-%m-%d")
+            with connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {self.name} ({names}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
+                copy.write(buffer.getvalue())
+            return
+        frame = frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
+        marks = ", ".join(["%s"] * len(self.columns))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {self.name} ({names}) VALUES ({marks})", frame.rows())
+
+    def analyze(self) -> None:
+        # Temp tables are never analysed by autovacuum; without statistics the planner guesses
+        # a few hundred rows and picks nested loops for millions.
+        if self.vendor == "postgresql":
+            run(f"ANALYZE {self.name}")
+
+    def mark_duplicates(self, key: Sequence[str], field: str, *, optional: Sequence[str] = (),
+                        apart: str | None = None, apart_label: str = "") -> int:
+        """Reject every row whose `key` occurs more than once. `optional` key columns may be
+        empty (compared as ''). With `apart`, repeats that differ in that column get their own
+        message, e.g. the same NIK in more than one household."""
+        exprs = [f"COALESCE({c}, '')" if c in optional else c for c in key]
+        target = [f"COALESCE({self.name}.{c}, '')" if c in optional else f"{self.name}.{c}" for c in key]
+        # MIN <> MAX rather than COUNT(DISTINCT): it keeps the grouping a hash aggregate, no sort.
+        spread = f"CASE WHEN MIN({apart}) <> MAX({apart}) THEN 1 ELSE 0 END" if apart else "0"
+        rows_text = (
+            "CASE WHEN d.n = 2 THEN 'rows ' || d.first_row || ' and ' || d.last_row "
+            "ELSE 'rows ' || d.first_row || ' to ' || d.last_row END"
+        )
+        message = (
+            f"CASE WHEN d.spread = 1 THEN {quote(field + ': in more than one ' + apart_label)} "
+            f"ELSE {quote(field + ': appears ')} || d.n || ' times' END || ' in this file (' || {rows_text} || ')'"
+        )
+        groups = (
+            f"SELECT {', '.join(f'{e} AS k{i}' for i, e in enumerate(exprs))}, COUNT(*) AS n, "
+            f"MIN(_row) AS first_row, MAX(_row) AS last_row, {spread} AS spread FROM {self.name} "
+            f"WHERE {' AND '.join(f'{c} IS NOT NULL' for c in key if c not in optional)} "
+            f"GROUP BY {', '.join(exprs)} HAVING COUNT(*) > 1"
+        )
+        match = " AND ".join(f"{t} = d.k{i}" for i, t in enumerate(target))
+        return run(f"UPDATE {self.name} SET {append_reason(message)} FROM ({groups}) AS d WHERE {match}")
+
+    def mark_missing(self, column: str, table: str, target_column: str, message: str) -> int:
+        """Reject rows whose `column` names no row of `table` (e.g. a person's household)."""
+        return run(
+            f"UPDATE {self.name} SET {append_reason(quote(message))} WHERE {column} IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE t.{target_column} = {self.name}.{column})"
+        )
+
+    def mark_outside(self, column: str, scope: str, message: str, *, via: tuple[str, str, str] | None = None) -> int:
+        """Reject rows that lie outside the region `scope` (an importer's own region): by the dotted
+        region code in `column`, or, with `via` = (table, key column, region column), by the region
+        of the row of `table` that `column` names (e.g. the household of a person)."""
+        inside = "{0} = %s OR {0} LIKE %s"
+        if via is None:
+            where = f"{column} IS NOT NULL AND NOT ({inside.format(column)})"
+        else:
+            table, key, region = via
+            where = (f"EXISTS (SELECT 1 FROM {table} AS t WHERE t.{key} = {self.name}.{column} "
+                     f"AND NOT ({inside.format('t.' + region)}))")
+        return run(f"UPDATE {self.name} SET {append_reason(quote(message))} WHERE {where}", [scope, scope + ".%"])
+
+    def count(self, where: str = "TRUE") -> int:
+        return int(one(f"SELECT COUNT(*) FROM {self.name} WHERE {where}")[0])
+
+    def collect_rejects(self) -> int:
+        """Copy the rejected rows aside, indexed by row, for the rejects file and the messages."""
+        run(f"DROP TABLE IF EXISTS {self.rejects}")
+        run(f"CREATE TEMP TABLE {self.rejects} AS SELECT _row, _reasons FROM {self.name} WHERE _reasons IS NOT NULL")
+        run(f"CREATE INDEX {self.rejects}_row ON {self.rejects} (_row)")
+        return int(one(f"SELECT COUNT(*) FROM {self.rejects}")[0])
+
+    def rejected(self, first_row: int, last_row: int, limit: int | None = None) -> list[tuple[int, str]]:
+        sql = f"SELECT _row, _reasons FROM {self.rejects} WHERE _row BETWEEN %s AND %s ORDER BY _row"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [(int(r), str(m)) for r, m in rows(sql, [first_row, last_row])]

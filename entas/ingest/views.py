@@ -1,0 +1,55 @@
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from entas.accounts.roles import IMPORTS_DATA
+from entas.core import audit
+from entas.ingest import targets
+from entas.ingest.forms import UploadForm
+from entas.ingest.models import ImportBatch
+from entas.ingest.uploads import queue_upload, visible_batches
+
+
+def _may_import(request: HttpRequest) -> None:
+    if getattr(request.user, "role", None) not in IMPORTS_DATA:
+        raise PermissionDenied
+
+
+@login_required
+def upload(request: HttpRequest, target: str) -> HttpResponse:
+    _may_import(request)
+    try:
+        spec = targets.get(target)
+    except LookupError:
+        raise Http404 from None
+    form = UploadForm(spec, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        batch = queue_upload(request.user, target=target, upload=data["file"], kind=data["kind"], mode=data["mode"],
+                             source=data["source"], extract_date=data["extract_date"])
+        return redirect("ingest:batch", pk=batch.pk)
+    return render(request, "ingest/upload.html", {"form": form, "target": spec,
+                                                  "batches": visible_batches(request.user)[:20]})
+
+
+@login_required
+def batch(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(visible_batches(request.user), pk=pk)
+    template = "ingest/_batch_status.html" if request.headers.get("HX-Request") else "ingest/batch.html"
+    return render(request, template, {"batch": found, "running": found.status in _RUNNING})
+
+
+@login_required
+def rejects(request: HttpRequest, pk: int) -> FileResponse:
+    found: ImportBatch = get_object_or_404(visible_batches(request.user), pk=pk)
+    path = Path(found.rejects_path) if found.rejects_path else None
+    if path is None or not path.exists():
+        raise Http404
+    audit.record(request.user, f"{found.target}.rejects_downloaded", found)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"rejects-{found.pk}.csv")
+
+
+_RUNNING = {ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING}

@@ -1,0 +1,123 @@
+"""Indicators, the period calendar, targets per region and period, and rollups per village.
+
+Achievements are never typed: a Rollup holds what a named computation found in the data for one
+village and period, and every higher level is a SUM over code prefixes. The exception is an output
+target with no data behind it (an indicator without a computation): its achievement is entered on
+the Target with evidence.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Indicator(models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name_id = models.CharField(_("name (Indonesian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=32)
+    computation = models.CharField(_("computation"), max_length=64, blank=True, default="",
+                                   help_text=_("Empty for an output target typed in with evidence."))
+    refreshed_at = models.DateTimeField(_("numbers computed at"), null=True, blank=True)
+    # Declared here, not on Agreement: partnerships sits beside programmes and must not import monitoring.
+    agreements = models.ManyToManyField("partnerships.Agreement", blank=True, related_name="indicators",
+                                        verbose_name=_("agreements"))
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Period(models.Model):
+    """A year (quarter empty) or one quarter of it. Only periods in this calendar take targets."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="monitoring_period_once"),
+            models.UniqueConstraint(fields=["year"], condition=Q(quarter__isnull=True),
+                                    name="monitoring_year_once"),
+            models.CheckConstraint(condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+                                   name="monitoring_quarter_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}" if self.quarter is None else f"{self.year}-Q{self.quarter}"
+
+    @property
+    def start(self) -> datetime.date:
+        month = 1 if self.quarter is None else 3 * self.quarter - 2
+        return datetime.date(self.year, month, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        if self.quarter is None or self.quarter == 4:
+            return datetime.date(self.year, 12, 31)
+        return datetime.date(self.year, 3 * self.quarter + 1, 1) - datetime.timedelta(days=1)
+
+
+class Target(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets",
+                                  verbose_name=_("indicator"))
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("region"), help_text=_("Empty for the national target."))
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="targets", verbose_name=_("period"))
+    value = models.DecimalField(pgettext_lazy("indicator", "target"), max_digits=20, decimal_places=2)
+    achieved = models.DecimalField(_("achieved (typed)"), max_digits=20, decimal_places=2, null=True, blank=True)
+    evidence = models.FileField(_("evidence"), upload_to="targets/%Y/", blank=True)
+    note = models.TextField(_("note"), blank=True, default="")
+
+    scope_region_field = "region_id"
+
+    class Meta:
+        verbose_name = pgettext_lazy("indicator", "target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "region", "period"], name="monitoring_target_once"),
+            models.UniqueConstraint(fields=["indicator", "period"], condition=Q(region__isnull=True),
+                                    name="monitoring_national_target_once"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="monitoring_target_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.region_id or 'ID'} {self.period}: {self.value}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_id or ""
+
+
+class Rollup(models.Model):
+    """What one computation found in one village for one period; rewritten, never edited by hand."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="rollups")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="rollups")
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+    computed_at = models.DateTimeField()
+
+    scope_region_field = "village_id"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "village"], name="monitoring_rollup_once"),
+        ]
+        indexes = [
+            # Prefix matches on the village code (region totals) need the pattern operator class.
+            models.Index(fields=["village"], opclasses=["varchar_pattern_ops"], name="monitoring_rollup_village"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.village_id} {self.period_id}: {self.value}"

@@ -1,0 +1,41 @@
+"""Read helpers for the agreement pages: filtered lists and counts per year and partner type."""
+
+from collections import defaultdict
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+
+from entas.partnerships.models import Agreement, AgreementQuerySet, AgreementStatus, PartnerKind
+
+
+def agreements(status: str = "") -> AgreementQuerySet:
+    queryset = Agreement.objects.with_status().prefetch_related("parties")
+    if status in AgreementStatus.values:
+        # Unpacked because the type checker cannot see fields added by an annotation.
+        queryset = queryset.filter(**{"status": status})
+    return queryset
+
+
+def expiring_soon() -> AgreementQuerySet:
+    return agreements(AgreementStatus.EXPIRING).order_by("valid_until", "number")
+
+
+def counts_per_year_and_kind() -> tuple[list[str], list[tuple[int, list[int], int]]]:
+    """Partner-type labels and one row per signing year: (year, counts per type, agreements that year).
+
+    An agreement with two partners of different types counts once under each type, so the
+    per-type counts may add up to more than the year's total."""
+    per_type = (
+        Agreement.objects.annotate(year=ExtractYear("signed"))
+        .values("year", "parties__kind").annotate(n=Count("pk", distinct=True))
+    )
+    grid: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in per_type:
+        grid[row["year"]][row["parties__kind"]] = row["n"]
+    totals = dict(
+        Agreement.objects.annotate(year=ExtractYear("signed")).values("year").annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    rows = [(year, [grid[year].get(kind, 0) for kind in PartnerKind.values], totals.get(year, 0))
+            for year in sorted(grid, reverse=True)]
+    return [str(label) for label in PartnerKind.labels], rows

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from entas.partnerships import views
+
+app_name = "partnerships"
+urlpatterns = [
+    path("", views.agreement_list, name="agreements"),
+    path("expiring/", views.expiring, name="expiring"),
+    path("new/", views.agreement_create, name="agreement_create"),
+    path("partners/new/", views.partner_create, name="partner_create"),
+    path("<int:pk>/", views.agreement_detail, name="agreement"),
+    path("<int:pk>/document/", views.agreement_document, name="document"),
+]

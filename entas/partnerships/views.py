@@ -1,0 +1,83 @@
+"""Agreement pages: the list with its status filter, what expires soon, counts, one agreement, and
+the forms that record partners and agreements through the services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from entas.partnerships import queries, services
+from entas.partnerships.forms import AgreementForm, PartnerForm, StatusFilterForm
+from entas.partnerships.models import Agreement, Partner
+
+
+@login_required
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    form = StatusFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    labels, counts = queries.counts_per_year_and_kind()
+    return render(request, "partnerships/agreement_list.html", {
+        "form": form, "agreements": queries.agreements(status), "kinds": labels, "counts": counts,
+        "expiring": queries.expiring_soon().count(), "may_manage": services.may_manage_page(request.user),
+    })
+
+
+@login_required
+def expiring(request: HttpRequest) -> HttpResponse:
+    return render(request, "partnerships/expiring.html", {"agreements": queries.expiring_soon()})
+
+
+@login_required
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(queries.agreements().prefetch_related("programmes"), pk=pk)
+    return render(request, "partnerships/agreement_detail.html", {"agreement": agreement})
+
+
+@login_required
+def agreement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
+    agreement = get_object_or_404(Agreement, pk=pk)
+    if not agreement.document:
+        raise Http404
+    return FileResponse(agreement.document.open("rb"), content_type="application/pdf",
+                        filename=f"{agreement.pk}.pdf")
+
+
+def _apply(form: AgreementForm | PartnerForm, problem: ValidationError) -> None:
+    for field, errors in problem.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def agreement_create(request: HttpRequest) -> HttpResponseBase:
+    if not services.may_manage_page(request.user):
+        raise Http404
+    form = AgreementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.create_agreement(request.user, **form.service_arguments())
+        except ValidationError as problem:
+            _apply(form, problem)
+        else:
+            messages.success(request, _("Agreement %(number)s recorded.") % {"number": agreement.number})
+            return redirect("partnerships:agreement", pk=agreement.pk)
+    return render(request, "partnerships/agreement_form.html", {"form": form, "title": _("New agreement")})
+
+
+@login_required
+def partner_create(request: HttpRequest) -> HttpResponseBase:
+    if not services.may_manage_page(request.user):
+        raise Http404
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = services.create_partner(request.user, **form.cleaned_data)
+        except ValidationError as problem:
+            _apply(form, problem)
+        else:
+            messages.success(request, _("Partner %(name)s recorded.") % {"name": partner.name})
+            return redirect("partnerships:agreements")
+    return render(request, "partnerships/agreement_form.html", {
+        "form": form, "title": _("New partner"), "partners": Partner.objects.order_by("name")})

@@ -1,0 +1,38 @@
+"""Read-only: programmes, enrolments and facilitators change through the services (checks and
+audit), never through admin forms. Enrolments and facilitators are scoped by region."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from entas.core.admin import ReadOnlyScopedAdmin
+from entas.programmes.models import Enrolment, Facilitator, Programme
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ReadOnlyScopedAdmin):
+    list_display = ["name", "lead_agency", "start", "end", "budget", "decile_max", "yearly_target"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # Programmes are national (no region of their own): every admin user may read them all.
+        return admin.ModelAdmin.get_queryset(self, request)
+
+
+@admin.register(Facilitator)
+class FacilitatorAdmin(ReadOnlyScopedAdmin):
+    list_display = ["__str__", "agency", "region", "capacity", "yearly_target", "active"]
+    list_filter = ["active", "agency"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "region__code"]
+    raw_id_fields = ["user", "region"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ReadOnlyScopedAdmin):
+    list_display = ["household", "programme", "village", "facilitator", "status", "cohort", "enrolled_on"]
+    list_filter = ["status", "programme", "cohort"]
+    search_fields = ["household__kk_number", "village__code"]
+    raw_id_fields = ["household", "village", "facilitator"]
+    list_select_related = ["household", "programme", "village", "facilitator__user"]

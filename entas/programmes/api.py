@@ -1,0 +1,54 @@
+"""Programmes and enrolments for API clients, scoped like the pages: a region officer sees her
+region, a facilitator only her own caseload; an enrolment outside answers 404, logged."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from rest_framework import serializers, viewsets
+
+from entas.core import audit
+from entas.core.api import ScopedReadOnlyViewSet
+from entas.programmes.models import Enrolment, Programme
+from entas.programmes.queries import enrolments_for
+
+
+class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
+    class Meta:
+        model = Programme
+        fields = ["id", "name", "lead_agency", "partner_agencies", "start", "end", "budget", "decile_max",
+                  "priority_locations_only", "yearly_target"]
+
+
+class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
+    class Meta:
+        model = Enrolment
+        fields = ["id", "programme", "household", "village", "facilitator", "status", "enrolled_on", "cohort",
+                  "graduated_on", "relapses", "exit_reason", "exited_on"]
+
+
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet[Programme]):
+    """Programmes are national: every signed-in user may read them."""
+
+    serializer_class = ProgrammeSerializer
+    queryset = Programme.objects.all()
+
+
+class EnrolmentViewSet(ScopedReadOnlyViewSet[Enrolment]):
+    serializer_class = EnrolmentSerializer
+
+    def base_queryset(self) -> QuerySet[Enrolment]:
+        return Enrolment.objects.order_by("id")
+
+    def get_queryset(self) -> QuerySet[Enrolment]:
+        return enrolments_for(self.request.user, self.base_queryset())
+
+    def get_object(self) -> Enrolment:
+        lookup: dict[str, Any] = {"pk": self.kwargs["pk"]}
+        found = self.get_queryset().filter(**lookup).first()
+        if found is None:
+            if self.base_queryset().filter(**lookup).exists():
+                audit.record(self.request.user, "scope.denied", details={"model": "programmes.enrolment",
+                                                                         "lookup": {"pk": str(lookup["pk"])}})
+            raise Http404
+        return found

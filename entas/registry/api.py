@@ -1,0 +1,109 @@
+"""Households and people for API clients: scoped like the pages, identifiers masked by role,
+every retrieve of a household audit-logged."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from entas.core import audit
+from entas.core.api import ScopedReadOnlyViewSet
+from entas.regions.codes import CODE_PATTERN
+from entas.registry import queries
+from entas.registry.identifiers import shown
+from entas.registry.models import Household, Person, Programme
+
+
+class MaskedIdentifier(serializers.CharField):
+    def to_representation(self, value: Any) -> str:
+        return shown(self.context["request"].user, str(value))
+
+
+class PersonSerializer(serializers.ModelSerializer[Person]):
+    nik = MaskedIdentifier(read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "nik", "full_name", "sex", "birth_date", "birth_place", "relationship", "education",
+                  "occupation", "disability", "marital_status", "household"]
+
+
+class HouseholdSerializer(serializers.ModelSerializer[Household]):
+    kk_number = MaskedIdentifier(read_only=True)
+
+    class Meta:
+        model = Household
+        fields = ["id", "kk_number", "village", "address", "decile", "decile_source", "decile_date",
+                  "per_capita_income", "floor_material", "wall_material", "roof_material", "drinking_water",
+                  "sanitation", "electricity_watt", "cooking_fuel", "assets", "extreme_poor"]
+
+
+class HouseholdDetailSerializer(HouseholdSerializer):
+    members = PersonSerializer(many=True, read_only=True)
+
+    class Meta(HouseholdSerializer.Meta):
+        fields = [*HouseholdSerializer.Meta.fields, "members"]
+
+
+class HouseholdQuery(serializers.Serializer[dict[str, Any]]):
+    region = serializers.RegexField(CODE_PATTERN, required=False, help_text="dotted region code, e.g. 33.10")
+    decile_min = serializers.IntegerField(required=False, min_value=1, max_value=10)
+    decile_max = serializers.IntegerField(required=False, min_value=1, max_value=10)
+    programme = serializers.ChoiceField(choices=Programme.values, required=False)
+    extreme_poor = serializers.BooleanField(required=False, allow_null=True, default=None)
+    q = serializers.CharField(required=False, min_length=2, help_text="NIK, No. KK or part of a member's name")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        low, high = attrs.get("decile_min"), attrs.get("decile_max")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"decile_min": "must not be above decile_max"})
+        return attrs
+
+
+@extend_schema_view(list=extend_schema(parameters=[HouseholdQuery]))
+class HouseholdViewSet(ScopedReadOnlyViewSet[Household]):
+    def base_queryset(self) -> QuerySet[Household]:
+        return Household.objects.order_by("id")
+
+    def get_serializer_class(self) -> type[HouseholdSerializer]:
+        return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdSerializer
+
+    def get_queryset(self) -> QuerySet[Household]:
+        if self.action != "list":
+            return super().get_queryset()
+        params = HouseholdQuery(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return queries.households(self.request.user, queries.HouseholdFilter(**params.validated_data))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        household = self.get_object()
+        audit.record(request.user, "household.viewed", household)
+        return Response(self.get_serializer(household).data)
+
+
+class PersonQuery(serializers.Serializer[dict[str, Any]]):
+    region = serializers.RegexField(CODE_PATTERN, required=False)
+    q = serializers.CharField(required=False, min_length=2, help_text="NIK or part of the name")
+
+
+@extend_schema_view(list=extend_schema(parameters=[PersonQuery]))
+class PersonViewSet(ScopedReadOnlyViewSet[Person]):
+    serializer_class = PersonSerializer
+
+    def base_queryset(self) -> QuerySet[Person]:
+        return Person.objects.order_by("id")
+
+    def get_queryset(self) -> QuerySet[Person]:
+        if self.action != "list":
+            return super().get_queryset()
+        params = PersonQuery(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return queries.people(self.request.user, **params.validated_data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        audit.record(request.user, "person.viewed", person)
+        return Response(self.get_serializer(person).data)

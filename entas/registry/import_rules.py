@@ -1,0 +1,179 @@
+"""Vectorised registry rules: NIK and No. KK (same messages as entas.core.identifiers, tested to
+agree), village codes, assistance periods, and the Indonesian spellings each choice accepts."""
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from entas.core.identifiers import FEMALE_DAY_OFFSET, LENGTH
+from entas.ingest.types import FieldType
+
+
+def _two(text: pl.Expr, start: int) -> pl.Expr:
+    return text.str.slice(start, 2).cast(pl.Int32, strict=False)
+
+
+def _real_day(day: pl.Expr, nik: bool) -> pl.Expr:
+    return pl.when(day > FEMALE_DAY_OFFSET).then(day - FEMALE_DAY_OFFSET).otherwise(day) if nik else day
+
+
+def _days_in(month: pl.Expr, yy: pl.Expr) -> pl.Expr:
+    # The century is unknown: 29 February is possible whenever yy is a leap year in either century.
+    return pl.when(month == 2).then(pl.when(yy % 4 == 0).then(29).otherwise(28)).when(
+        month.is_in([4, 6, 9, 11])).then(30).otherwise(31)
+
+
+def identity_valid(text: pl.Expr, *, nik: bool) -> pl.Expr:
+    """True where the text can be a NIK (nik=True) or No. KK: cheap enough for every row."""
+    day, month, yy = _real_day(_two(text, 6), nik), _two(text, 8), _two(text, 10)
+    return (
+        text.str.contains(f"^[0-9]{{{LENGTH}}}$") & (text.str.slice(12, 4) != "0000")
+        & month.is_between(1, 12) & day.is_between(1, _days_in(month, yy))
+    )
+
+
+def identity_problem(text: pl.Expr, *, nik: bool) -> pl.Expr:
+    """Why each text cannot be a NIK or No. KK; the wording of entas.core.identifiers."""
+    what = "birth date" if nik else "issue date"
+    length = text.str.len_chars()
+    day, month = _real_day(_two(text, 6), nik), text.str.slice(8, 2)
+    return (
+        pl.when(~text.str.contains(r"^[0-9]+$"))
+        .then(pl.format(f"'{{}}' has characters other than digits, expected {LENGTH} digits", text))
+        .when(length != LENGTH).then(pl.format(f"{{}} digits, expected {LENGTH}", length))
+        .when(text.str.slice(12, 4) == "0000").then(pl.lit("serial 0000 is never issued"))
+        .when(~_two(text, 8).is_between(1, 12)).then(pl.format(f"month {{}} in the {what} is not a month", month))
+        .otherwise(pl.format(f"day {{}} in the {what} does not exist in month {{}}",
+                             day.cast(pl.String).str.zfill(2), month))
+    )
+
+
+def clean_identity(raw: pl.Expr) -> pl.Expr:
+    # Excel users type a leading apostrophe to keep the digits as text; some group them in fours.
+    return raw.str.strip_prefix("'").str.replace_all(r"\s", "")
+
+
+@dataclass(frozen=True)
+class IdentityNumber(FieldType):
+    nik: bool
+
+    def quick(self, raw: pl.Expr) -> pl.Expr:
+        return pl.when(identity_valid(raw, nik=self.nik)).then(raw)
+
+    def parse(self, raw: pl.Expr) -> pl.Expr:
+        return self.quick(clean_identity(raw))
+
+    def problem(self, raw: pl.Expr) -> pl.Expr:
+        return identity_problem(clean_identity(raw), nik=self.nik)
+
+
+def female_by_nik(nik: pl.Expr) -> pl.Expr:
+    return _two(nik, 6) > FEMALE_DAY_OFFSET
+
+
+def sex_disagrees(nik: pl.Expr, sex: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(condition, message): the NIK's day says one sex, the sex column the other."""
+    female = female_by_nik(nik)
+    said = pl.when(female).then(pl.lit("female")).otherwise(pl.lit("male"))
+    return female != (sex == "P"), pl.format("day {} means {} but sex is {}", nik.str.slice(6, 2), said, sex)
+
+
+def nik_date_disagrees(nik: pl.Expr, birth_date: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(condition, message) of a warning: the NIK's date (the +40 of women taken off) is not the
+    birth date. Often a typo in one of the two; the sex column has its own check."""
+    day = _real_day(_two(nik, 6), nik=True)
+    same = (day == birth_date.dt.day()) & (_two(nik, 8) == birth_date.dt.month()) & (
+        _two(nik, 10) == birth_date.dt.year() % 100)
+    message = pl.format("its date {} differs from birth_date {}", nik.str.slice(6, 6), birth_date)
+    return ~same, message
+
+
+def unknown_district(number: pl.Expr, districts: pl.Series, label: str) -> tuple[pl.Expr, pl.Expr]:
+    """(condition, message) of a warning: the district a NIK or No. KK was issued in is not in
+    today's list (it may have been split or renamed since), which alone is no reason to reject."""
+    prefix = number.str.slice(0, 6)
+    undotted = districts.str.replace_all(".", "", literal=True)
+    code = pl.format("{}.{}.{}", prefix.str.slice(0, 2), prefix.str.slice(2, 2), prefix.str.slice(4, 2))
+    message = pl.format(f"district {{}} of the {label} is not in the Kemendagri 2025 list", code)
+    return number.is_not_null() & ~prefix.is_in(undotted.implode()), message
+
+
+@dataclass(frozen=True, eq=False)
+class VillageCode(FieldType):
+    """A dotted village code that exists; 10 digits without dots are accepted and dotted."""
+
+    villages: pl.Series
+
+    def quick(self, raw: pl.Expr) -> pl.Expr:
+        return pl.when(raw.is_in(self.villages.implode())).then(raw)
+
+    def parse(self, raw: pl.Expr) -> pl.Expr:
+        return self.quick(raw.str.replace(r"^(\d{2})(\d{2})(\d{2})(\d{4})$", "$1.$2.$3.$4"))
+
+    def problem(self, raw: pl.Expr) -> pl.Expr:
+        dotted = raw.str.replace(r"^(\d{2})(\d{2})(\d{2})(\d{4})$", "$1.$2.$3.$4")
+        return (
+            pl.when(dotted.str.contains(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"))
+            .then(pl.format("'{}' is not a village in the Kemendagri 2025 list", raw))
+            .otherwise(pl.format("'{}' is not a village code (PP.KK.CC.NNNN)", raw))
+        )
+
+
+@dataclass(frozen=True)
+class Period(FieldType):
+    """A month `YYYY-MM` or a quarter `YYYY-Qn`."""
+
+    def quick(self, raw: pl.Expr) -> pl.Expr:
+        return pl.when(raw.str.contains(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")).then(raw)
+
+    def parse(self, raw: pl.Expr) -> pl.Expr:
+        return self.quick(raw.str.to_uppercase())
+
+    def problem(self, raw: pl.Expr) -> pl.Expr:
+        return pl.format("'{}' is not a period (YYYY-MM or YYYY-Qn)", raw)
+
+
+# Indonesian spellings and DTSEN-like numeric codes accepted besides our own values
+# (docs/data-formats.md, "DTSEN-like files").
+SEX = {"1": "L", "2": "P", "laki-laki": "L", "laki laki": "L", "lk": "L", "pria": "L", "m": "L", "male": "L",
+       "perempuan": "P", "pr": "P", "wanita": "P", "w": "P", "f": "P", "female": "P"}
+RELATIONSHIP = {
+    "1": "head", "2": "spouse", "3": "child", "4": "in_law", "5": "grandchild", "6": "parent", "7": "other",
+    "8": "other", "kepala keluarga": "head", "kepala rumah tangga": "head", "istri": "spouse", "suami": "spouse",
+    "istri/suami": "spouse", "anak": "child", "menantu": "in_law", "cucu": "grandchild", "orang tua": "parent",
+    "mertua": "parent", "orang tua/mertua": "parent", "famili lain": "other", "lainnya": "other",
+}
+EDUCATION = {
+    "1": "none", "2": "sd", "3": "smp", "4": "sma", "5": "diploma", "6": "university",
+    "tidak/belum sekolah": "none", "tidak sekolah": "none", "belum sekolah": "none", "sd/mi": "sd",
+    "sd/sederajat": "sd", "smp/mts": "smp", "smp/sederajat": "smp", "sma/smk": "sma", "sma/sederajat": "sma",
+    "smk": "sma", "ma": "sma", "d1": "diploma", "d2": "diploma", "d3": "diploma", "d1/d2/d3": "diploma",
+    "d4": "university", "s1": "university", "s2": "university", "s3": "university", "d4/s1": "university",
+    "sarjana": "university", "perguruan tinggi": "university",
+}
+OCCUPATION = {
+    "tidak bekerja": "none", "belum/tidak bekerja": "none", "petani": "farmer", "nelayan": "fisher",
+    "buruh": "labourer", "pedagang": "trader", "sopir": "driver", "pengemudi": "driver", "pengrajin": "craftsman",
+    "pns": "civil_servant", "pns/tni/polri": "civil_servant", "karyawan swasta": "private_employee",
+    "wiraswasta": "entrepreneur", "pelajar": "student", "mahasiswa": "student", "pelajar/mahasiswa": "student",
+    "mengurus rumah tangga": "housekeeping", "lainnya": "other",
+}
+DISABILITY = {"0": "none", "tidak ada": "none", "tidak": "none", "fisik": "physical", "sensorik": "sensory",
+              "intelektual": "intellectual", "mental": "mental", "ganda": "multiple"}
+MARITAL = {"1": "single", "2": "married", "3": "divorced", "4": "widowed", "belum kawin": "single",
+           "kawin": "married", "cerai hidup": "divorced", "cerai mati": "widowed"}
+FLOOR = {"tanah": "earth", "bambu": "bamboo", "kayu": "wood", "papan": "wood", "semen": "cement",
+         "keramik": "ceramic"}
+WALL = {"bambu": "bamboo", "kayu": "wood", "papan": "wood", "tembok tanpa plester": "brick",
+        "tembok diplester": "plaster_brick", "tembok": "brick"}
+ROOF = {"ijuk": "thatch", "rumbia": "thatch", "jerami": "thatch", "seng": "zinc", "asbes": "asbestos",
+        "genteng": "tile", "beton": "concrete"}
+WATER = {"sungai": "river", "mata air": "river", "sumur tak terlindung": "unprotected_well",
+         "sumur terlindung": "protected_well", "sumur bor": "protected_well", "leding": "piped", "pam": "piped",
+         "air kemasan": "bottled", "air isi ulang": "bottled"}
+SANITATION = {"tidak ada": "none", "bersama": "shared", "umum": "shared", "sendiri": "own"}
+FUEL = {"kayu bakar": "wood", "minyak tanah": "kerosene", "lpg 3 kg": "lpg_3kg", "elpiji 3 kg": "lpg_3kg",
+        "lpg > 3 kg": "lpg_large", "listrik": "electric"}
+PROGRAMME = {"bpnt": "SEMBAKO", "pbi": "PBI_JKN", "pbi jk": "PBI_JKN", "pbi-jkn": "PBI_JKN", "lainnya": "OTHER"}
+COMPONENT = {"ibu hamil": "pregnant", "anak usia dini": "early_childhood", "disabilitas berat": "severe_disability",
+             "lansia": "elderly"}

@@ -1,0 +1,257 @@
+"""How registry files are checked across rows and merged: one Plan per kind of file.
+
+households  households.csv: upsert by No. KK, decile history kept per (source, date)
+people      people.csv: upsert by NIK into an existing household; a move or a new relationship
+            closes the open membership and opens another
+people with household columns (DTSEN extracts are person-level): the first valid row of each
+            No. KK gives the household, then the people as above
+assistance  assistance.csv: upsert per household, person, programme, component and period
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from entas.ingest.errors import ImportFileError
+from entas.ingest.models import ImportBatch
+from entas.ingest.pipeline import Outcome, Plan
+from entas.ingest.schema import Schema
+from entas.ingest.staging import Staging, date_param, one, run
+from entas.ingest.upsert import Counts, Upsert, updated_table, upsert
+from entas.regions.models import Region
+from entas.registry import import_schemas as schemas
+from entas.registry.import_schemas import in_header
+from entas.registry.models import AssistanceReceipt, DecileRecord, Household, HouseholdMembership, Person
+
+KINDS = ("households", "people", "assistance")
+HOUSEHOLD = Household._meta.db_table
+PERSON = Person._meta.db_table
+MEMBERSHIP = HouseholdMembership._meta.db_table
+DECILE = DecileRecord._meta.db_table
+ASSISTANCE = AssistanceReceipt._meta.db_table
+S = Staging.name
+VALID = "s._reasons IS NULL"
+# Columns written as they are staged (field name = column name).
+HOUSEHOLD_PLAIN = ("address", "per_capita_income", "floor_material", "wall_material", "roof_material",
+                   "drinking_water", "sanitation", "electricity_watt", "cooking_fuel", "assets", "extreme_poor")
+PERSON_PLAIN = ("full_name", "sex", "birth_date", "birth_place", "relationship", "education", "occupation",
+                "disability", "marital_status")
+
+
+@dataclass(frozen=True)
+class Context:
+    batch_id: int
+    source: str
+    extract_date: str  # ISO: bound the same way on both databases
+    scope: str | None = None  # the importing user's region: rows outside it are rejected
+
+    @classmethod
+    def of(cls, batch: ImportBatch) -> "Context":
+        when = batch.extract_date or date.today()
+        scope = getattr(batch.created_by, "region_id", None)
+        return cls(batch.pk, batch.source or "DTSEN", when.isoformat(), scope)
+
+    def check_scope(self, staging: Staging, present: set[str]) -> None:
+        if self.scope is None:
+            return
+        outside = f"outside your region {self.scope}"
+        if "village_code" in present:
+            staging.mark_outside("village_code", self.scope, f"village_code: {outside}")
+        staging.mark_outside("kk_number", self.scope, f"kk_number: this household is {outside}",
+                             via=(HOUSEHOLD, "kk_number", "village_id"))
+
+
+def counted(counts: Counts, rows: int) -> dict[str, int]:
+    return {"inserted": counts.inserted, "updated": counts.updated,
+            "unchanged": rows - counts.inserted - counts.updated}
+
+
+def merge_households(ctx: Context, present: set[str], where: str) -> dict[str, dict[str, int]]:
+    """Upsert households and their decile records from the staged rows matching `where`."""
+    columns = {"kk_number": "s.kk_number", "village_id": "s.village_code"}
+    columns.update({c: f"s.{c}" for c in HOUSEHOLD_PLAIN if c in present})
+    params: list[object] = []
+    if "decile" in present:
+        # The decile's source and date default to the batch's, and mean nothing without a decile.
+        columns["decile"] = "s.decile"
+        columns["decile_source"] = f"CASE WHEN s.decile IS NULL THEN NULL ELSE {decile_source(present)} END"
+        columns["decile_date"] = f"CASE WHEN s.decile IS NULL THEN NULL ELSE {decile_date(present)} END"
+        params += [ctx.source, ctx.extract_date]
+    merge = Upsert(HOUSEHOLD, ("kk_number",), columns, f"FROM {S} AS s WHERE {where}", ctx.batch_id, params)
+    rows = int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {where}")[0])
+    result = {"households": counted(upsert(merge), rows)}
+    if "decile" in present:
+        result["decile_history"] = merge_deciles(ctx, present, where)
+    return result
+
+
+def decile_source(present: set[str]) -> str:
+    return "COALESCE(s.decile_source, %s)" if "decile_source" in present else "%s"
+
+
+def decile_date(present: set[str]) -> str:
+    return f"COALESCE(s.decile_date, {date_param()})" if "decile_date" in present else date_param()
+
+
+def merge_deciles(ctx: Context, present: set[str], where: str) -> dict[str, int]:
+    where += " AND s.decile IS NOT NULL"
+    columns = {"household_id": "h.id", "source": decile_source(present), "date": decile_date(present),
+               "decile": "s.decile"}
+    source = f"FROM {S} AS s JOIN {HOUSEHOLD} AS h ON h.kk_number = s.kk_number WHERE {where}"
+    merge = Upsert(DECILE, ("household_id", "source", "date"), columns, source, ctx.batch_id,
+                   (ctx.source, ctx.extract_date))
+    return counted(upsert(merge), int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {where}")[0]))
+
+
+def merge_people(ctx: Context, present: set[str]) -> dict[str, dict[str, int]]:
+    columns = {"nik": "s.nik", "household_id": "h.id"} | {c: f"s.{c}" for c in PERSON_PLAIN if c in present}
+    source = f"FROM {S} AS s JOIN {HOUSEHOLD} AS h ON h.kk_number = s.kk_number WHERE {VALID}"
+    counts = upsert(Upsert(PERSON, ("nik",), columns, source, ctx.batch_id), keep_updated=True)
+    return {"people": counted(counts, int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {VALID}")[0])),
+            "memberships": update_memberships(ctx, counts.last_old_id)}
+
+
+def update_memberships(ctx: Context, last_old_id: int) -> dict[str, int]:
+    """Close the open membership of every updated person now in another household or
+    relationship; open one for each of them left without, and for every new person."""
+    updated = updated_table(PERSON)
+    closed = run(
+        f"UPDATE {MEMBERSHIP} SET end_date = %s WHERE end_date IS NULL "
+        f"AND person_id IN (SELECT id FROM {updated}) "
+        f"AND EXISTS (SELECT 1 FROM {PERSON} AS p WHERE p.id = {MEMBERSHIP}.person_id "
+        f"AND (p.household_id IS DISTINCT FROM {MEMBERSHIP}.household_id "
+        f"OR p.relationship IS DISTINCT FROM {MEMBERSHIP}.relationship))",
+        [ctx.extract_date],
+    )
+    insert = (f"INSERT INTO {MEMBERSHIP} (person_id, household_id, relationship, start_date, end_date, batch_id) "
+              f"SELECT p.id, p.household_id, p.relationship, {date_param()}, NULL, %s FROM {PERSON} AS p ")
+    params = [ctx.extract_date, ctx.batch_id]
+    reopened = run(insert + f"WHERE p.id IN (SELECT id FROM {updated}) AND NOT EXISTS "
+                   f"(SELECT 1 FROM {MEMBERSHIP} AS m WHERE m.person_id = p.id AND m.end_date IS NULL)", params)
+    opened = run(insert + "WHERE p.id > %s", [*params, last_old_id])
+    run(f"DROP TABLE IF EXISTS {updated}")
+    return {"opened": opened + reopened, "closed": closed}
+
+
+def outcome(details: dict[str, dict[str, int]], main: str) -> Outcome:
+    counts = details[main]
+    return Outcome(counts["inserted"], counts["updated"], counts["unchanged"], details)
+
+
+@dataclass(frozen=True)
+class HouseholdsPlan:
+    schema: Schema
+    ctx: Context
+    present: set[str]
+    kind: str = "households"
+
+    def check(self, staging: Staging) -> None:
+        staging.mark_duplicates(["kk_number"], "kk_number")
+        self.ctx.check_scope(staging, self.present)
+
+    def load(self, staging: Staging) -> Outcome:
+        return outcome(merge_households(self.ctx, self.present, VALID), "households")
+
+
+@dataclass(frozen=True)
+class PeoplePlan:
+    schema: Schema
+    ctx: Context
+    present: set[str]
+    kind: str = "people"
+
+    @property
+    def with_households(self) -> bool:
+        return "village_code" in self.present
+
+    def check(self, staging: Staging) -> None:
+        staging.mark_duplicates(["nik"], "nik", apart="kk_number", apart_label="household")
+        self.ctx.check_scope(staging, self.present)
+        if not self.with_households:
+            staging.mark_missing("kk_number", HOUSEHOLD, "kk_number",
+                                 "kk_number: no household with this No. KK in the registry or this file")
+
+    def load(self, staging: Staging) -> Outcome:
+        details: dict[str, dict[str, int]] = {}
+        if self.with_households:
+            first = f"{VALID} AND s._row IN (SELECT MIN(_row) FROM {S} WHERE _reasons IS NULL GROUP BY kk_number)"
+            details.update(merge_households(self.ctx, self.present, first))
+        details.update(merge_people(self.ctx, self.present))
+        return outcome(details, "people")
+
+
+@dataclass(frozen=True)
+class AssistancePlan:
+    schema: Schema
+    ctx: Context
+    present: set[str]
+    kind: str = "assistance"
+
+    def check(self, staging: Staging) -> None:
+        key = ["kk_number", "nik", "programme", "component", "period"]
+        staging.mark_duplicates(key, "period", optional=["nik", "component"])
+        self.ctx.check_scope(staging, self.present)
+        staging.mark_missing("kk_number", HOUSEHOLD, "kk_number",
+                             "kk_number: no household with this No. KK in the registry")
+        if "nik" in self.present:
+            staging.mark_missing("nik", PERSON, "nik", "nik: no person with this NIK in the registry")
+
+    def load(self, staging: Staging) -> Outcome:
+        nik = "s.nik" if "nik" in self.present else "NULL"
+        component = "COALESCE(s.component, '')" if "component" in self.present else "''"
+        values = {"programme": "s.programme", "component": component, "period": "s.period", "amount": "s.amount"}
+        households = f"FROM {S} AS s JOIN {HOUSEHOLD} AS h ON h.kk_number = s.kk_number"
+        family = Upsert(ASSISTANCE, ("household_id", "programme", "component", "period"),
+                        {"household_id": "h.id", **values}, f"{households} WHERE {VALID} AND {nik} IS NULL",
+                        self.ctx.batch_id, within="person_id IS NULL")
+        personal = Upsert(ASSISTANCE, ("household_id", "person_id", "programme", "component", "period"),
+                          {"household_id": "h.id", "person_id": "p.id", **values},
+                          f"{households} JOIN {PERSON} AS p ON p.nik = {nik} WHERE {VALID}", self.ctx.batch_id,
+                          within="person_id IS NOT NULL")
+        done = [upsert(family), upsert(personal) if "nik" in self.present else Counts(0, 0)]
+        total = Counts(sum(c.inserted for c in done), sum(c.updated for c in done))
+        rows = int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {VALID}")[0])
+        return outcome({"assistance": counted(total, rows)}, "assistance")
+
+
+def codes(level: int) -> pl.Series:
+    return pl.Series(list(Region.objects.filter(level=level).values_list("code", flat=True)), dtype=pl.String)
+
+
+def detect(header: list[str]) -> str:
+    """The kind a header belongs to, told by the columns that only that kind has."""
+    programme = in_header(header, "programme", schemas.PROGRAMME_ALIASES)
+    if programme and in_header(header, "period", schemas.PERIOD_ALIASES):
+        return "assistance"
+    if in_header(header, "nik", schemas.NIK_ALIASES):
+        return "people"
+    if in_header(header, "village_code", schemas.VILLAGE_ALIASES):
+        return "households"
+    raise ImportFileError(
+        "row 1 (header): cannot tell whether this is a households, people or assistance file; "
+        "give the kind (--kind) or use the column names of docs/data-formats.md"
+    )
+
+
+def schema_for(kind: str, header: list[str]) -> Schema:
+    if kind == "households":
+        return schemas.households_schema(codes(4), codes(3))
+    if kind == "assistance":
+        return schemas.assistance_schema()
+    with_households = in_header(header, "village_code", schemas.VILLAGE_ALIASES)
+    return schemas.people_schema(codes(3), codes(4) if with_households else None)
+
+
+def plan_for(kind: str, header: list[str], batch: ImportBatch) -> Plan:
+    kind = detect(header) if kind == "auto" else kind
+    if kind not in KINDS:
+        raise ImportFileError(f"'{kind}' is not a kind of registry file; choose one of {', '.join(KINDS)} or auto")
+    schema = schema_for(kind, header)
+    present = set(schema.map_header(header).columns)
+    ctx = Context.of(batch)
+    if kind == "households":
+        return HouseholdsPlan(schema, ctx, present)
+    if kind == "assistance":
+        return AssistancePlan(schema, ctx, present)
+    return PeoplePlan(schema, ctx, present)

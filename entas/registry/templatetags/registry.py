@@ -1,0 +1,20 @@
+from django import template
+
+from entas.core.identifiers import mask_nik
+
+register = template.Library()
+
+
+@register.filter
+def identifier(value: str | None, full: bool) -> str:
+    """`{{ person.nik|identifier:full_ids }}`: the number in full or masked, by the viewer's role."""
+    if not value:
+        return ""
+    return value if full else mask_nik(value)
+
+
+@register.filter
+def rupiah(value: int | None) -> str:
+    if value is None:
+        return "—"
+    return "Rp" + f"{value:,}".replace(",", ".")

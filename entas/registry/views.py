@@ -1,0 +1,53 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+
+from entas.accounts.roles import IMPORTS_DATA
+from entas.core import audit
+from entas.core.scoping import get_visible_or_404
+from entas.registry import export, queries
+from entas.registry.forms import HouseholdFilterForm
+from entas.registry.identifiers import sees_full_identifiers
+from entas.registry.models import Household, Person
+
+PAGE_SIZE = 50
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponseBase:
+    form = HouseholdFilterForm(request.GET or None)
+    page = None
+    if not request.GET or form.is_valid():
+        flt = form.to_filter() if request.GET else queries.HouseholdFilter()
+        fmt = request.GET.get("format", "")
+        if fmt in export.FORMATS:
+            return export.households(request, flt, fmt)
+        members = Prefetch("members", queryset=Person.objects.order_by("relationship", "birth_date"))
+        page = Paginator(queries.households(request.user, flt).prefetch_related(members), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(request, "registry/household_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "full_ids": sees_full_identifiers(request.user),
+        "can_import": getattr(request.user, "role", None) in IMPORTS_DATA,
+    })
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(request.user, Household.objects.select_related("village"), pk=pk)
+    # Every view of a family's personal data is on the record (UU 27/2022 PDP).
+    audit.record(request.user, "household.viewed", household)
+    return render(request, "registry/household_detail.html", {
+        "household": household,
+        "members": household.members.order_by("relationship", "birth_date"),
+        "memberships": household.memberships.select_related("person").order_by("-start_date"),
+        "deciles": household.decile_history.order_by("-date"),
+        "assistance": household.assistance.select_related("person").order_by("-period", "programme")[:200],
+        "full_ids": sees_full_identifiers(request.user),
+    })

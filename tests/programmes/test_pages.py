@@ -1,0 +1,53 @@
+"""Pages: the programme with its reports, the ranking, and a facilitator's own families."""
+
+import pytest
+
+from entas.accounts.models import Agency, User
+from entas.graduation import services as graduation
+from entas.programmes import reports, services
+from entas.programmes.models import Enrolment
+from tests.conftest import client_for
+from tests.programmes.factories import KUPANG_VILLAGE, TODAY, enrol, facilitator, programme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_programme_page_reports_only_inside_the_scope(agency: Agency, klaten_officer: User) -> None:
+    prog = programme(agency)
+    enrol(prog)
+    enrol(prog, KUPANG_VILLAGE)
+    body = client_for(klaten_officer).get(f"/programmes/{prog.pk}/").content.decode()
+    assert "33.10" in body and "53.01" not in body
+    assert prog.name in client_for(klaten_officer).get("/programmes/").content.decode()
+
+
+def test_the_ranking_page_names_bad_weights(national_admin: User) -> None:
+    client = client_for(national_admin)
+    assert client.get("/programmes/priority/").status_code == 200
+    zero = {name: 0 for name in ("extreme_poor", "extreme_poor_share", "low_decile_share", "enterprises_per_1000",
+                                 "cooperatives_per_1000", "sectors")}
+    assert "sum to zero" in client.get("/programmes/priority/", zero).content.decode()
+
+
+def test_my_families_lists_my_caseload_and_progress(agency: Agency) -> None:
+    prog = programme(agency)
+    mine, other = facilitator(agency, "saya", capacity=5), facilitator(agency, "rekan")
+    own, theirs = enrol(prog, fac=mine), enrol(prog, fac=other)
+    body = client_for(mine.user).get("/programmes/my-families/").content.decode()
+    assert own.household.kk_number in body and theirs.household.kk_number not in body
+    assert "1 of 5" in body or "1 dari 5" in body
+
+
+def test_rates_count_graduations_and_relapses_by_cohort(agency: Agency) -> None:
+    prog = programme(agency)
+    graduation.create_rule_set(None, prog, [{"code": "no_food_shortage"}])
+    done, relapsed, _waiting = enrol(prog), enrol(prog), enrol(prog)
+    for enrolment in (done, relapsed):
+        services.record_visit(None, enrolment, on=TODAY, assessment={"food_shortage": False})
+        graduation.activate(None, enrolment, on=TODAY)
+        graduation.mark_ready(None, enrolment, on=TODAY)
+        graduation.graduate(None, enrolment, on=TODAY)
+    graduation.relapse(None, relapsed, on=TODAY, note="usaha tutup")
+    [row] = reports.rates(Enrolment.objects.all(), "cohort")
+    assert (row["key"], row["enrolled"], row["graduated"], row["relapse_count"]) == ("2025-Q3", 3, 1, 1)
+    assert row["relapse_rate"] == 0.5
