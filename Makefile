@@ -23,5 +23,11 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Scale runs, side by side with the competing ways; not part of `make test` (see bench/README.md).
 bench: $(VENV)/.installed
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_regions.py --db sqlite
+	$(BIN)/python bench/bench_synth.py --people 1000000
+	$(BIN)/python bench/bench_registry_import.py --db sqlite --people 1000000
+	$(BIN)/python bench/bench_registry_import.py --db postgres --people 1000000
+	$(BIN)/python bench/bench_kumkm_import.py --db postgres --enterprises 1000000
+	$(BIN)/python bench/bench_programmes.py --db postgres --households 1000000

@@ -26,60 +26,32 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import OUT, ROOT, BenchDatabase
+
+BENCH = BenchDatabase("entas_bench_kumkm", "bench-kumkm.sqlite3")
 COLUMNS = ["nib", "name", "owner_nik", "owner_name", "owner_id", "village_id", "kbli_code", "kbli_version",
            "kbli_section", "capital", "annual_sales", "scale", "workers", "legal_form", "status", "founded"]
 CHUNK_ROWS = 200_000
-
-
-def database_url(db: str) -> str:
-    if db == "sqlite":
-        return f"sqlite:///{OUT / 'bench-kumkm.sqlite3'}"
-    return PG_SERVER.rsplit("/", 1)[0] + "/entas_bench_kumkm"
-
-
-def environment(db: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": database_url(db), "ENTAS_DATA_DIR": str(OUT / "data"),
-            "DJANGO_SETTINGS_MODULE": "entas.settings"}
-
-
-def manage(db: str, *args: str) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=environment(db), check=True,
-                   stdout=subprocess.DEVNULL)
-
-
-def fresh_database(db: str) -> None:
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{OUT / 'bench-kumkm.sqlite3'}{suffix}").unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        with psycopg.connect(PG_SERVER.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS entas_bench_kumkm")
-            conn.execute("CREATE DATABASE entas_bench_kumkm")
-    manage(db, "migrate", "-v0")
-    manage(db, "load_regions")
 
 
 def prepare(db: str, people: int, enterprises: int) -> Path:
     """The registry (imported, so owners link) and the enterprises file."""
     registry = OUT / f"synth-{people}"
     if not (registry / "people.csv").exists():
-        manage(db, "synth", "--people", str(people), "--out", str(registry))
+        BENCH.manage(db, "synth", "--people", str(people), "--out", str(registry))
     for name in ("households.csv", "people.csv"):
-        manage(db, "import_data", "registry", str(registry / name), "--no-progress")
+        BENCH.manage(db, "import_data", "registry", str(registry / name), "--no-progress")
     folder = OUT / f"kumkm-{enterprises}"
     if not (folder / "enterprises.csv").exists():
-        manage(db, "synth_kumkm", "--from-dir", str(registry), "--enterprises", str(enterprises), "--out", str(folder))
+        BENCH.manage(db, "synth_kumkm", "--from-dir", str(registry), "--enterprises", str(enterprises),
+                     "--out", str(folder))
     return folder / "enterprises.csv"
 
 
 def child(db: str, path: str, file: Path) -> dict[str, Any]:
     result = subprocess.run([sys.executable, __file__, "--db", db, "--child", path, "--file", str(file)],
-                            env=environment(db), check=True, capture_output=True, text=True)
+                            env=BENCH.environment(db), check=True, capture_output=True, text=True)
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
@@ -223,7 +195,7 @@ def main() -> None:
         run_child(args.child, args.file)
         return
     OUT.mkdir(parents=True, exist_ok=True)
-    fresh_database(args.db)
+    BENCH.fresh(args.db)
     file = prepare(args.db, args.people, args.enterprises)
     results = []
     for path in args.paths.split(","):

@@ -26,55 +26,26 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import OUT, ROOT, BenchDatabase
+
+BENCH = BenchDatabase("entas_bench", "bench.sqlite3")
 PERSON_COLUMNS = ["nik", "household_id", "full_name", "sex", "birth_date", "birth_place", "relationship",
                   "education", "occupation", "disability", "marital_status"]
 CHUNK_ROWS = 200_000
 
 
-def database_url(db: str) -> str:
-    if db == "sqlite":
-        return f"sqlite:///{OUT / 'bench.sqlite3'}"
-    return PG_SERVER.rsplit("/", 1)[0] + "/entas_bench"
-
-
-def environment(db: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": database_url(db), "ENTAS_DATA_DIR": str(OUT / "data"),
-            "DJANGO_SETTINGS_MODULE": "entas.settings"}
-
-
-def manage(db: str, *args: str) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=environment(db), check=True,
-                   stdout=subprocess.DEVNULL)
-
-
-def fresh_database(db: str) -> None:
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{OUT / 'bench.sqlite3'}{suffix}").unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        with psycopg.connect(PG_SERVER.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS entas_bench")
-            conn.execute("CREATE DATABASE entas_bench")
-    manage(db, "migrate", "-v0")
-    manage(db, "load_regions")
-
-
 def synth_files(db: str, people: int) -> Path:
     folder = OUT / f"synth-{people}"
     if not (folder / "people.csv").exists():
-        manage(db, "synth", "--people", str(people), "--out", str(folder))
+        BENCH.manage(db, "synth", "--people", str(people), "--out", str(folder))
     return folder
 
 
 def child(db: str, path: str, file: Path) -> dict[str, Any]:
     """Run one path in a fresh process; its JSON report."""
     result = subprocess.run([sys.executable, __file__, "--db", db, "--child", path, "--file", str(file)],
-                            env=environment(db), check=True, capture_output=True, text=True)
+                            env=BENCH.environment(db), check=True, capture_output=True, text=True)
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
@@ -204,7 +175,7 @@ def main() -> None:
         return
     OUT.mkdir(parents=True, exist_ok=True)
     load = [os.getloadavg()[0]]
-    fresh_database(args.db)
+    BENCH.fresh(args.db)
     folder = synth_files(args.db, args.people)
     results = [child(args.db, "households", folder / "households.csv")]
     for path in args.paths.split(","):

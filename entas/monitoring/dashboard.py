@@ -64,7 +64,7 @@ def indicator_lines(user: Any, region: Region | None, period: Period, language: 
     for indicator in indicators:
         target = targets.get((indicator.code, code or ""))
         label = indicator.name_id if language == "id" else indicator.name_en
-        lines.append(Line(f"{label} ({indicator.unit})", target.value if target else None,
+        lines.append(Line(f"{label} ({indicator.unit})" if indicator.unit else label, target.value if target else None,
                           _achieved(indicator, (indicator.code, ""), sums, target), indicator.code))
     return lines
 
