@@ -9,7 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count
+from django.db.models.functions import Substr
 from django.utils.functional import Promise
+
+from entas.core.scoping import region_q
+from entas.regions.queries import CODE_LENGTH
 
 
 @dataclass
@@ -34,3 +39,16 @@ def register(provider: Provider) -> Provider:
 
 def columns_for(user: Any, child_codes: list[str], child_level: int) -> list[Column]:
     return [column for provider in _providers for column in provider(user, child_codes, child_level)]
+
+
+def count_by_child(queryset: Any, field: str, child_codes: list[str], child_level: int) -> dict[str, int]:
+    """{child code: rows of `queryset` whose dotted region `field` lies inside that child}: one
+    GROUP BY over the code prefix, for a provider's column."""
+    if not child_codes:
+        return {}
+    parent = child_codes[0].rsplit(".", 1)[0] if child_level > 1 else ""
+    if parent:
+        queryset = queryset.filter(region_q(parent, field))
+    rows = queryset.annotate(child=Substr(field, 1, CODE_LENGTH[child_level])).values("child").annotate(n=Count("pk"))
+    wanted = set(child_codes)
+    return {row["child"]: row["n"] for row in rows if row["child"] in wanted}
