@@ -19,15 +19,12 @@ or the PostgreSQL database `entas_bench_kumkm` (dropped and created) on TEST_POS
 import argparse
 import json
 import os
-import resource
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import OUT, ROOT, BenchDatabase
+from bench.harness import OUT, ROOT, BenchDatabase, measure, print_results, raw_insert, run_in_child
 
 BENCH = BenchDatabase("entas_bench_kumkm", "bench-kumkm.sqlite3")
 COLUMNS = ["nib", "name", "owner_nik", "owner_name", "owner_id", "village_id", "kbli_code", "kbli_version",
@@ -47,12 +44,6 @@ def prepare(db: str, people: int, enterprises: int) -> Path:
         BENCH.manage(db, "synth_kumkm", "--from-dir", str(registry), "--enterprises", str(enterprises),
                      "--out", str(folder))
     return folder / "enterprises.csv"
-
-
-def child(db: str, path: str, file: Path) -> dict[str, Any]:
-    result = subprocess.run([sys.executable, __file__, "--db", db, "--child", path, "--file", str(file)],
-                            env=BENCH.environment(db), check=True, capture_output=True, text=True)
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 # --- the paths, run inside the child ----------------------------------------------------------------
@@ -123,27 +114,7 @@ def run_bulk_create(file: Path) -> int:
 
 
 def run_raw(file: Path) -> int:
-    import io
-
-    from django.db import connection, transaction
-
-    rows = 0
-    names = ", ".join(COLUMNS)
-    with transaction.atomic(), connection.cursor() as cursor:
-        for frame in batches(file):
-            if connection.vendor == "postgresql":
-                buffer = io.BytesIO()
-                frame.write_csv(buffer, include_header=False)
-                with cursor.cursor.copy(f"COPY enterprises_enterprise ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-                    copy.write(buffer.getvalue())
-            else:
-                import polars as pl
-
-                frame = frame.with_columns(pl.col("founded").cast(pl.String))
-                marks = ", ".join(["%s"] * len(COLUMNS))
-                cursor.executemany(f"INSERT INTO enterprises_enterprise ({names}) VALUES ({marks})", frame.rows())
-            rows += frame.height
-    return rows
+    return raw_insert("enterprises_enterprise", COLUMNS, batches(file))
 
 
 def run_child(path: str, file: Path) -> None:
@@ -152,26 +123,16 @@ def run_child(path: str, file: Path) -> None:
     django.setup()
     empty_enterprises()
     run = {"ours": run_ours, "bulk_create": run_bulk_create, "raw": run_raw}[path]
-    started = time.perf_counter()
-    rows = run(file)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"path": path, "rows": rows, "seconds": round(seconds, 2), "peak_rss_mb": round(peak)}))
+    measure(path, run, file)
 
 
 # --- the report ---------------------------------------------------------------------------------------
 
 
 def report(db: str, enterprises: int, file: Path, results: list[dict[str, Any]]) -> None:
-    raw = next((r for r in results if r["path"] == "raw"), None)
     print(f"\nKUMKM enterprises import benchmark: {db}, {enterprises:,} rows, {file.stat().st_size / 1e6:,.0f} MB, "
           f"{os.cpu_count()} CPUs")
-    print(f"{'path':<12} {'rows':>12} {'seconds':>9} {'rows/s':>10} {'vs raw':>7} {'peak RSS':>9}")
-    for r in results:
-        rate = r["rows"] / r["seconds"]
-        ratio = f"{rate / (raw['rows'] / raw['seconds']):.0%}" if raw else ""
-        print(f"{r['path']:<12} {r['rows']:>12,} {r['seconds']:>9.2f} {rate:>10,.0f} {ratio:>7} "
-              f"{r['peak_rss_mb']:>6} MB")
+    print_results(results)
     ours = next((r for r in results if r["path"] == "ours"), None)
     if ours:
         rate = ours["rows"] / ours["seconds"]
@@ -200,7 +161,7 @@ def main() -> None:
     results = []
     for path in args.paths.split(","):
         print(f"running {path} ...", file=sys.stderr)
-        results.append(child(args.db, path, file))
+        results.append(run_in_child(BENCH, args.db, __file__, path, file))
     report(args.db, args.enterprises, file, results)
 
 

@@ -19,15 +19,12 @@ TEST_POSTGRES_URL's server (default postgres://postgres@127.0.0.1:5432/postgres)
 import argparse
 import json
 import os
-import resource
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import OUT, ROOT, BenchDatabase
+from bench.harness import OUT, ROOT, BenchDatabase, measure, print_results, raw_insert, run_in_child
 
 BENCH = BenchDatabase("entas_bench", "bench.sqlite3")
 PERSON_COLUMNS = ["nik", "household_id", "full_name", "sex", "birth_date", "birth_place", "relationship",
@@ -40,13 +37,6 @@ def synth_files(db: str, people: int) -> Path:
     if not (folder / "people.csv").exists():
         BENCH.manage(db, "synth", "--people", str(people), "--out", str(folder))
     return folder
-
-
-def child(db: str, path: str, file: Path) -> dict[str, Any]:
-    """Run one path in a fresh process; its JSON report."""
-    result = subprocess.run([sys.executable, __file__, "--db", db, "--child", path, "--file", str(file)],
-                            env=BENCH.environment(db), check=True, capture_output=True, text=True)
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 # --- the paths, run inside the child ----------------------------------------------------------------
@@ -104,24 +94,7 @@ def run_bulk_create(file: Path) -> int:
 
 
 def run_raw(file: Path) -> int:
-    import io
-
-    from django.db import connection, transaction
-
-    rows = 0
-    names = ", ".join(PERSON_COLUMNS)
-    with transaction.atomic(), connection.cursor() as cursor:
-        for frame in people_batches(file):
-            if connection.vendor == "postgresql":
-                buffer = io.BytesIO()
-                frame.write_csv(buffer, include_header=False)
-                with cursor.cursor.copy(f"COPY registry_person ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-                    copy.write(buffer.getvalue())
-            else:
-                marks = ", ".join(["%s"] * len(PERSON_COLUMNS))
-                cursor.executemany(f"INSERT INTO registry_person ({names}) VALUES ({marks})", frame.rows())
-            rows += frame.height
-    return rows
+    return raw_insert("registry_person", PERSON_COLUMNS, people_batches(file))
 
 
 def run_child(path: str, file: Path) -> None:
@@ -130,32 +103,17 @@ def run_child(path: str, file: Path) -> None:
     django.setup()
     if path != "households":
         empty_people()
-    from entas.ingest.staging import bulk_session
-
     run = {"households": run_ours, "ours": run_ours, "bulk_create": run_bulk_create, "raw": run_raw}[path]
-    started = time.perf_counter()
-    # The same connection settings for every path (SQLite: a bigger page cache), so that the
-    # comparison measures validation and staging, not tuning.
-    with bulk_session():
-        rows = run(file)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"path": path, "rows": rows, "seconds": round(seconds, 2), "peak_rss_mb": round(peak)}))
+    measure(path, run, file)
 
 
 # --- the report ---------------------------------------------------------------------------------------
 
 
 def report(db: str, people: int, file: Path, results: list[dict[str, Any]], load: list[float]) -> None:
-    raw = next((r for r in results if r["path"] == "raw"), None)
     print(f"\nRegistry import benchmark: {db}, {people:,} people, {file.stat().st_size / 1e6:,.0f} MB people.csv, "
           f"{os.cpu_count()} CPUs, load average {load[0]:.1f} before, {os.getloadavg()[0]:.1f} after")
-    print(f"{'path':<12} {'rows':>12} {'seconds':>9} {'rows/s':>10} {'vs raw':>7} {'peak RSS':>9}")
-    for r in results:
-        rate = r["rows"] / r["seconds"]
-        ratio = f"{rate / (raw['rows'] / raw['seconds']):.0%}" if raw and r["path"] != "households" else ""
-        print(f"{r['path']:<12} {r['rows']:>12,} {r['seconds']:>9.2f} {rate:>10,.0f} {ratio:>7} "
-              f"{r['peak_rss_mb']:>6} MB")
+    print_results(results, not_compared=("households",))
     out = OUT / f"results-{db}-{people}.json"
     out.write_text(json.dumps({"db": db, "people": people, "load": [load[0], os.getloadavg()[0]], "results": results},
                               indent=1))
@@ -177,10 +135,10 @@ def main() -> None:
     load = [os.getloadavg()[0]]
     BENCH.fresh(args.db)
     folder = synth_files(args.db, args.people)
-    results = [child(args.db, "households", folder / "households.csv")]
+    results = [run_in_child(BENCH, args.db, __file__, "households", folder / "households.csv")]
     for path in args.paths.split(","):
         print(f"running {path} ...", file=sys.stderr)
-        results.append(child(args.db, path, folder / "people.csv"))
+        results.append(run_in_child(BENCH, args.db, __file__, path, folder / "people.csv"))
     report(args.db, args.people, folder / "people.csv", results, load)
 
 

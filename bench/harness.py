@@ -1,10 +1,18 @@
 """What the import benchmarks share: a throw-away database per benchmark and `manage.py` runs on it."""
 
+import io
+import json
 import os
+import resource
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -42,3 +50,56 @@ class BenchDatabase:
                 conn.execute(f'CREATE DATABASE "{self.pg_name}"')
         self.manage(db, "migrate", "-v0")
         self.manage(db, "load_regions")
+
+
+def run_in_child(bench: BenchDatabase, db: str, script: str, path: str, file: Path) -> dict[str, Any]:
+    """Run one path of `script` in a fresh process (so its peak RSS is its own); its JSON report."""
+    result = subprocess.run([sys.executable, script, "--db", db, "--child", path, "--file", str(file)],
+                            env=bench.environment(db), check=True, capture_output=True, text=True)
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def measure(path: str, run: Callable[[Path], int], file: Path) -> None:
+    """Inside the child: time one path and print its JSON report. Every path runs with the same
+    connection settings (SQLite: a bigger page cache), so the comparison measures the work, not tuning."""
+    from entas.ingest.staging import bulk_session
+
+    started = time.perf_counter()
+    with bulk_session():
+        rows = run(file)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"path": path, "rows": rows, "seconds": round(seconds, 2), "peak_rss_mb": round(peak)}))
+
+
+def raw_insert(table: str, columns: list[str], frames: Iterable[pl.DataFrame]) -> int:
+    """The floor the imports are measured against: COPY (PostgreSQL) or executemany (SQLite) of the
+    rows straight into `table`, no validation, no staging, one transaction."""
+    from django.db import connection, transaction
+
+    rows = 0
+    names = ", ".join(columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for frame in frames:
+            if connection.vendor == "postgresql":
+                buffer = io.BytesIO()
+                frame.write_csv(buffer, include_header=False)
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+                    copy.write(buffer.getvalue())
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                frame = frame.with_columns(pl.col(pl.Date).cast(pl.String))
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", frame.rows())
+            rows += frame.height
+    return rows
+
+
+def print_results(results: list[dict[str, Any]], *, not_compared: tuple[str, ...] = ()) -> None:
+    """The side-by-side table: rows/s of each path and its ratio to the raw path."""
+    raw = next((r for r in results if r["path"] == "raw"), None)
+    print(f"{'path':<12} {'rows':>12} {'seconds':>9} {'rows/s':>10} {'vs raw':>7} {'peak RSS':>9}")
+    for r in results:
+        rate = r["rows"] / r["seconds"]
+        ratio = f"{rate / (raw['rows'] / raw['seconds']):.0%}" if raw and r["path"] not in not_compared else ""
+        print(f"{r['path']:<12} {r['rows']:>12,} {r['seconds']:>9.2f} {rate:>10,.0f} {ratio:>7} "
+              f"{r['peak_rss_mb']:>6} MB")

@@ -52,7 +52,3 @@ def region(code: str, field: str = "region") -> Region:
     if found is None:
         raise fail(field, f"'{code}' is not a region code in the Kemendagri 2025 list")
     return found
-
-
-def within(code: str, scope: str) -> bool:
-    return code == scope or code.startswith(scope + ".")

@@ -6,9 +6,10 @@ from typing import Any
 from django.db import transaction
 
 from entas.core import audit
-from entas.enterprises.checks import fail, region, within
+from entas.enterprises.checks import fail, region
 from entas.enterprises.kbli import LETTERS
 from entas.enterprises.models import Cooperative, Enterprise, Group, GroupKind, GroupMember
+from entas.regions.codes import within
 from entas.registry.models import Person
 
 

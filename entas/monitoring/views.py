@@ -34,13 +34,6 @@ def _export_query(request: HttpRequest, fmt: str = "xlsx") -> str:
     return query.urlencode()
 
 
-def _trail(region: Region | None, scope: str | None) -> list[tuple[Region, bool]]:
-    """The breadcrumb: every ancestor, linked only where the user may open it."""
-    if region is None:
-        return []
-    return [(r, scope is None or r.code == scope or r.code.startswith(scope + ".")) for r in regions.ancestors(region)]
-
-
 def _chosen(indicators: list[Indicator], code: str) -> Indicator | None:
     return next((i for i in indicators if i.code == code), indicators[0] if indicators else None)
 
@@ -67,5 +60,5 @@ def page(request: HttpRequest, code: str | None = None) -> HttpResponseBase:
         "periods": Period.objects.all(), "indicators": indicators, "chosen": chosen, "lines": lines,
         "children": children, "map": _map(region, children), "fresh": rollups.freshness(),
         "trend": trend, "pdf_query": _export_query(request, "pdf"),
-        "export_query": _export_query(request), "trail": _trail(region, scope),
+        "export_query": _export_query(request), "trail": regions.trail(region, scope),
     })

@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.db.models import Count
 from django.db.models.functions import Substr
 
-from entas.regions.codes import Kind
+from entas.regions.codes import Kind, within
 from entas.regions.models import Region
 
 # Length of a code at each level: 2, 5, 8, 13 characters.
@@ -25,6 +25,13 @@ def ancestors(region: Region) -> list[Region]:
         code = code.rsplit(".", 1)[0]
         codes.append(code)
     return sorted(Region.objects.filter(code__in=codes), key=lambda r: r.level)
+
+
+def trail(region: Region | None, scope: str | None) -> list[tuple[Region, bool]]:
+    """The breadcrumb of a region page: every ancestor, linked only where the user may open it."""
+    if region is None:
+        return []
+    return [(a, within(a.code, scope)) for a in ancestors(region)]
 
 
 def descendant_counts(parent: Region | None) -> dict[str, dict[str, int]]:

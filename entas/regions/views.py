@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 
 from entas.core.scoping import get_visible_or_404, user_scope, visible
 from entas.regions import queries, sections
-from entas.regions.codes import within
 from entas.regions.models import Region
 
 
@@ -28,9 +27,7 @@ def _page(request: HttpRequest, region: Region | None) -> HttpResponse:
     totals = [sum(row["counts"][i] for row in rows) for i in range(len(kinds))]
     return render(request, "regions/region.html", {
         "region": region,
-        "ancestors": [
-            (a, within(a.code, user_scope(request.user))) for a in queries.ancestors(region)
-        ] if region else [],
+        "ancestors": queries.trail(region, user_scope(request.user)),
         "rows": rows,
         "kinds": kinds,
         "totals": totals,

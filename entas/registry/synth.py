@@ -33,7 +33,8 @@ import numpy.typing as npt
 import polars as pl
 from django.db.models import Q
 
-from entas.regions.codes import InvalidRegionCode, Kind, kind_of, level_of
+from entas.core.scoping import region_q
+from entas.regions.codes import InvalidRegionCode, Kind, kind_of, level_of, within
 from entas.regions.models import Region
 
 IntArray = npt.NDArray[np.int64]
@@ -194,7 +195,7 @@ def parse_codes(text: str, option: str) -> tuple[str, ...]:
 
 def default_poor_regions(regions: Sequence[str]) -> tuple[str, ...]:
     """The known poor regencies among `regions`, else every second region given."""
-    known = tuple(p for p in DEFAULT_POOR_REGIONS if any(_within(p, r) for r in regions))
+    known = tuple(p for p in DEFAULT_POOR_REGIONS if any(within(p, r) for r in regions))
     return known or tuple(regions[1::2])
 
 
@@ -203,14 +204,14 @@ def load_geography(regions: Sequence[str], poor_regions: Sequence[str]) -> Geogr
     _check_codes(poor_regions, "--poor-regions")
     where = Q()
     for code in regions:
-        where |= Q(code=code) | Q(code__startswith=code + ".")
+        where |= region_q(code, "code")
     # Sorted in Python: database collations may order codes differently, and the files must not.
     villages = sorted(Region.objects.filter(where, level=4).values_list("code", flat=True))
     if not villages:
         raise SynthError("--regions", "no villages lie in " + ", ".join(regions))
-    poor = np.array([any(_within(v, p) for p in poor_regions) for v in villages], dtype=np.bool_)
+    poor = np.array([any(within(v, p) for p in poor_regions) for v in villages], dtype=np.bool_)
     for code in poor_regions:
-        if not any(_within(v, code) for v in villages):
+        if not any(within(v, code) for v in villages):
             raise SynthError("--poor-regions", f"'{code}' lies outside --regions ({', '.join(regions)})")
     district_rows = sorted(Region.objects.filter(level=3).values_list("code", "parent__name"))
     district_index = {code: i for i, (code, _) in enumerate(district_rows)}
@@ -234,10 +235,6 @@ def _check_codes(codes: Sequence[str], option: str) -> None:
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise SynthError(option, "unknown region code " + ", ".join(f"'{code}'" for code in unknown))
-
-
-def _within(code: str, scope: str) -> bool:
-    return code == scope or code.startswith(scope + ".")
 
 
 def _is_urban(village: str) -> bool:
