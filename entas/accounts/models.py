@@ -54,7 +54,3 @@ class User(AbstractUser):
     @property
     def audit_region_code(self) -> str:
         return self.region_id or ""
-
-    @property
-    def scope_code(self) -> str | None:
-        return self.region_id

@@ -27,6 +27,7 @@ from entas.ingest.staging import Staging, bulk_session, run
 from entas.ingest.targets import ProgressCallback
 
 SHOWN_REJECTS = 3
+REGION_COLUMN = "village_code"
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def _finish(actor: Any, batch: ImportBatch, table: Table, plan: Plan, staging: S
             run("SET LOCAL work_mem = '256MB'")
         staging.analyze()
         plan.check(staging)
+        _check_region(batch, staging)
         batch.rejected = staging.collect_rejects()
         batch.warnings, batch.details = tally.total, tally.details()
         if batch.rejected:
@@ -119,6 +121,14 @@ def _finish(actor: Any, batch: ImportBatch, table: Table, plan: Plan, staging: S
         batch.inserted, batch.updated, batch.unchanged = outcome.inserted, outcome.updated, outcome.unchanged
         batch.details = {**batch.details, **outcome.details}
         _close(actor, batch, ImportBatch.Status.DONE)
+
+
+def _check_region(batch: ImportBatch, staging: Staging) -> None:
+    """An officer scoped to a region imports only rows inside it, whatever the target: every
+    importable file names its place in `village_code` (the schemas map their aliases onto it)."""
+    scope = getattr(batch.created_by, "region_id", None)
+    if scope and REGION_COLUMN in staging.columns:
+        staging.mark_outside(REGION_COLUMN, scope, f"{REGION_COLUMN}: outside your region {scope}")
 
 
 def _rejects_message(batch: ImportBatch, staging: Staging) -> str:

@@ -52,14 +52,12 @@ class Context:
         scope = getattr(batch.created_by, "region_id", None)
         return cls(batch.pk, batch.source or "DTSEN", when.isoformat(), scope)
 
-    def check_scope(self, staging: Staging, present: set[str]) -> None:
-        if self.scope is None:
-            return
-        outside = f"outside your region {self.scope}"
-        if "village_code" in present:
-            staging.mark_outside("village_code", self.scope, f"village_code: {outside}")
-        staging.mark_outside("kk_number", self.scope, f"kk_number: this household is {outside}",
-                             via=(HOUSEHOLD, "kk_number", "village_id"))
+    def check_scope(self, staging: Staging) -> None:
+        """Rows naming a household the importing officer's region does not hold (the village
+        column itself is checked by the pipeline for every target)."""
+        if self.scope is not None:
+            staging.mark_outside("kk_number", self.scope, f"kk_number: this household is outside your region "
+                                 f"{self.scope}", via=(HOUSEHOLD, "kk_number", "village_id"))
 
 
 def counted(counts: Counts, rows: int) -> dict[str, int]:
@@ -148,7 +146,7 @@ class HouseholdsPlan:
 
     def check(self, staging: Staging) -> None:
         staging.mark_duplicates(["kk_number"], "kk_number")
-        self.ctx.check_scope(staging, self.present)
+        self.ctx.check_scope(staging)
 
     def load(self, staging: Staging) -> Outcome:
         return outcome(merge_households(self.ctx, self.present, VALID), "households")
@@ -167,7 +165,7 @@ class PeoplePlan:
 
     def check(self, staging: Staging) -> None:
         staging.mark_duplicates(["nik"], "nik", apart="kk_number", apart_label="household")
-        self.ctx.check_scope(staging, self.present)
+        self.ctx.check_scope(staging)
         if not self.with_households:
             staging.mark_missing("kk_number", HOUSEHOLD, "kk_number",
                                  "kk_number: no household with this No. KK in the registry or this file")
@@ -191,7 +189,7 @@ class AssistancePlan:
     def check(self, staging: Staging) -> None:
         key = ["kk_number", "nik", "programme", "component", "period"]
         staging.mark_duplicates(key, "period", optional=["nik", "component"])
-        self.ctx.check_scope(staging, self.present)
+        self.ctx.check_scope(staging)
         staging.mark_missing("kk_number", HOUSEHOLD, "kk_number",
                              "kk_number: no household with this No. KK in the registry")
         if "nik" in self.present:

@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from entas.accounts.models import User
 from entas.core.models import AuditEntry
 from entas.enterprises.models import Cooperative, Enterprise
 from entas.enterprises.services import import_kumkm
@@ -171,3 +172,12 @@ def test_a_kumkm_file_can_be_uploaded_through_the_browser(national_admin: object
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and (batch.target, batch.status) == ("kumkm", ImportBatch.Status.DONE)
     assert Enterprise.objects.get().nib == "1234567890123"
+
+
+def test_an_officer_cannot_import_enterprises_outside_her_regency(tmp_path: Path, klaten_officer: User) -> None:
+    kupang = GOOD2.replace("33.10.01.2002", "53.01.04.2003")
+    path = write(tmp_path, GOOD, kupang)
+    batch = import_kumkm(klaten_officer, path, kind="auto", mode=ImportBatch.Mode.ACCEPT_VALID, extract_date=TODAY)
+    assert (batch.status, batch.inserted, batch.rejected) == (ImportBatch.Status.DONE, 1, 1)
+    assert not Enterprise.objects.filter(village__code__startswith="53.").exists()
+    assert "village_code: outside your region 33.10" in Path(batch.rejects_path).read_text()
