@@ -31,6 +31,7 @@ class Outcome:
     updated: int
     unchanged: int
     details: dict[str, Any] = field(default_factory=dict)
+    left_villages: frozenset[str] = frozenset()  # villages that stored rows moved away from
 
 
 class Plan(Protocol):

@@ -8,6 +8,7 @@ audit record: either all of it lands or none of it.
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from entas.core import audit
+from entas.ingest import signals
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Plan, PlanFactory, WarningTally, stage
 from entas.ingest.progress import Reporter
 from entas.ingest.reading import Table, open_table
 from entas.ingest.rejects import rejects_path, write_rejects
-from entas.ingest.staging import Staging, bulk_session, run
+from entas.ingest.staging import Staging, bulk_session, rows, run
 from entas.ingest.targets import ProgressCallback
 
 SHOWN_REJECTS = 3
@@ -120,7 +122,27 @@ def _finish(actor: Any, batch: ImportBatch, table: Table, plan: Plan, staging: S
         outcome = plan.load(staging)
         batch.inserted, batch.updated, batch.unchanged = outcome.inserted, outcome.updated, outcome.unchanged
         batch.details = {**batch.details, **outcome.details}
+        batch.details["notes"] = batch.details.get("notes", []) + _kept_newer_notes(outcome.details)
         _close(actor, batch, ImportBatch.Status.DONE)
+        _announce(batch, staging, outcome.left_villages)
+
+
+def _announce(batch: ImportBatch, staging: Staging, left: frozenset[str]) -> None:
+    """Tell the apps above (monitoring's rollups) which villages the loaded rows name, and those
+    that rows moved away from (`left`), once the data is committed. One DISTINCT over the staging
+    table: the rows never come into Python."""
+    villages = left
+    if REGION_COLUMN in staging.columns:
+        found = rows(f"SELECT DISTINCT {REGION_COLUMN} FROM {staging.name} "
+                     f"WHERE _reasons IS NULL AND {REGION_COLUMN} IS NOT NULL")
+        villages |= frozenset(str(code) for (code,) in found)
+    transaction.on_commit(partial(signals.import_finished.send, sender=ImportBatch, batch=batch,
+                                  target=batch.target, villages=villages))
+
+
+def _kept_newer_notes(details: dict[str, Any]) -> list[str]:
+    return [f"{counts['kept_newer']:,} {table}: left as stored, a later extract already changed them"
+            for table, counts in details.items() if isinstance(counts, dict) and counts.get("kept_newer")]
 
 
 def _check_region(batch: ImportBatch, staging: Staging) -> None:

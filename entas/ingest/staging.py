@@ -7,13 +7,14 @@ memory stays that of one chunk however large the file. Merging into the target t
 `entas.ingest.upsert`.
 """
 
+import contextlib
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 SQL_TYPES = {
     "postgresql": {"text": "text", "integer": "integer", "bigint": "bigint", "date": "date", "boolean": "boolean"},
@@ -48,6 +49,10 @@ SQLITE_CACHE_KIB = 256 * 1024
 def bulk_session() -> Iterator[None]:
     """Connection settings for one bulk import, restored afterwards. Memory stays bounded: the
     cache is a fixed size whatever the file."""
+    if connection.vendor == "postgresql":
+        with _postgresql_temp_buffers():
+            yield
+        return
     if connection.vendor != "sqlite":
         yield
         return
@@ -59,6 +64,27 @@ def bulk_session() -> Iterator[None]:
     finally:
         for db, size in zip(("main", "temp"), before, strict=True):
             run(f"PRAGMA {db}.cache_size = {int(size)}")
+
+
+# The staging table is a TEMP table, kept in the session's own buffers (8 MB by default): a
+# million staged rows would otherwise be written out and read back at every check.
+POSTGRESQL_TEMP_BUFFERS = "512MB"
+
+
+@contextmanager
+def _postgresql_temp_buffers() -> Iterator[None]:
+    # Settable only before the session's first temporary table; a session that had one keeps its size.
+    try:
+        with transaction.atomic():
+            run(f"SET temp_buffers = '{POSTGRESQL_TEMP_BUFFERS}'")
+    except DatabaseError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError):
+            run("RESET temp_buffers")
 
 
 def date_param() -> str:
@@ -79,6 +105,7 @@ def append_reason(message_sql: str) -> str:
 class Staging:
     name = "ingest_staging"
     rejects = "ingest_rejects"
+    repeated = "ingest_repeated_keys"
 
     def __init__(self, columns: dict[str, str]) -> None:
         """`columns`: field name -> generic SQL type of entas.ingest.types."""
@@ -92,7 +119,7 @@ class Staging:
         run(f"CREATE TEMP TABLE {self.name} ({body})")
 
     def drop(self) -> None:
-        for table in (self.name, self.rejects):
+        for table in (self.name, self.rejects, self.repeated):
             run(f"DROP TABLE IF EXISTS {table}")
 
     def load(self, frame: pl.DataFrame) -> None:
@@ -124,6 +151,15 @@ class Staging:
         message, e.g. the same NIK in more than one household."""
         exprs = [f"COALESCE({c}, '')" if c in optional else c for c in key]
         target = [f"COALESCE({self.name}.{c}, '')" if c in optional else f"{self.name}.{c}" for c in key]
+        present = " AND ".join(f"{c} IS NOT NULL" for c in key if c not in optional) or "TRUE"
+        # First the repeated keys alone: the narrowest grouping of every row, and usually empty.
+        keys = ", ".join(f"{e} AS k{i}" for i, e in enumerate(exprs))
+        run(f"DROP TABLE IF EXISTS {self.repeated}")
+        run(f"CREATE TEMP TABLE {self.repeated} AS SELECT {keys} FROM {self.name} WHERE {present} "
+            f"GROUP BY {', '.join(exprs)} HAVING COUNT(*) > 1")
+        if not one(f"SELECT EXISTS (SELECT 1 FROM {self.repeated})")[0]:
+            return 0
+        repeated = " AND ".join(f"r.k{i} = {e}" for i, e in enumerate(exprs))
         # MIN <> MAX rather than COUNT(DISTINCT): it keeps the grouping a hash aggregate, no sort.
         spread = f"CASE WHEN MIN({apart}) <> MAX({apart}) THEN 1 ELSE 0 END" if apart else "0"
         rows_text = (
@@ -135,10 +171,9 @@ class Staging:
             f"ELSE {quote(field + ': appears ')} || d.n || ' times' END || ' in this file (' || {rows_text} || ')'"
         )
         groups = (
-            f"SELECT {', '.join(f'{e} AS k{i}' for i, e in enumerate(exprs))}, COUNT(*) AS n, "
-            f"MIN(_row) AS first_row, MAX(_row) AS last_row, {spread} AS spread FROM {self.name} "
-            f"WHERE {' AND '.join(f'{c} IS NOT NULL' for c in key if c not in optional)} "
-            f"GROUP BY {', '.join(exprs)} HAVING COUNT(*) > 1"
+            f"SELECT {keys}, COUNT(*) AS n, MIN(_row) AS first_row, MAX(_row) AS last_row, {spread} AS spread "
+            f"FROM {self.name} WHERE {present} AND EXISTS (SELECT 1 FROM {self.repeated} AS r WHERE {repeated}) "
+            f"GROUP BY {', '.join(exprs)}"
         )
         match = " AND ".join(f"{t} = d.k{i}" for i, t in enumerate(target))
         return run(f"UPDATE {self.name} SET {append_reason(message)} FROM ({groups}) AS d WHERE {match}")

@@ -31,4 +31,25 @@ def open_sheet(path: Path, chunk_rows: int) -> FrameTable:
     )
     # Rows that are empty in every column are formatting leftovers, not data.
     data = data.filter(~pl.all_horizontal(pl.col(names).is_null() | (pl.col(names).str.strip_chars() == "")))
-    return FrameTable(header, data, chunk_rows)
+    return FrameTable(header, data, chunk_rows, warnings=_long_numbers(reader, header))
+
+
+# Spreadsheets keep 15 significant digits: a 16-digit NIK or No. KK typed as a number comes back
+# with its last digit changed, and nothing in the text shows it.
+LONGEST_EXACT = 10**15
+SAMPLE_ROWS = 1000
+
+
+def _long_numbers(reader: fastexcel.ExcelReader, header: list[str]) -> list[str]:
+    """A warning per column that holds numbers of 16 or more digits (told from the first rows)."""
+    try:
+        sample = reader.load_sheet(0, header_row=None, skip_rows=1, n_rows=SAMPLE_ROWS).to_polars()
+    except Exception:  # the text load above succeeded; a failing sample only loses the warning
+        return []
+    found = []
+    for index, (name, column) in enumerate(zip(header, sample.iter_columns(), strict=False)):
+        if column.dtype.is_numeric() and (column.abs() >= LONGEST_EXACT).any():
+            found.append(f"column {name or column_names(index + 1)[-1]}: holds numbers of 16 or more digits, of "
+                         "which a spreadsheet keeps only 15, so the last digits may have changed; format the "
+                         "column as Text and enter the numbers again")
+    return found

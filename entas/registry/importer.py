@@ -17,8 +17,8 @@ from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan
 from entas.ingest.schema import Schema
-from entas.ingest.staging import Staging, date_param, one, run
-from entas.ingest.upsert import Counts, Upsert, updated_table, upsert
+from entas.ingest.staging import Staging, date_param, one, rows, run
+from entas.ingest.upsert import Counts, Upsert, rebuilt_indexes, updated_table, upsert
 from entas.regions.models import Region
 from entas.registry import import_schemas as schemas
 from entas.registry.import_schemas import in_header
@@ -61,8 +61,9 @@ class Context:
 
 
 def counted(counts: Counts, rows: int) -> dict[str, int]:
-    return {"inserted": counts.inserted, "updated": counts.updated,
-            "unchanged": rows - counts.inserted - counts.updated}
+    result = {"inserted": counts.inserted, "updated": counts.updated,
+              "unchanged": rows - counts.inserted - counts.updated}
+    return result | ({"kept_newer": counts.kept_newer} if counts.kept_newer else {})
 
 
 def merge_households(ctx: Context, present: set[str], where: str) -> dict[str, dict[str, int]]:
@@ -76,12 +77,21 @@ def merge_households(ctx: Context, present: set[str], where: str) -> dict[str, d
         columns["decile_source"] = f"CASE WHEN s.decile IS NULL THEN NULL ELSE {decile_source(present)} END"
         columns["decile_date"] = f"CASE WHEN s.decile IS NULL THEN NULL ELSE {decile_date(present)} END"
         params += [ctx.source, ctx.extract_date]
-    merge = Upsert(HOUSEHOLD, ("kk_number",), columns, f"FROM {S} AS s WHERE {where}", ctx.batch_id, params)
-    rows = int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {where}")[0])
-    result = {"households": counted(upsert(merge), rows)}
+    merge = Upsert(HOUSEHOLD, ("kk_number",), columns, f"FROM {S} AS s WHERE {where}", ctx.batch_id, params,
+                   extract_date=ctx.extract_date)
+    staged = int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {where}")[0])
+    result: dict[str, dict[str, int]] = {"households": counted(upsert(merge), staged)}
     if "decile" in present:
         result["decile_history"] = merge_deciles(ctx, present, where)
     return result
+
+
+def villages_left(where: str) -> frozenset[str]:
+    """Villages of stored households that the staged rows (matching `where`) move elsewhere: their
+    counts change too. Asked before the merge, which overwrites the old village."""
+    found = rows(f"SELECT DISTINCT h.village_id FROM {S} AS s JOIN {HOUSEHOLD} AS h ON h.kk_number = s.kk_number "
+                 f"WHERE {where} AND h.village_id <> s.village_code")
+    return frozenset(str(code) for (code,) in found)
 
 
 def decile_source(present: set[str]) -> str:
@@ -105,12 +115,13 @@ def merge_deciles(ctx: Context, present: set[str], where: str) -> dict[str, int]
 def merge_people(ctx: Context, present: set[str]) -> dict[str, dict[str, int]]:
     columns = {"nik": "s.nik", "household_id": "h.id"} | {c: f"s.{c}" for c in PERSON_PLAIN if c in present}
     source = f"FROM {S} AS s JOIN {HOUSEHOLD} AS h ON h.kk_number = s.kk_number WHERE {VALID}"
-    counts = upsert(Upsert(PERSON, ("nik",), columns, source, ctx.batch_id), keep_updated=True)
+    counts = upsert(Upsert(PERSON, ("nik",), columns, source, ctx.batch_id, extract_date=ctx.extract_date),
+                    keep_updated=True)
     return {"people": counted(counts, int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {VALID}")[0])),
-            "memberships": update_memberships(ctx, counts.last_old_id)}
+            "memberships": update_memberships(ctx, counts)}
 
 
-def update_memberships(ctx: Context, last_old_id: int) -> dict[str, int]:
+def update_memberships(ctx: Context, people: Counts) -> dict[str, int]:
     """Close the open membership of every updated person now in another household or
     relationship; open one for each of them left without, and for every new person."""
     updated = updated_table(PERSON)
@@ -127,14 +138,16 @@ def update_memberships(ctx: Context, last_old_id: int) -> dict[str, int]:
     params = [ctx.extract_date, ctx.batch_id]
     reopened = run(insert + f"WHERE p.id IN (SELECT id FROM {updated}) AND NOT EXISTS "
                    f"(SELECT 1 FROM {MEMBERSHIP} AS m WHERE m.person_id = p.id AND m.end_date IS NULL)", params)
-    opened = run(insert + "WHERE p.id > %s", [*params, last_old_id])
+    stored = int(one(f"SELECT COALESCE(MAX(id), 0) FROM {MEMBERSHIP}")[0])
+    with rebuilt_indexes(MEMBERSHIP, people.inserted, stored):
+        opened = run(insert + "WHERE p.id > %s", [*params, people.last_old_id])
     run(f"DROP TABLE IF EXISTS {updated}")
     return {"opened": opened + reopened, "closed": closed}
 
 
-def outcome(details: dict[str, dict[str, int]], main: str) -> Outcome:
+def outcome(details: dict[str, dict[str, int]], main: str, left: frozenset[str] = frozenset()) -> Outcome:
     counts = details[main]
-    return Outcome(counts["inserted"], counts["updated"], counts["unchanged"], details)
+    return Outcome(counts["inserted"], counts["updated"], counts["unchanged"], details, left)
 
 
 @dataclass(frozen=True)
@@ -149,7 +162,8 @@ class HouseholdsPlan:
         self.ctx.check_scope(staging)
 
     def load(self, staging: Staging) -> Outcome:
-        return outcome(merge_households(self.ctx, self.present, VALID), "households")
+        left = villages_left(VALID)
+        return outcome(merge_households(self.ctx, self.present, VALID), "households", left)
 
 
 @dataclass(frozen=True)
@@ -172,11 +186,13 @@ class PeoplePlan:
 
     def load(self, staging: Staging) -> Outcome:
         details: dict[str, dict[str, int]] = {}
+        left: frozenset[str] = frozenset()
         if self.with_households:
             first = f"{VALID} AND s._row IN (SELECT MIN(_row) FROM {S} WHERE _reasons IS NULL GROUP BY kk_number)"
+            left = villages_left(first)
             details.update(merge_households(self.ctx, self.present, first))
         details.update(merge_people(self.ctx, self.present))
-        return outcome(details, "people")
+        return outcome(details, "people", left)
 
 
 @dataclass(frozen=True)
@@ -209,8 +225,8 @@ class AssistancePlan:
                           within="person_id IS NOT NULL")
         done = [upsert(family), upsert(personal) if "nik" in self.present else Counts(0, 0)]
         total = Counts(sum(c.inserted for c in done), sum(c.updated for c in done))
-        rows = int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {VALID}")[0])
-        return outcome({"assistance": counted(total, rows)}, "assistance")
+        staged = int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {VALID}")[0])
+        return outcome({"assistance": counted(total, staged)}, "assistance")
 
 
 def codes(level: int) -> pl.Series:

@@ -149,8 +149,10 @@ def batch_field() -> "models.ForeignKey[ImportBatch | None, ImportBatch | None]"
 class Household(models.Model):
     kk_number = models.CharField(_("No. KK"), max_length=16)
     # Indexed below with pattern ops: one index for equality and for the prefix LIKE of scoping.
+    # No database constraint: every import checks the code against the region list first, and a
+    # per-row constraint check cost more than the rest of an import (see docs/architecture.md).
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False,
-                                verbose_name=_("village"))
+                                db_constraint=False, verbose_name=_("village"))
     address = models.CharField(_("address"), max_length=255, null=True, blank=True)
     decile = models.PositiveSmallIntegerField(_("decile"), null=True, blank=True)
     decile_source = models.CharField(_("decile source"), max_length=64, null=True, blank=True)
@@ -246,7 +248,8 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["full_name"], name="registry_person_name")]
+        # No index on the name: search is "contains", which a btree cannot serve, and each index
+        # costs every import of millions of people.
         constraints = [models.UniqueConstraint(fields=["nik"], name="registry_person_nik_unique")]
 
     def __str__(self) -> str:

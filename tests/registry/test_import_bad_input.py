@@ -207,6 +207,31 @@ def test_it_reads_an_xlsx_with_dates_as_numbers(tmp_path: Path, homes: None) -> 
     assert dict(Person.objects.values_list("nik", "birth_date")) == {HEAD: date(1980, 5, 17), CHILD: date(2010, 11, 30)}
 
 
+def test_it_warns_when_an_xlsx_holds_nik_as_numbers(tmp_path: Path, homes: None) -> None:
+    path = tmp_path / "people.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, PEOPLE_HEADER.split(","))
+    for row, number in enumerate([HEAD, CHILD], start=1):
+        sheet.write_row(row, 0, person(number, born="1980-05-17").split(","))
+        sheet.write_number(row, 0, int(number))  # what Excel does to a NIK typed into a General cell
+    book.close()
+    batch = run(path, mode=ACCEPT)
+    assert any(note.startswith("column nik: holds numbers of 16 or more digits") for note in batch.details["notes"])
+
+
+def test_it_does_not_warn_when_an_xlsx_holds_nik_as_text(tmp_path: Path, homes: None) -> None:
+    path = tmp_path / "people.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, PEOPLE_HEADER.split(","))
+    sheet.write_row(1, 0, person(HEAD).split(","))  # strings, as a Text column holds them
+    book.close()
+    batch = run(path)
+    assert batch.status == DONE, batch.error_message
+    assert not [note for note in batch.details["notes"] if "16 or more digits" in note]
+
+
 # --- across rows ----------------------------------------------------------------------------------------
 
 

@@ -91,6 +91,32 @@ def test_a_person_moving_household_closes_the_old_membership(tmp_path: Path) -> 
                              (KK2, "head", date(2025, 7, 31), None)]
 
 
+def test_an_older_extract_loaded_late_does_not_overwrite_newer_data(tmp_path: Path) -> None:
+    january = write(tmp_path, "january.csv", [HOUSEHOLD_HEADER, household(KK1, decile=1, decile_date="2025-01-31")])
+    july = write(tmp_path, "july.csv", [HOUSEHOLD_HEADER, household(KK1, decile=3, decile_date="2025-07-31",
+                                                                    extreme_poor=0), household(KK2, decile=4)])
+    run(july, extract_date=date(2025, 7, 31))
+    late = run(january, extract_date=date(2025, 1, 31))
+    assert counts(late) == (0, 0, 1, 0)
+    assert late.details["households"]["kept_newer"] == 1
+    assert "1 households: left as stored, a later extract already changed them" in late.details["notes"]
+    home = Household.objects.get(kk_number=KK1)
+    assert (home.decile, home.decile_date, home.extreme_poor) == (3, date(2025, 7, 31), False)
+    # The old decile still joins the history, in its place in time.
+    assert list(DecileRecord.objects.filter(household=home).order_by("date").values_list("decile", flat=True)) == [1, 3]
+
+
+def test_an_older_people_extract_keeps_the_newer_household_of_a_person(tmp_path: Path) -> None:
+    load_households(tmp_path)
+    moved = [*FAMILY[:2], person(CHILD, kk_number=KK2, name="Agus", born="2010-11-30", relationship="head")]
+    run(write(tmp_path, "july.csv", [PEOPLE_HEADER, *moved]), extract_date=date(2025, 7, 31))
+    late = run(write(tmp_path, "january.csv", [PEOPLE_HEADER, *FAMILY]), extract_date=date(2025, 1, 31))
+    assert counts(late) == (0, 0, 3, 0)
+    assert late.details["memberships"] == {"opened": 0, "closed": 0}
+    child = Person.objects.get(nik=CHILD)
+    assert child.household is not None and child.household.kk_number == KK2
+
+
 def test_a_person_level_file_with_dtsen_headers_loads_households_and_people(tmp_path: Path) -> None:
     header = "NO_KK,NIK,NAMA,JENIS_KELAMIN,TGL_LAHIR,HUB_KELUARGA,KODE_DESA,ALAMAT,DESIL,MISKIN_EKSTREM"
     rows = [f"{KK1},{HEAD},Budi Santoso,1,17/05/1980,1,3310012002,Dusun Krajan,2,ya",

@@ -1,0 +1,81 @@
+"""A merge that grows its table by a third or more builds the secondary indexes anew (PostgreSQL), and
+leaves them exactly as they were, whether the import lands or fails."""
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from entas.ingest import upsert
+from entas.ingest.models import ImportBatch
+from entas.ingest.staging import rows
+from entas.registry.models import HouseholdMembership, Person
+from tests.ingest.samples import KK1, PEOPLE_HEADER, load_households, nik, person, run, write
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="index rebuilds are a PostgreSQL path"),
+]
+
+
+def indexes(table: str) -> list[tuple[str, str]]:
+    return [(str(name), str(definition)) for name, definition in rows(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexname", [table])]
+
+
+def people(count: int) -> list[str]:
+    return [person(nik(date(1990, 1, 1), serial=i), name=f"Orang {i}", born="1990-01-01") for i in range(1, count + 1)]
+
+
+@pytest.fixture
+def rebuild_small_merges(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(upsert, "REBUILD_MIN_ROWS", 0)
+
+
+@pytest.mark.usefixtures("rebuild_small_merges")
+def test_a_first_load_rebuilds_the_indexes_as_they_were(tmp_path: Path) -> None:
+    load_households(tmp_path, KK1)
+    before = {table: indexes(table) for table in (Person._meta.db_table, HouseholdMembership._meta.db_table)}
+    batch = run(write(tmp_path, "people.csv", [PEOPLE_HEADER, *people(50)]))
+    assert (batch.status, batch.inserted) == (ImportBatch.Status.DONE, 50)
+    assert {table: indexes(table) for table in before} == before
+    assert HouseholdMembership.objects.filter(end_date__isnull=True).count() == 50
+
+
+@pytest.mark.usefixtures("rebuild_small_merges")
+def test_the_rebuilt_unique_index_still_refuses_a_second_nik(tmp_path: Path) -> None:
+    load_households(tmp_path, KK1)
+    run(write(tmp_path, "people.csv", [PEOPLE_HEADER, *people(10)]))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(nik=Person.objects.first().nik, full_name="Dua")  # type: ignore[union-attr]
+
+
+@pytest.mark.usefixtures("rebuild_small_merges")
+def test_a_failed_merge_leaves_the_indexes_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_households(tmp_path, KK1)
+    before = indexes(Person._meta.db_table)
+
+    def broken(*args: object, **kwargs: object) -> dict[str, int]:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr("entas.registry.importer.update_memberships", broken)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        run(write(tmp_path, "people.csv", [PEOPLE_HEADER, *people(20)]))
+    assert indexes(Person._meta.db_table) == before
+    assert Person.objects.count() == 0
+
+
+def test_a_small_merge_into_a_large_table_keeps_its_indexes(tmp_path: Path) -> None:
+    # The default threshold: 30 new people are far below it, so nothing is dropped.
+    load_households(tmp_path, KK1)
+    statements: list[str] = []
+
+    def remember(execute: Any, sql: str, *args: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(remember):
+        run(write(tmp_path, "people.csv", [PEOPLE_HEADER, *people(30)]))
+    assert not [sql for sql in statements if "DROP INDEX" in sql or "DROP CONSTRAINT" in sql]
