@@ -9,6 +9,7 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registered here so that regions and ingest (below enterprises) never import it.
+        from entas.enterprises import link_import
         from entas.enterprises.importer import KINDS
         from entas.enterprises.sections import enterprise_columns
         from entas.enterprises.services import import_kumkm
@@ -18,4 +19,8 @@ class EnterprisesConfig(AppConfig):
         sections.register(enterprise_columns)
         targets.register(targets.Target(
             "kumkm", (*KINDS, "auto"), import_kumkm, help="enterprises (UMKM) or cooperatives (CSV or XLSX)"
+        ))
+        targets.register(targets.Target(
+            link_import.TARGET, (*link_import.KINDS, "auto"), link_import.import_links,
+            help="cooperative memberships or jobs of registry people (CSV or XLSX)",
         ))

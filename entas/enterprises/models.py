@@ -47,8 +47,10 @@ class Enterprise(models.Model):
     owner = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="enterprises", db_constraint=False, verbose_name=_("owner"))
     # Indexed by enterprises_village_section, which starts with it.
+    # No database constraint: every import checks the code against the region list first, and a
+    # per-row constraint check cost more than the rest of an import (see docs/architecture.md).
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False,
-                                verbose_name=_("village"))
+                                db_constraint=False, verbose_name=_("village"))
     kbli_code = models.CharField(_("KBLI code"), max_length=5)
     kbli_version = models.CharField(_("KBLI version"), max_length=4, choices=KBLI_VERSIONS)
     kbli_section = models.CharField(_("KBLI section"), max_length=1, choices=SECTIONS)
@@ -103,9 +105,11 @@ class Job(models.Model):
                                    verbose_name=_("enterprise"))
     person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="jobs",
                                db_constraint=False, verbose_name=_("person"))
-    position = models.CharField(_("position"), max_length=100, blank=True, default="")
+    # db_default: the jobs import inserts with SQL and leaves out what the file does not give.
+    position = models.CharField(_("position"), max_length=100, blank=True, default="", db_default="")
     start = models.DateField(_("from"))
     end = models.DateField(_("until"), null=True, blank=True)
+    batch = batch_field()
 
     scope_region_field = "enterprise__village_id"
 
@@ -115,6 +119,8 @@ class Job(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "person"], condition=Q(end__isnull=True),
                                     name="enterprises_job_one_open"),
+            # The key the jobs import merges by: a second job starting the same day is the same job.
+            models.UniqueConstraint(fields=["enterprise", "person", "start"], name="enterprises_job_unique_start"),
             models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
                                    name="enterprises_job_end_after_start"),
         ]
@@ -226,8 +232,9 @@ class Membership(models.Model):
                                db_constraint=False, verbose_name=_("person"))
     joined = models.DateField(_("joined"))
     left = models.DateField(_("left"), null=True, blank=True)
-    share_principal = models.BigIntegerField(_("simpanan pokok paid (Rp)"), default=0)
-    share_mandatory = models.BigIntegerField(_("simpanan wajib paid (Rp)"), default=0)
+    share_principal = models.BigIntegerField(_("simpanan pokok paid (Rp)"), default=0, db_default=0)
+    share_mandatory = models.BigIntegerField(_("simpanan wajib paid (Rp)"), default=0, db_default=0)
+    batch = batch_field()
 
     scope_region_field = "cooperative__village_id"
 
@@ -237,6 +244,9 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cooperative", "person"], condition=Q(left__isnull=True),
                                     name="enterprises_membership_one_open"),
+            # The key the memberships import merges by.
+            models.UniqueConstraint(fields=["cooperative", "person", "joined"],
+                                    name="enterprises_membership_unique_joined"),
             models.CheckConstraint(condition=Q(left__isnull=True) | Q(left__gt=models.F("joined")),
                                    name="enterprises_membership_left_after_joined"),
             models.CheckConstraint(condition=Q(share_principal__gte=0, share_mandatory__gte=0),

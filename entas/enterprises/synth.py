@@ -23,7 +23,7 @@ REFERENCE = date(2025, 7, 31)  # fixed, not today: the same seed must give the s
 SECTORS: tuple[tuple[str, str, float, str], ...] = (
     ("47112", "2020", 0.20, "Toko Kelontong"), ("56102", "2020", 0.10, "Warung Makan"),
     ("56103", "2020", 0.06, "Kedai"), ("56104", "2020", 0.06, "Jajanan Keliling"),
-    ("10792", "2020", 0.06, "Keripik"), ("10710", "2020", 0.05, "Roti dan Kue"), ("10391", "2020", 0.03, "Tempe"),
+    ("10794", "2020", 0.06, "Keripik"), ("10710", "2020", 0.05, "Roti dan Kue"), ("10391", "2020", 0.03, "Tempe"),
     ("10392", "2020", 0.03, "Tahu"), ("01122", "2020", 0.08, "Tani Padi"), ("01133", "2020", 0.04, "Sayur"),
     ("01462", "2020", 0.03, "Ternak Ayam"), ("14120", "2020", 0.05, "Jahit"), ("13134", "2020", 0.02, "Batik"),
     ("31001", "2020", 0.02, "Mebel"), ("45405", "2020", 0.05, "Bengkel Motor"),

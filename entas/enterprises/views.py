@@ -13,6 +13,7 @@ from entas.accounts.roles import IMPORTS_DATA
 from entas.core import audit
 from entas.core.scoping import get_visible_or_404
 from entas.enterprises import queries
+from entas.enterprises.change_forms import may_change
 from entas.enterprises.forms import CooperativeFilterForm, EnterpriseFilterForm, GroupFilterForm
 from entas.enterprises.models import Cooperative, Enterprise, Group
 from entas.registry.identifiers import sees_full_identifiers
@@ -30,7 +31,8 @@ def _listing(request: HttpRequest, form: forms.Form, rows: Any, template: str) -
     query.pop("page", None)
     return render(request, template, {"form": form, "page": page, "query": query.urlencode(),
                                       "full_ids": sees_full_identifiers(request.user),
-                                      "can_import": getattr(request.user, "role", None) in IMPORTS_DATA})
+                                      "can_import": getattr(request.user, "role", None) in IMPORTS_DATA,
+                                      "may_change": may_change(request.user)})
 
 
 @login_required
@@ -49,6 +51,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enterprises/enterprise_detail.html", {
         "enterprise": enterprise, "jobs": queries.jobs(enterprise)[:500],
         "groups": enterprise_groups(enterprise), "full_ids": sees_full_identifiers(request.user),
+        "may_change": may_change(request.user),
     })
 
 
@@ -76,6 +79,7 @@ def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "units": cooperative.units.order_by("kind"),
         "managers": cooperative.managers.select_related("person").order_by("end", "role"),
         "groups": cooperative.groups.order_by("name"), "full_ids": sees_full_identifiers(request.user),
+        "may_change": may_change(request.user),
     })
 
 
@@ -97,4 +101,5 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request.user, "group.viewed", group)
     members = group.members.select_related("enterprise", "person").order_by("left", "joined")
     return render(request, "enterprises/group_detail.html", {"group": group, "members": members,
-                                                              "full_ids": sees_full_identifiers(request.user)})
+                                                              "full_ids": sees_full_identifiers(request.user),
+                                                              "may_change": may_change(request.user)})

@@ -1,6 +1,9 @@
 """The shipped KBLI list: every code's section letter agrees with its division in its version,
 and the reasons a code is refused name the version it does belong to."""
 
+import csv
+from collections import Counter
+
 from entas.enterprises import kbli
 
 
@@ -23,3 +26,20 @@ def test_it_explains_why_a_code_is_refused() -> None:
     assert kbli.problem("99999", "2020") == "'99999' is not a KBLI 2020 code in Entas's list"
     assert kbli.problem("1079", "2020") == "'1079' is not a 5-digit KBLI code"
     assert kbli.problem("10792", "2017") == "'2017' is not a KBLI version; use 2020 or 2025"
+
+
+def test_the_data_file_has_well_formed_unique_rows() -> None:
+    with kbli.DATA.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    keys = [(r["version"], r["code"]) for r in rows]
+    assert len(keys) == len(set(keys)) == len(kbli.codes())  # codes() would hide a repeated row
+    assert all(len(r["code"]) == 5 and r["code"].isdigit() and r["name"].strip() for r in rows)
+    # The documented subset (data/README.md): it grows only together with that README.
+    assert Counter(version for version, _ in keys) == {"2020": 60, "2025": 11}
+
+
+def test_codes_the_tests_and_synth_rely_on_carry_their_kbli_2020_titles() -> None:
+    assert kbli.find("10792", "2020") == kbli.Kbli("2020", "10792", "C", "Industri kue basah")
+    assert kbli.find("10794", "2020").name.startswith("Industri kerupuk, keripik")  # type: ignore[union-attr]
+    assert kbli.find("47111", "2020").section == "G"  # type: ignore[union-attr]
+    assert kbli.find("56101", "2020").name == "Restoran"  # type: ignore[union-attr]

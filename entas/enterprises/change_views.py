@@ -1,0 +1,190 @@
+"""Pages that change memberships, jobs, groups and cooperatives. Each finds what it acts on inside
+the user's scope (404 outside it), then calls the one service function, whose refusal is shown on
+the form with the field it names; nothing is written when it refuses."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from entas.core.scoping import get_visible_or_404, user_scope, visible
+from entas.enterprises import services
+from entas.enterprises.change_forms import (
+    CooperativeForm,
+    EndJobForm,
+    GroupForm,
+    GroupMemberForm,
+    JobForm,
+    JoinForm,
+    LeaveForm,
+    may_change,
+    show_errors,
+)
+from entas.enterprises.models import Cooperative, Enterprise, Group, Job, Membership
+from entas.regions.codes import within
+from entas.registry.models import Person
+
+
+def _allowed(request: HttpRequest) -> None:
+    if not may_change(request.user):
+        raise PermissionDenied
+
+
+def _person(request: HttpRequest, nik: str) -> Person:
+    found = visible(request.user, Person.objects.all()).filter(nik=nik).first()
+    if found is None:
+        raise ValidationError({"nik": _("No person with NIK %(nik)s in the registry inside your region.")
+                               % {"nik": nik}})
+    return found
+
+
+def _inside(request: HttpRequest, field: str, code: str) -> None:
+    scope = user_scope(request.user)
+    if not within(code, scope):
+        raise ValidationError({field: _("%(code)s lies outside your region %(scope)s.")
+                               % {"code": code, "scope": scope}})
+
+
+def _page(request: HttpRequest, form: forms.Form, act: Callable[[dict[str, Any]], Any], context: dict[str, Any],
+          done: str, back: str) -> HttpResponse:
+    """Run `act` on the cleaned data of a valid POST; on success say `done` and go `back`,
+    else show the form again (status 400) with the reason on its field."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "enterprises/change_form.html", {"form": form, "back": back, **context}, status=status)
+
+
+@login_required
+def join(request: HttpRequest, pk: int) -> HttpResponse:
+    _allowed(request)
+    cooperative = get_visible_or_404(request.user, Cooperative.objects.select_related("village"), pk=pk)
+
+    def act(data: dict[str, Any]) -> Membership:
+        return services.join_cooperative(
+            request.user, cooperative, _person(request, data["nik"]), joined=data["joined"],
+            share_principal=data["share_principal"], share_mandatory=data["share_mandatory"])
+
+    return _page(request, JoinForm(request.POST or None), act,
+                 {"title": _("Join a member"), "subject": cooperative, "submit": _("Join")},
+                 _("The member has joined."), cooperative_url(cooperative))
+
+
+@login_required
+def leave(request: HttpRequest, pk: int) -> HttpResponse:
+    _allowed(request)
+    membership = get_visible_or_404(request.user, Membership.objects.select_related("cooperative", "person"), pk=pk)
+
+    def act(data: dict[str, Any]) -> Membership:
+        return services.leave_cooperative(request.user, membership, left=data["left"])
+
+    title = _("%(name)s leaves") % {"name": membership.person.full_name}
+    return _page(request, LeaveForm(request.POST or None), act,
+                 {"title": title, "subject": membership.cooperative, "submit": _("Record leaving")},
+                 _("The member has left."), cooperative_url(membership.cooperative))
+
+
+@login_required
+def record_job(request: HttpRequest, pk: int) -> HttpResponse:
+    _allowed(request)
+    enterprise = get_visible_or_404(request.user, Enterprise.objects.all(), pk=pk)
+
+    def act(data: dict[str, Any]) -> Job:
+        return services.record_job(request.user, enterprise, _person(request, data["nik"]), start=data["start"],
+                                   position=data["position"])
+
+    return _page(request, JobForm(request.POST or None), act,
+                 {"title": _("Record a job"), "subject": enterprise, "submit": _("Record")},
+                 _("The job is recorded."), reverse("enterprises:enterprise", args=[enterprise.pk]))
+
+
+@login_required
+def end_job(request: HttpRequest, pk: int) -> HttpResponse:
+    _allowed(request)
+    job = get_visible_or_404(request.user, Job.objects.select_related("enterprise", "person"), pk=pk)
+
+    def act(data: dict[str, Any]) -> Job:
+        return services.end_job(request.user, job, end=data["end"])
+
+    title = _("End the job of %(name)s") % {"name": job.person.full_name}
+    return _page(request, EndJobForm(request.POST or None), act,
+                 {"title": title, "subject": job.enterprise, "submit": _("End the job")},
+                 _("The job has ended."), reverse("enterprises:enterprise", args=[job.enterprise_id]))
+
+
+@login_required
+def form_group(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    made: list[Group] = []
+
+    def act(data: dict[str, Any]) -> None:
+        _inside(request, "region", data["region"])
+        cooperative = None
+        if data["cooperative"]:
+            cooperative = visible(request.user, Cooperative.objects.all()).filter(
+                registration_number=data["cooperative"]).first()
+            if cooperative is None:
+                raise ValidationError({"cooperative": _("No cooperative with this registration number inside "
+                                                        "your region.")})
+        made.append(services.form_group(request.user, name=data["name"], kind=data["kind"], sector=data["sector"],
+                                        region_code=data["region"], formed=data["formed"], cooperative=cooperative))
+
+    response = _page(request, GroupForm(request.POST or None), act,
+                     {"title": _("Form a group"), "submit": _("Form the group")},
+                     _("The group is formed."), reverse("enterprises:groups"))
+    return redirect("enterprises:group", pk=made[0].pk) if made else response
+
+
+@login_required
+def add_group_member(request: HttpRequest, pk: int) -> HttpResponse:
+    _allowed(request)
+    group = get_visible_or_404(request.user, Group.objects.select_related("region"), pk=pk)
+
+    def act(data: dict[str, Any]) -> None:
+        enterprise = person = None
+        if data["nib"]:
+            enterprise = visible(request.user, Enterprise.objects.all()).filter(nib=data["nib"]).first()
+            if enterprise is None:
+                raise ValidationError({"nib": _("No enterprise with this NIB inside your region.")})
+        else:
+            person = _person(request, data["nik"])
+        services.add_group_member(request.user, group, joined=data["joined"], enterprise=enterprise, person=person)
+
+    return _page(request, GroupMemberForm(request.POST or None), act,
+                 {"title": _("Add a member"), "subject": group, "submit": _("Add")},
+                 _("The member is added."), reverse("enterprises:group", args=[group.pk]))
+
+
+@login_required
+def register_cooperative(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    made: list[Cooperative] = []
+
+    def act(data: dict[str, Any]) -> None:
+        _inside(request, "village", data["village"])
+        made.append(services.register_cooperative(
+            request.user, name=data["name"], type=data["type"], village_code=data["village"],
+            registration_number=data["registration_number"] or None,
+            legal_entity_number=data["legal_entity_number"] or None, founded=data["founded"]))
+
+    response = _page(request, CooperativeForm(request.POST or None), act,
+                     {"title": _("Register a cooperative"), "submit": _("Register")},
+                     _("The cooperative is registered."), reverse("enterprises:cooperatives"))
+    return redirect(cooperative_url(made[0])) if made else response
+
+
+def cooperative_url(cooperative: Cooperative) -> str:
+    return reverse("enterprises:cooperative", args=[cooperative.pk])

@@ -1,0 +1,196 @@
+"""Files that link registry people to cooperatives and enterprises, through the shared pipeline
+(entas.ingest) as target `kumkm-people`: one Plan per kind of file.
+
+memberships  a person (NIK) in a cooperative (registration number) from `joined` until `left`,
+             with simpanan pokok and wajib paid; merged by cooperative, person and join date
+jobs         a person (NIK) employed by an enterprise (NIB) from `start` until `end`; merged by
+             enterprise, person and start date
+
+Both refuse a row whose person or cooperative/enterprise is not registered, whose end is not
+after its start, whose cooperative/enterprise or person lies outside the importing officer's
+region, or whose period overlaps
+another period of the same person in the same place (in the file or already stored): the rules
+of services.join_cooperative and services.record_job, checked for whole files at once.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from entas.enterprises.import_schema import NIB_ALIASES, REGISTRATION_ALIASES
+from entas.enterprises.import_types import Nib, Rupiah
+from entas.enterprises.models import Cooperative, Enterprise, Job, Membership
+from entas.ingest.errors import ImportFileError
+from entas.ingest.models import ImportBatch
+from entas.ingest.pipeline import Outcome, Plan
+from entas.ingest.schema import Field, Rule, Schema
+from entas.ingest.services import Request, run_import
+from entas.ingest.staging import Staging, append_reason, quote, run
+from entas.ingest.targets import ProgressCallback
+from entas.ingest.types import Date, Text
+from entas.ingest.upsert import Upsert, upsert
+from entas.registry.import_rules import IdentityNumber
+from entas.registry.import_schemas import NIK_ALIASES, in_header
+from entas.registry.importer import counted
+from entas.registry.models import Household, Person
+
+TARGET = "kumkm-people"
+KINDS = ("memberships", "jobs")
+S = Staging.name
+PERSON = Person._meta.db_table
+HOUSEHOLD = Household._meta.db_table
+OPEN_END = "'9999-12-31'"  # an open period runs until this day; ISO text compares as a date on SQLite
+
+
+@dataclass(frozen=True)
+class Link:
+    """What differs between the two kinds of file: the place a person is linked to, and the
+    names of the period's two ends."""
+
+    kind: str
+    place_field: str  # staged column naming the place: registration_number or nib
+    place_table: str
+    place_column: str  # the column of place_table that place_field matches
+    place_label: str
+    table: str
+    start: str  # staged and stored start column
+    end: str  # staged end column; stored as `stored_end` (a reserved word in SQL, hence quoted)
+    stored_end: str
+    place_key: str  # target column holding the place's id
+
+
+MEMBERSHIPS = Link("memberships", "registration_number", Cooperative._meta.db_table, "registration_number",
+                   "cooperative", Membership._meta.db_table, "joined", "left_on", '"left"', "cooperative_id")
+JOBS = Link("jobs", "nib", Enterprise._meta.db_table, "nib", "enterprise", Job._meta.db_table, "start", "end_on",
+            '"end"', "enterprise_id")
+
+
+def _after(link: Link) -> Rule:
+    start, end = pl.col(link.start), pl.col(link.end)
+    return Rule(link.end, end.is_not_null() & start.is_not_null() & (end <= start),
+                pl.format(f"{{}} is not after {link.start} {{}}", end, start))
+
+
+def membership_schema() -> Schema:
+    fields = (
+        Field("registration_number", Text(32), REGISTRATION_ALIASES, required=True),
+        Field("nik", IdentityNumber(nik=True), (*NIK_ALIASES, "NIK_ANGGOTA"), required=True),
+        Field("joined", Date(), ("TANGGAL_MASUK", "TGL_MASUK"), required=True),
+        Field("left_on", Date(), ("left", "TANGGAL_KELUAR", "TGL_KELUAR")),
+        Field("share_principal", Rupiah(), ("SIMPANAN_POKOK",)),
+        Field("share_mandatory", Rupiah(), ("SIMPANAN_WAJIB",)),
+    )
+    return Schema(fields, (_after(MEMBERSHIPS),))
+
+
+def job_schema() -> Schema:
+    fields = (
+        Field("nib", Nib(), NIB_ALIASES, required=True),
+        Field("nik", IdentityNumber(nik=True), (*NIK_ALIASES, "NIK_PEKERJA"), required=True),
+        Field("start", Date(), ("TANGGAL_MULAI", "TGL_MULAI_KERJA"), required=True),
+        Field("end_on", Date(), ("end", "TANGGAL_SELESAI", "TGL_SELESAI_KERJA")),
+        Field("position", Text(100), ("JABATAN", "POSISI")),
+    )
+    return Schema(fields, (_after(JOBS),))
+
+
+def _overlap(a: str, b: str, link: Link, b_end: str) -> str:
+    """SQL: the periods of rows `a` (staged) and `b` share at least one day; `b_end` its end column."""
+    return (f"{b}.{link.start} < COALESCE({a}.{link.end}, {OPEN_END}) "
+            f"AND {a}.{link.start} < COALESCE({b}.{b_end}, {OPEN_END})")
+
+
+@dataclass(frozen=True)
+class LinkPlan:
+    schema: Schema
+    batch_id: int
+    link: Link
+    scope: str | None  # the importing officer's region; None: national
+    present: set[str]
+
+    @property
+    def kind(self) -> str:
+        return self.link.kind
+
+    def check(self, staging: Staging) -> None:
+        link = self.link
+        staging.mark_missing(link.place_field, link.place_table, link.place_column,
+                             f"{link.place_field}: no {link.place_label} is registered with this number")
+        staging.mark_missing("nik", PERSON, "nik", "nik: no person with this NIK in the registry")
+        if self.scope:
+            staging.mark_outside(link.place_field, self.scope, f"{link.place_field}: the {link.place_label} lies "
+                                 f"outside your region {self.scope}", via=(link.place_table, link.place_column,
+                                                                          "village_id"))
+            self._mark_people_outside(self.scope)
+        self._mark_overlaps()
+
+    def _mark_people_outside(self, scope: str) -> None:
+        """A scoped officer links only people she can see: those whose household lies in her region
+        (the pages find people the same way, through core.scoping.visible)."""
+        inside = (f"SELECT 1 FROM {PERSON} AS p JOIN {HOUSEHOLD} AS h ON h.id = p.household_id "
+                  f"WHERE p.nik = {S}.nik AND (h.village_id = %s OR h.village_id LIKE %s)")
+        message = quote(f"nik: this person does not live inside your region {scope}")
+        run(f"UPDATE {S} SET {append_reason(message)} WHERE EXISTS (SELECT 1 FROM {PERSON} AS p "
+            f"WHERE p.nik = {S}.nik) AND NOT EXISTS ({inside})", [scope, scope + ".%"])
+
+    def _mark_overlaps(self) -> None:
+        link = self.link
+        other = (f"FROM {S} AS o WHERE o.{link.place_field} = {S}.{link.place_field} AND o.nik = {S}.nik "
+                 f"AND o._row <> {S}._row AND {_overlap(S, 'o', link, link.end)}")
+        said = quote(f" is in this {link.place_label} twice at the same time in this file (also row ")
+        twice = f"{quote('nik: ')} || {S}.nik || {said} || (SELECT MIN(o._row) {other}) || ')'"
+        run(f"UPDATE {S} SET {append_reason(twice)} WHERE EXISTS (SELECT 1 {other})")
+        stored = (f"SELECT 1 FROM {link.table} AS t JOIN {link.place_table} AS pl ON pl.id = t.{link.place_key} "
+                  f"JOIN {PERSON} AS p ON p.id = t.person_id WHERE pl.{link.place_column} = {S}.{link.place_field} "
+                  f"AND p.nik = {S}.nik AND t.{link.start} <> {S}.{link.start} "
+                  f"AND {_overlap(S, 't', link, link.stored_end)}")
+        message = quote(f"nik: already in this {link.place_label} for a period that overlaps this one "
+                        f"(a person cannot be there twice at the same time)")
+        run(f"UPDATE {S} SET {append_reason(message)} WHERE EXISTS ({stored})")
+
+    def load(self, staging: Staging) -> Outcome:
+        link = self.link
+        columns = {link.place_key: "pl.id", "person_id": "p.id", link.start: f"s.{link.start}",
+                   link.stored_end: f"s.{link.end}"}
+        plain = ("share_principal", "share_mandatory") if link is MEMBERSHIPS else ("position",)
+        empty = "0" if link is MEMBERSHIPS else "''"
+        columns |= {c: f"COALESCE(s.{c}, {empty})" for c in plain if c in self.present}
+        source = (f"FROM {S} AS s JOIN {link.place_table} AS pl ON pl.{link.place_column} = s.{link.place_field} "
+                  f"JOIN {PERSON} AS p ON p.nik = s.nik WHERE s._reasons IS NULL")
+        merge = Upsert(link.table, (link.place_key, "person_id", link.start), columns, source, self.batch_id)
+        counts = counted(upsert(merge), staging.count("_reasons IS NULL"))
+        return Outcome(counts["inserted"], counts["updated"], counts["unchanged"], {link.kind: counts})
+
+
+def detect(header: list[str]) -> str:
+    if in_header(header, "registration_number", REGISTRATION_ALIASES):
+        return "memberships"
+    if in_header(header, "nib", NIB_ALIASES):
+        return "jobs"
+    raise ImportFileError(
+        "row 1 (header): cannot tell whether this is a memberships or a jobs file; give the kind (--kind) "
+        "or use the column names of docs/data-formats.md"
+    )
+
+
+def plan_for(kind: str, header: list[str], batch: ImportBatch) -> Plan:
+    kind = detect(header) if kind == "auto" else kind
+    if kind not in KINDS:
+        raise ImportFileError(f"'{kind}' is not a kind of {TARGET} file; choose one of {', '.join(KINDS)} or auto")
+    link, schema = (MEMBERSHIPS, membership_schema()) if kind == "memberships" else (JOBS, job_schema())
+    scope = getattr(batch.created_by, "region_id", None)
+    return LinkPlan(schema, batch.pk, link, scope, set(schema.map_header(header).columns))
+
+
+def import_links(
+    actor: Any, path: Path | str, *, kind: str = "auto", mode: str = ImportBatch.Mode.ALL_OR_NOTHING,
+    source: str = "KUMKM", extract_date: date | None = None, progress: ProgressCallback | None = None,
+    batch: ImportBatch | None = None,
+) -> ImportBatch:
+    """Import a memberships or jobs file (CSV or XLSX). Audited as kumkm-people.imported or
+    kumkm-people.import_failed."""
+    request = Request(target=TARGET, kind=kind, path=Path(path), mode=mode, source=source, extract_date=extract_date)
+    return run_import(actor, request, plan_for, progress, batch)
