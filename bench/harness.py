@@ -103,3 +103,20 @@ def print_results(results: list[dict[str, Any]], *, not_compared: tuple[str, ...
         ratio = f"{rate / (raw['rows'] / raw['seconds']):.0%}" if raw and r["path"] not in not_compared else ""
         print(f"{r['path']:<12} {r['rows']:>12,} {r['seconds']:>9.2f} {rate:>10,.0f} {ratio:>7} "
               f"{r['peak_rss_mb']:>6} MB")
+
+
+def make_facilitators(capacity: int, yearly_target: int = 10) -> Any:
+    """A facilitator for every district (the national caseload's shape); returns their agency."""
+    from entas.accounts.models import Agency, User
+    from entas.accounts.roles import Role
+    from entas.programmes.models import Facilitator
+    from entas.regions.models import Region
+
+    agency = Agency.objects.create(code="kemensos", name="Kementerian Sosial", kind="ministry")
+    districts = list(Region.objects.filter(level=3).values_list("code", flat=True))
+    User.objects.bulk_create([User(username=f"p{code}", password="!", role=Role.FACILITATOR, region_id=code)
+                              for code in districts], batch_size=2000)
+    users = dict(User.objects.filter(role=Role.FACILITATOR).values_list("region_id", "id"))
+    Facilitator.objects.bulk_create([Facilitator(user_id=users[code], agency=agency, region_id=code, capacity=capacity,
+                                                 yearly_target=yearly_target) for code in districts], batch_size=2000)
+    return agency

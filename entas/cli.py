@@ -18,6 +18,8 @@ COMMANDS = [
     ("enrol", "enrol", "enrol the eligible households of some regions in a programme (set-based)"),
     ("evaluate-graduation", "evaluate_graduation", "check a programme's families against its graduation rules"),
     ("programme-report", "programme_report", "graduation and relapse rates by cohort, regency, facilitator"),
+    ("rank", "rank_places", "rank regencies or districts for a programme; --save keeps a priority list"),
+    ("training", "training", "training and mentoring sessions: list, create, record attendance"),
     ("manage", None, "any Django management command, e.g. `entas manage shell`"),
 ]
 

@@ -173,6 +173,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "status" choice set; name these two so the schema keeps them apart.
+    "ENUM_NAME_OVERRIDES": {
+        "SessionKindEnum": "entas.programmes.models.SessionKind",
+        "LoanStatusEnum": "entas.programmes.models.LoanStatus",
+    },
 }
 
 LOGGING = {

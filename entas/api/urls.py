@@ -16,6 +16,8 @@ from entas.graduation.api import EnrolmentViewSet
 from entas.monitoring.api import IndicatorViewSet, RollupViewSet, TargetViewSet
 from entas.partnerships.api import AgreementViewSet, PartnerViewSet
 from entas.programmes.api import ProgrammeViewSet
+from entas.programmes.api_priority import PriorityListViewSet, PriorityRankingViewSet
+from entas.programmes.api_training import TrainingSessionViewSet
 from entas.regions.api import RegionViewSet
 from entas.registry.api import HouseholdViewSet, PersonViewSet
 
@@ -33,6 +35,9 @@ router.register("jobs", JobViewSet, basename="job")
 router.register("groups", GroupViewSet, basename="group")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+router.register("training-sessions", TrainingSessionViewSet, basename="training-session")
+router.register("priority-ranking", PriorityRankingViewSet, basename="priority-ranking")
+router.register("priority-lists", PriorityListViewSet, basename="priority-list")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("indicators", IndicatorViewSet, basename="indicator")

@@ -9,17 +9,18 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from entas.graduation import pathway
 from entas.graduation import services as graduation
+from entas.graduation.api_interventions import InterventionViewSet
 from entas.programmes import api as programmes_api
 from entas.programmes import services as programmes
+from entas.programmes.api import service_refusal
 from entas.programmes.models import Enrolment, ExitReason, Visit
-from entas.programmes.queries import cooperative_member_on, facilitators_for, may_change
+from entas.programmes.queries import cooperative_member_on, facilitators_for
 
 # Moves a person may ask for; "sustain" is only ever the outcome of the 24-month follow-up.
 ACTIONS = ["activate", "mark_ready", "graduate", "relapse", "exit", "follow_up"]
@@ -83,18 +84,9 @@ class ReassignSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=200)
 
 
-def _service_refusal(error: ModelValidationError) -> ApiValidationError:
-    return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
-
-
-class EnrolmentViewSet(programmes_api.EnrolmentViewSet):
-    """Enrolments: read, plus `transition` and `visits` for those who may change them."""
-
-    def _writable(self) -> Enrolment:
-        enrolment = self.get_object()  # 404 outside the scope or caseload, logged
-        if not may_change(self.request.user):
-            raise PermissionDenied("your role may read enrolments but not change them")
-        return enrolment
+class EnrolmentViewSet(InterventionViewSet):
+    """Enrolments: read, the intervention writes, plus `transition`, `visits` and `reassign` for
+    those who may change them."""
 
     @extend_schema(request=TransitionSerializer, responses=programmes_api.EnrolmentSerializer)
     @action(detail=True, methods=["post"])
@@ -107,7 +99,7 @@ class EnrolmentViewSet(programmes_api.EnrolmentViewSet):
         try:
             self._apply(enrolment, name, data)
         except ModelValidationError as error:
-            raise _service_refusal(error) from None
+            raise service_refusal(error) from None
         enrolment.refresh_from_db()
         return Response(programmes_api.EnrolmentSerializer(enrolment).data)
 
@@ -141,7 +133,7 @@ class EnrolmentViewSet(programmes_api.EnrolmentViewSet):
             visit = programmes.record_visit(request.user, enrolment, on=data["on"], notes=data.get("notes", ""),
                                             assessment=values)
         except ModelValidationError as error:
-            raise _service_refusal(error) from None
+            raise service_refusal(error) from None
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReassignSerializer, responses=programmes_api.EnrolmentSerializer)
@@ -157,6 +149,6 @@ class EnrolmentViewSet(programmes_api.EnrolmentViewSet):
         try:
             programmes.reassign(request.user, enrolment, facilitator, reason=data["reason"])
         except ModelValidationError as error:
-            raise _service_refusal(error) from None
+            raise service_refusal(error) from None
         enrolment.refresh_from_db()
         return Response(programmes_api.EnrolmentSerializer(enrolment).data)

@@ -3,14 +3,21 @@ region, a facilitator only her own caseload; an enrolment outside answers 404, l
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from entas.core import audit
 from entas.core.api import ScopedReadOnlyViewSet
 from entas.programmes.models import Enrolment, Programme
 from entas.programmes.queries import enrolments_for
+
+
+def service_refusal(error: ModelValidationError) -> ApiValidationError:
+    """A service's refusal as a 400 answer naming the field."""
+    return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
 class ProgrammeSerializer(serializers.ModelSerializer[Programme]):

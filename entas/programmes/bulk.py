@@ -1,12 +1,13 @@
-"""Bulk enrolment: every eligible household in the chosen regions, in one INSERT … SELECT, then
-facilitators assigned by area and remaining room with window functions, one UPDATE per region
-level (village, district, regency, province: the most local facilitator first). No statement
+"""Bulk enrolment: every eligible household in the chosen regions staged in a temporary table by
+one SELECT, facilitators assigned on the staged rows by area and remaining room with window
+functions, one UPDATE per region level (village, district, regency, province: the most local
+facilitator first), then one INSERT … SELECT of the enrolments, already assigned. No statement
 runs per household, so 100,000 families take the same handful of queries as ten.
 
-How the assignment works: inside each area the new enrolments are numbered 1, 2, 3 … by id, and
-the area's facilitators get consecutive ranges of those numbers as wide as their free places
-(a running sum of room). Enrolment number r goes to the facilitator whose range holds r. What is
-left over when the room runs out stays enrolled without a facilitator and is counted.
+How the assignment works: inside each area the new families are numbered 1, 2, 3 … by household
+id, and the area's facilitators get consecutive ranges of those numbers as wide as their free
+places (a running sum of room). Family number r goes to the facilitator whose range holds r. What
+is left over when the room runs out stays enrolled without a facilitator and is counted.
 
 Why the households not enrolled are counted by reason, not stored one row each: the refused set is
 usually far larger than the enrolled one (in a regency most households are above desil 2), so
@@ -25,6 +26,7 @@ from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q, Valu
 from django.utils import timezone
 
 from entas.core import audit
+from entas.programmes import signals
 from entas.programmes.checks import cohort_of, eligible, fail, within_any
 from entas.programmes.models import OPEN_STATUSES, Enrolment, Programme, Status
 from entas.regions.models import Region
@@ -59,34 +61,18 @@ def _decile_limit(programme: Programme, decile_max: int | None) -> int:
     return decile_max
 
 
-def _insert(programme: Programme, households: Any, day: date) -> int:
-    rows = households.order_by().annotate(
-        c_programme=Value(programme.pk), c_household=F("id"), c_village=F("village_id"),
-        c_status=Value(Status.ENROLLED.value), c_day=Value(day, output_field=DateField()),
-        c_cohort=Value(cohort_of(day)), c_relapses=Value(0), c_exit=Value(""),
-    ).values_list("c_programme", "c_household", "c_village", "c_status", "c_day", "c_cohort", "c_relapses", "c_exit")
-    sql, params = rows.query.sql_with_params()
-    # Through a temporary table: an INSERT whose SELECT also reads the table being filled (the
-    # "not yet enrolled" test) can make PostgreSQL rescan the growing table for every row.
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS programmes_bulk_rows")
-        cursor.execute(f"CREATE TEMPORARY TABLE programmes_bulk_rows AS {sql}", params)
-        cursor.execute(f"INSERT INTO {Enrolment._meta.db_table} ({', '.join(INSERT_COLUMNS)}) "
-                       "SELECT * FROM programmes_bulk_rows")
-        inserted = cursor.rowcount
-        cursor.execute("DROP TABLE programmes_bulk_rows")
-        return inserted
+STAGE = "programmes_bulk_rows"
 
-
+# Fills the staged rows' facilitator for one region level (codes of length {n}).
 ASSIGN_SQL = """
-UPDATE programmes_enrolment SET facilitator_id = m.facilitator_id
+UPDATE programmes_bulk_rows SET c_facilitator = m.facilitator_id
 FROM (
-  SELECT h.id AS enrolment_id, f.id AS facilitator_id
+  SELECT h.c_household AS household_id, f.id AS facilitator_id
   FROM (
-    SELECT e.id, SUBSTR(e.village_id, 1, {n}) AS area,
-           ROW_NUMBER() OVER (PARTITION BY SUBSTR(e.village_id, 1, {n}) ORDER BY e.id) AS rn
-    FROM programmes_enrolment e
-    WHERE e.programme_id = %s AND e.id > %s AND e.facilitator_id IS NULL
+    SELECT b.c_household, SUBSTR(b.c_village, 1, {n}) AS area,
+           ROW_NUMBER() OVER (PARTITION BY SUBSTR(b.c_village, 1, {n}) ORDER BY b.c_household) AS rn
+    FROM programmes_bulk_rows b
+    WHERE b.c_facilitator IS NULL
   ) h
   JOIN (
     SELECT r.id, r.region_id AS area,
@@ -103,7 +89,7 @@ FROM (
     WHERE r.room > 0
   ) f ON f.area = h.area AND h.rn > f.lo AND h.rn <= f.hi
 ) m
-WHERE programmes_enrolment.id = m.enrolment_id
+WHERE programmes_bulk_rows.c_household = m.household_id
 """
 
 HISTORY_SQL = """
@@ -113,14 +99,40 @@ WHERE programme_id = %s AND id > %s AND facilitator_id IS NOT NULL
 """
 
 
-def _assign(programme: Programme, after_id: int) -> int:
+def _stage(programme: Programme, households: Any, day: date) -> None:
+    rows = households.order_by().annotate(
+        c_programme=Value(programme.pk), c_household=F("id"), c_village=F("village_id"),
+        c_status=Value(Status.ENROLLED.value), c_day=Value(day, output_field=DateField()),
+        c_cohort=Value(cohort_of(day)), c_relapses=Value(0), c_exit=Value(""),
+    ).values_list("c_programme", "c_household", "c_village", "c_status", "c_day", "c_cohort", "c_relapses", "c_exit")
+    sql, params = rows.query.sql_with_params()
+    # Staged in a temporary table: an INSERT whose SELECT also reads the table being filled (the
+    # "not yet enrolled" test) can make PostgreSQL rescan the growing table for every row.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS {sql}", params)
+        cursor.execute(f"ALTER TABLE {STAGE} ADD COLUMN c_facilitator BIGINT")
+
+
+def _assign_staged() -> None:
+    """Facilitators chosen on the staged rows (no index to maintain), so each enrolment is written
+    once, already assigned: updating 100,000 fresh enrolments cost more than inserting them."""
     open_list = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         for n in CODE_LENGTHS:
-            cursor.execute(ASSIGN_SQL.format(n=n, open=open_list), [programme.pk, after_id])
+            cursor.execute(ASSIGN_SQL.format(n=n, open=open_list))
+
+
+def _insert_staged(programme: Programme, after_id: int) -> tuple[int, int]:
+    """(enrolled, assigned): the staged rows inserted, their assignment history written."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {Enrolment._meta.db_table} ({', '.join(INSERT_COLUMNS)}, facilitator_id) "
+                       f"SELECT * FROM {STAGE}")
+        inserted = cursor.rowcount
+        cursor.execute(f"DROP TABLE {STAGE}")
         cursor.execute(HISTORY_SQL, [now, programme.pk, after_id])
-        return cursor.rowcount
+        return inserted, cursor.rowcount
 
 
 @transaction.atomic
@@ -137,9 +149,11 @@ def enrol_in_bulk(actor: Any, programme: Programme, *, region_codes: list[str], 
     candidates = eligible(programme, in_regions.filter(decile__lte=top))
     n_eligible = candidates.count()
     after_id = Enrolment.objects.aggregate(last=Max("id"))["last"] or 0
-    result = BulkResult(enrolled=_insert(programme, candidates.exclude(Exists(already)), day))
-    result.assigned = _assign(programme, after_id)
-    result.unassigned = result.enrolled - result.assigned
+    _stage(programme, candidates.exclude(Exists(already)), day)
+    _assign_staged()
+    enrolled, assigned = _insert_staged(programme, after_id)
+    signals.enrolled_in_bulk.send(sender=Enrolment, programme=programme, after_id=after_id)
+    result = BulkResult(enrolled=enrolled, assigned=assigned, unassigned=enrolled - assigned)
     result.not_enrolled = {
         "decile_outside_rule": counts["total"] - counts["decile"],
         "outside_priority_locations": counts["decile"] - n_eligible,

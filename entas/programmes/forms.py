@@ -7,7 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from entas.programmes.models import Channel, Facilitator, LoanStatus, Scheme
+from entas.programmes import priority
+from entas.programmes.models import Channel, Enrolment, Facilitator, LoanStatus, Programme, Scheme, SessionKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -92,3 +93,38 @@ class MarketAccessForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     sales_value = forms.IntegerField(label=_("Sales value (Rp)"))
     on = forms.DateField(label=_("Date"), widget=DATE)
+
+
+class PriorityListForm(forms.Form):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.order_by("name"))
+    name = forms.CharField(label=_("Name of the list"), max_length=200)
+    quotas = forms.CharField(label=_("Quotas per province"), required=False, max_length=2000,
+                             help_text=_("e.g. 53=3 33=2; leave empty to take the best N overall"))
+    limit = forms.IntegerField(label=_("Best N overall"), required=False, min_value=1)
+
+    def clean_quotas(self) -> dict[str, int]:
+        try:
+            return priority.quotas_from(self.cleaned_data.get("quotas") or "")
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
+
+class TrainingSessionForm(forms.Form):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.order_by("name"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    on = forms.DateField(label=_("Date"), widget=DATE)
+    region = forms.CharField(label=_("Held in (region code)"), max_length=13,
+                             help_text=_("The village, district or regency where the session took place"))
+
+
+class AttendanceForm(forms.Form):
+    attendees = forms.ModelMultipleChoiceField(label=_("Families who attended"), queryset=Enrolment.objects.none(),
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, candidates: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            field = self.fields["attendees"]
+            field.queryset = candidates  # type: ignore[attr-defined]
+            field.label_from_instance = lambda e: f"{e.household.kk_number} · {e.village.name}"  # type: ignore[attr-defined]

@@ -1,5 +1,5 @@
-"""Home visits with assessments, loans, training sessions and market access for enrolled families:
-checked, in a transaction, audited."""
+"""Home visits with assessments, loans and market access for enrolled families: checked, in a
+transaction, audited. Training and mentoring sessions are in `training.py`."""
 
 from datetime import date
 from typing import Any
@@ -17,11 +17,8 @@ from entas.programmes.models import (
     LoanStatus,
     MarketAccess,
     Scheme,
-    SessionKind,
-    TrainingSession,
     Visit,
 )
-from entas.regions.models import Region
 
 # Loan status: which next states each one allows. Repaid, defaulted and rejected are final.
 LOAN_STEPS: dict[str, set[str]] = {
@@ -96,25 +93,6 @@ def set_loan_status(actor: Any, loan: Loan, status: str, *, on: date) -> Loan:
     audit.record(actor, "loan.status_changed", loan, region_code=loan.enrolment.village_id,
                  details={"from": before, "to": status})
     return loan
-
-
-@transaction.atomic
-def record_training(actor: Any, programme_id: int, *, kind: str, topic: str, on: date, region_code: str,
-                    attendees: list[Enrolment]) -> TrainingSession:
-    if kind not in SessionKind.values:
-        raise fail("kind", f"'{kind}' is not one of {', '.join(SessionKind.values)}")
-    region = Region.objects.filter(code=region_code).first()
-    if region is None:
-        raise fail("region", f"'{region_code}' is not a region code")
-    strangers = [e.pk for e in attendees if e.programme_id != programme_id]
-    if strangers:
-        raise fail("attendees", f"enrolment(s) {strangers} belong to another programme")
-    session = TrainingSession.objects.create(programme_id=programme_id, kind=kind, topic=topic, date=on,
-                                             region=region)
-    session.attendees.set(attendees)
-    audit.record(actor, "training.recorded", session, region_code=region_code,
-                 details={"attendees": len(attendees), "kind": kind})
-    return session
 
 
 @transaction.atomic

@@ -39,12 +39,20 @@ class Programme(models.Model):
         return self.name
 
 
+class PriorityLevel(models.TextChoices):
+    REGENCY = "regency", _("Regencies")
+    DISTRICT = "district", _("Districts (kecamatan)")
+
+
 class PriorityList(models.Model):
-    """A saved choice of priority regencies, with the weights and quotas that produced it."""
+    """A saved choice of priority regencies or districts, with the weights and quotas that produced it."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="priority_lists",
                                   verbose_name=_("programme"))
     name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=8, choices=PriorityLevel.choices, default=PriorityLevel.REGENCY)
+    # The region the places were ranked inside ("" = the whole country).
+    within = models.CharField(_("ranked within"), max_length=13, blank=True, default="")
     weights = models.JSONField(_("weights"))
     quotas = models.JSONField(_("quotas per province"), default=dict)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,10 +1,13 @@
-"""Rank regencies by a transparent score built from the registry and the enterprise register.
+"""Rank regencies or districts (kecamatan) by a transparent score built from the registry and the
+enterprise register.
 
-Each measure is one grouped query over the whole country (grouped by the regency prefix of the
-village code, `PP.KK`), never a query per regency; scoring 514 rows then happens in Python.
-Every measure is scaled to 0..1 by dividing by its largest value, so a weight says how much that
-measure counts, whatever its unit. Rates are per 1,000 households: the registry counts households
-for every regency, people only where members were loaded.
+Each measure is one grouped query (grouped by the regency prefix `PP.KK` or the district prefix
+`PP.KK.DD` of the village code), never a query per place; scoring 514 regencies or 7,000-odd
+districts then happens in Python. `within` narrows the places to one region (the districts of one
+regency, or a regional officer's own area). Every measure is scaled to 0..1 by dividing by its
+largest value among the places ranked, so a weight says how much that measure counts, whatever its
+unit. Rates are per 1,000 households: the registry counts households for every place, people only
+where members were loaded.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
+from entas.core.scoping import region_q
 from entas.enterprises.models import Cooperative, CooperativeStatus, Enterprise, EnterpriseStatus
 from entas.regions.codes import Level
 from entas.regions.models import Region
@@ -24,7 +28,8 @@ WEIGHT_NAMES = ("extreme_poor", "extreme_poor_share", "low_decile_share", "enter
                 "cooperatives_per_1000", "sectors")
 DEFAULT_WEIGHTS = {"extreme_poor": 2.0, "extreme_poor_share": 2.0, "low_decile_share": 2.0,
                    "enterprises_per_1000": 1.0, "cooperatives_per_1000": 1.0, "sectors": 0.5}
-REGENCY_PREFIX = Substr("village_id", 1, 5)
+# level name -> (Region.level, length of its code prefix in a village code)
+LEVELS: dict[str, tuple[int, int]] = {"regency": (Level.REGENCY, 5), "district": (Level.DISTRICT, 8)}
 
 
 @dataclass
@@ -50,33 +55,64 @@ def check_weights(weights: dict[str, Any]) -> dict[str, float]:
     return {name: float(value) for name, value in clean.items()}
 
 
-def check_quotas(quotas: dict[str, int]) -> None:
-    """Each quota names a province and asks for no more regencies than that province has."""
-    available = dict(Region.objects.filter(level=Level.REGENCY).annotate(province=Substr("code", 1, 2))
+def check_level(level: str) -> tuple[int, int]:
+    if level not in LEVELS:
+        raise ValidationError({"level": f"'{level}' is not a level; use {' or '.join(LEVELS)}"})
+    return LEVELS[level]
+
+
+def check_within(within: str | None, level: str) -> str | None:
+    """The region to rank inside: a province, or (for districts) also a regency."""
+    if not within:
+        return None
+    depth = check_level(level)[0]
+    found = Region.objects.filter(code=within).values_list("level", flat=True).first()
+    if found is None:
+        raise ValidationError({"within": f"'{within}' is not a region code"})
+    if found >= depth:
+        raise ValidationError({"within": f"{within} is not above the {level} level: give a larger region"})
+    return within
+
+
+def _places(level: str, within: str | None) -> QuerySet[Region]:
+    return Region.objects.filter(region_q(within, "code"), level=check_level(level)[0])
+
+
+def check_quotas(quotas: dict[str, int], level: str = "regency", within: str | None = None) -> None:
+    """Each quota names a province and asks for no more places than that province has."""
+    available = dict(_places(level, within).annotate(province=Substr("code", 1, 2))
                      .values("province").annotate(n=Count("code")).values_list("province", "n"))
+    noun = "regencies" if level == "regency" else "districts"
     for province, quota in quotas.items():
         if province not in available:
-            raise ValidationError({"quotas": f"'{province}' is not a province code"})
+            where = f" with {noun} inside {within}" if within else ""
+            raise ValidationError({"quotas": f"'{province}' is not a province code{where}"})
         if isinstance(quota, bool) or not isinstance(quota, int) or quota < 0:
             raise ValidationError({"quotas": f"quota for {province} = {quota!r}: give a whole number of 0 or more"})
         if quota > available[province]:
             raise ValidationError({"quotas": f"quota {quota} for province {province} is larger than its "
-                                             f"{available[province]} regencies"})
+                                             f"{available[province]} {noun}"})
 
 
-def _grouped(queryset: QuerySet[Any], **aggregates: Any) -> dict[str, dict[str, int]]:
-    rows = queryset.annotate(regency=REGENCY_PREFIX).values("regency").annotate(**aggregates)
-    return {row.pop("regency"): row for row in rows}
+def _grouped(queryset: QuerySet[Any], length: int, within: str | None) -> Any:
+    return (queryset.filter(region_q(within, "village_id")).order_by()
+            .annotate(place=Substr("village_id", 1, length)).values("place"))
 
 
-def measures() -> dict[str, dict[str, int]]:
-    """Raw counts per regency code: three grouped queries in all."""
-    homes = _grouped(Household.objects.order_by(), households=Count("id"),
-                     extreme_poor=Count("id", filter=Q(extreme_poor=True)),
-                     low_decile=Count("id", filter=Q(decile__lte=2)))
-    firms = _grouped(Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE).order_by(), enterprises=Count("id"),
-                     sectors=Count("kbli_section", distinct=True))
-    coops = _grouped(Cooperative.objects.filter(status=CooperativeStatus.ACTIVE).order_by(), cooperatives=Count("id"))
+def _rows(grouped: Any) -> dict[str, dict[str, int]]:
+    return {row.pop("place"): row for row in grouped}
+
+
+def measures(level: str = "regency", within: str | None = None) -> dict[str, dict[str, int]]:
+    """Raw counts per place code: three grouped queries in all."""
+    length = check_level(level)[1]
+    homes = _rows(_grouped(Household.objects.all(), length, within).annotate(
+        households=Count("id"), extreme_poor=Count("id", filter=Q(extreme_poor=True)),
+        low_decile=Count("id", filter=Q(decile__lte=2))))
+    firms = _rows(_grouped(Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE), length, within).annotate(
+        enterprises=Count("id"), sectors=Count("kbli_section", distinct=True)))
+    coops = _rows(_grouped(Cooperative.objects.filter(status=CooperativeStatus.ACTIVE), length, within).annotate(
+        cooperatives=Count("id")))
     result: dict[str, dict[str, int]] = {}
     for source in (homes, firms, coops):
         for code, row in source.items():
@@ -98,12 +134,14 @@ def _derived(raw: dict[str, int]) -> dict[str, float]:
     }
 
 
-def rank_regencies(weights: dict[str, Any]) -> list[Ranked]:
-    """All regencies, best score first (ties by code, so the order is reproducible)."""
+def rank(weights: dict[str, Any], level: str = "regency", within: str | None = None) -> list[Ranked]:
+    """All regencies or districts (inside `within`), best score first (ties by code, so the order
+    is reproducible)."""
     clean = check_weights(weights)
-    raw = measures()
-    regencies = Region.objects.filter(level=Level.REGENCY).values_list("code", "name")
-    rows = [(code, name, _derived(raw.get(code, {}))) for code, name in regencies]
+    within = check_within(within, level)
+    raw = measures(level, within)
+    rows = [(code, name, _derived(raw.get(code, {}))) for code, name in _places(level, within).values_list(
+        "code", "name")]
     top = {name: max((m[name] for _c, _n, m in rows), default=0) or 1 for name in WEIGHT_NAMES}
     total = sum(clean.values())
     ranked = [Ranked(code, name, sum(clean[w] * m[w] / top[w] for w in WEIGHT_NAMES) / total, m)
@@ -114,10 +152,15 @@ def rank_regencies(weights: dict[str, Any]) -> list[Ranked]:
     return ranked
 
 
-def choose(ranked: list[Ranked], quotas: dict[str, int], limit: int | None) -> list[Ranked]:
-    """The best `quotas[province]` regencies of each named province, or the best `limit` overall."""
+def rank_regencies(weights: dict[str, Any]) -> list[Ranked]:
+    return rank(weights, "regency")
+
+
+def choose(ranked: list[Ranked], quotas: dict[str, int], limit: int | None, level: str = "regency",
+           within: str | None = None) -> list[Ranked]:
+    """The best `quotas[province]` places of each named province, or the best `limit` overall."""
     if quotas:
-        check_quotas(quotas)
+        check_quotas(quotas, level, within)
         taken: dict[str, int] = {}
         chosen = []
         for row in ranked:
@@ -127,9 +170,10 @@ def choose(ranked: list[Ranked], quotas: dict[str, int], limit: int | None) -> l
                 chosen.append(row)
         return chosen
     if limit is None or limit < 1:
-        raise ValidationError({"limit": "give how many regencies to choose (1 or more), or quotas per province"})
+        raise ValidationError({"limit": "give how many places to choose (1 or more), or quotas per province"})
     if limit > len(ranked):
-        raise ValidationError({"limit": f"{limit} is more than the {len(ranked)} regencies"})
+        noun = "regencies" if level == "regency" else "districts"
+        raise ValidationError({"limit": f"{limit} is more than the {len(ranked)} {noun}"})
     return ranked[:limit]
 
 
@@ -139,3 +183,35 @@ def explain(row: Ranked) -> str:
              "%(coops)d active cooperatives, %(firms)d active enterprises") % {
         "rank": row.rank, "low": 100 * m["low_decile_share"], "extreme": m["extreme_poor"],
         "coops": m["cooperatives"], "firms": m["enterprises"]}
+
+
+def weights_from(params: Any) -> dict[str, float]:
+    """Weights from text (a query string, a form, the command line): the defaults for names not
+    given, a ValidationError naming the weight that is not a number."""
+    weights: dict[str, float] = {}
+    for name, default in DEFAULT_WEIGHTS.items():
+        raw = params.get(name)
+        if raw is None or str(raw).strip() == "":
+            weights[name] = default
+            continue
+        try:
+            weights[name] = float(raw)
+        except (TypeError, ValueError):
+            raise ValidationError({"weights": f"{name}: '{raw}' is not a number"}) from None
+    return weights
+
+
+def quotas_from(text: str) -> dict[str, int]:
+    """'53=3 33=2' (or with commas) -> {'53': 3, '33': 2}; a ValidationError naming the bad part."""
+    quotas: dict[str, int] = {}
+    for part in text.replace(",", " ").split():
+        province, _sep, number = part.partition("=")
+        if not number.strip().isdigit():
+            raise ValidationError({"quotas": f"'{part}': write PROVINCE=NUMBER, e.g. 53=3"})
+        quotas[province.strip()] = int(number)
+    return quotas
+
+
+def default_level(scope: str | None) -> str:
+    """Regencies for the whole country or a province, districts for anyone working inside a regency."""
+    return "regency" if scope is None or len(scope) <= 2 else "district"

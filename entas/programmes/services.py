@@ -1,6 +1,7 @@
 """Every change to programmes, priority lists, facilitators, enrolments and caseloads goes
 through these functions: checked (a ValidationError naming the field), in a transaction, audited.
-Interventions and visits live in `interventions.py`, bulk enrolment in `bulk.py`."""
+Interventions and visits live in `interventions.py`, training sessions in `training.py`, bulk
+enrolment in `bulk.py`."""
 
 from datetime import date
 from typing import Any
@@ -16,7 +17,6 @@ from entas.programmes.checks import cohort_of, fail, has_room, rupiah, why_not_e
 from entas.programmes.interventions import (  # noqa: F401
     record_loan,
     record_market_access,
-    record_training,
     record_visit,
     set_loan_status,
 )
@@ -29,6 +29,7 @@ from entas.programmes.models import (
     PriorityLocation,
     Programme,
 )
+from entas.programmes.training import record_attendance, record_training  # noqa: F401
 from entas.regions.models import Region
 from entas.registry.models import Household
 
@@ -58,19 +59,26 @@ def create_programme(
 
 @transaction.atomic
 def save_priority_list(actor: Any, programme: Programme, *, name: str, weights: dict[str, Any],
-                       quotas: dict[str, int] | None = None, limit: int | None = None) -> PriorityList:
-    """Rank all regencies, keep the chosen ones with their measures and a one-line explanation."""
+                       quotas: dict[str, int] | None = None, limit: int | None = None, level: str = "regency",
+                       within: str | None = None) -> PriorityList:
+    """Rank all regencies or districts (inside `within`), keep the chosen ones with their measures
+    and a one-line explanation. The programme's latest list decides who may be enrolled."""
+    if not name.strip():
+        raise fail("name", "missing: give the list a name")
     clean = priority.check_weights(weights)
-    chosen = priority.choose(priority.rank_regencies(clean), quotas or {}, limit)
-    saved = PriorityList.objects.create(programme=programme, name=name, weights=clean, quotas=quotas or {})
+    within = priority.check_within(within, level)
+    chosen = priority.choose(priority.rank(clean, level, within), quotas or {}, limit, level, within)
+    saved = PriorityList.objects.create(programme=programme, name=name.strip(), weights=clean, quotas=quotas or {},
+                                        level=level, within=within or "")
     rows = []
     for position, row in enumerate(chosen, start=1):
         row.rank = position
         rows.append(PriorityLocation(priority_list=saved, region_id=row.code, rank=position, score=row.score,
                                      measures=row.measures, explanation=priority.explain(row)))
     PriorityLocation.objects.bulk_create(rows)
-    audit.record(actor, "priority_list.saved", saved, details={"programme": programme.pk, "weights": clean,
-                                                              "quotas": quotas or {}, "chosen": len(rows)})
+    audit.record(actor, "priority_list.saved", saved, details={
+        "programme": programme.pk, "level": level, "within": within or "", "weights": clean, "quotas": quotas or {},
+        "chosen": len(rows)})
     return saved
 
 

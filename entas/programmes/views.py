@@ -7,17 +7,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max
+from django.db.models import F, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entas.accounts.roles import Role
 from entas.core.scoping import visible
 from entas.programmes import priority, reports, services
 from entas.programmes.bulk import BulkResult
-from entas.programmes.forms import BulkEnrolForm, EnrolOneForm, show_errors
-from entas.programmes.models import OPEN_STATUSES, Facilitator, Programme
+from entas.programmes.forms import BulkEnrolForm, EnrolOneForm, PriorityListForm, show_errors
+from entas.programmes.models import OPEN_STATUSES, Facilitator, PriorityLevel, PriorityList, Programme
 from entas.programmes.queries import (
     enrolments_for,
     facilitator_progress,
@@ -30,6 +31,7 @@ from entas.registry.models import Household
 
 VISIT_EVERY_DAYS = 30
 PAGE_SIZE = 50
+RANKING_ROWS = 100
 
 
 @login_required
@@ -46,46 +48,95 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programmes/programme_detail.html", {
         "programme": programme, "by_cohort": reports.rates(enrolments, "cohort"),
         "by_regency": reports.rates(enrolments, "regency")[:100],
-        "locations": latest.locations.select_related("region")[:100] if latest else [], "priority_list": latest,
+        "locations": visible(request.user, latest.locations.select_related("region"))[:100] if latest else [],
+        "priority_list": latest,
     })
 
 
-def _weights(request: HttpRequest) -> tuple[dict[str, float], str]:
-    weights: dict[str, float] = {}
-    for name, default in priority.DEFAULT_WEIGHTS.items():
-        try:
-            weights[name] = float(request.GET.get(name, default))
-        except ValueError:
-            return priority.DEFAULT_WEIGHTS, f"{name}: '{request.GET[name]}' is not a number"
-    return weights, ""
+def _ranking_query(request: HttpRequest) -> tuple[str, str | None, dict[str, float], str]:
+    """(level, within, weights, error) from the query string; `within` stays inside the user's scope."""
+    scope = getattr(request.user, "region_id", None)
+    level = request.GET.get("level") or priority.default_level(scope)
+    asked = request.GET.get("within", "").strip() or scope
+    if asked and not within(asked, scope):
+        return level, scope, dict(priority.DEFAULT_WEIGHTS), _("within: %(code)s is outside your region %(scope)s") % {
+            "code": asked, "scope": scope}
+    try:
+        return level, asked, priority.weights_from(request.GET), ""
+    except ValidationError as problem:
+        return level, asked, dict(priority.DEFAULT_WEIGHTS), " ".join(problem.messages)
+
+
+def _save_list(request: HttpRequest, form: PriorityListForm, level: str, where: str | None,
+               weights: dict[str, float]) -> bool:
+    data = form.cleaned_data
+    try:
+        saved = services.save_priority_list(request.user, data["programme"], name=data["name"], weights=weights,
+                                            quotas=data["quotas"], limit=data["limit"], level=level, within=where)
+    except ValidationError as error:
+        show_errors(form, error)
+        return False
+    messages.success(request, _("Priority list '%(name)s' saved with %(n)d places.") % {
+        "name": saved.name, "n": saved.locations.count()})
+    return True
 
 
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
-    weights, error = _weights(request)
+    """Regencies or districts ranked by the weights in the query string; a national administrator
+    may save the chosen places as a programme's priority list (it decides who may be enrolled)."""
+    level, where, weights, error = _ranking_query(request)
+    may_save = getattr(request.user, "role", None) == Role.NATIONAL_ADMIN
+    form = PriorityListForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not may_save:
+            raise PermissionDenied
+        if not error and form.is_valid() and _save_list(request, form, level, where, weights):
+            return redirect(f"{request.path}?{request.GET.urlencode()}")
     rows: list[priority.Ranked] = []
+    total = 0
     if not error:
         try:
-            rows = priority.rank_regencies(weights)[:100]
+            ranked = priority.rank(weights, level, where)
+            total, rows = len(ranked), ranked[:RANKING_ROWS]
         except ValidationError as problem:
             error = " ".join(problem.messages)
     for row in rows:
         row.explanation = priority.explain(row)
-    return render(request, "programmes/ranking.html", {"rows": rows, "weights": weights, "error": error})
+    saved = PriorityList.objects.select_related("programme").order_by("-created_at", "-id")[:20]
+    status = 400 if error or (request.method == "POST" and form.errors) else 200
+    return render(request, "programmes/ranking.html", {
+        "rows": rows, "total": total, "weights": weights, "error": error, "level": level, "within": where or "",
+        "levels": PriorityLevel.choices, "form": form, "may_save": may_save, "saved": saved}, status=status)
+
+
+@login_required
+def priority_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A saved list: its weights, quotas and the places chosen inside the user's scope."""
+    saved = get_object_or_404(PriorityList.objects.select_related("programme"), pk=pk)
+    locations = visible(request.user, saved.locations.select_related("region")).order_by("rank")
+    return render(request, "programmes/priority_list.html", {"saved": saved, "locations": locations})
 
 
 @login_required
 def my_families(request: HttpRequest) -> HttpResponse:
+    """A facilitator's own open families, the ones never visited or not visited for a month first,
+    and her graduations this year against her yearly target."""
     facilitator = Facilitator.objects.filter(user_id=request.user.pk or 0).first()
     today = timezone.localdate()
     due = today - datetime.timedelta(days=VISIT_EVERY_DAYS)
-    families = (enrolments_for(request.user).filter(facilitator=facilitator, status__in=OPEN_STATUSES)
-                .select_related("household", "programme", "village").annotate(last_visit=Max("visits__date"))
-                .order_by("last_visit", "id")) if facilitator else []
-    progress = (facilitator_progress(Facilitator.objects.filter(pk=facilitator.pk), today.year).first()
-                if facilitator else None)
+    families: list[Any] = []
+    progress = None
+    if facilitator is not None:
+        # NULLS FIRST spelled out: SQLite sorts never-visited families first, PostgreSQL last.
+        families = list(enrolments_for(request.user).filter(facilitator=facilitator, status__in=OPEN_STATUSES)
+                        .select_related("household", "programme", "village").annotate(last_visit=Max("visits__date"))
+                        .order_by(F("last_visit").asc(nulls_first=True), "id"))
+        progress = facilitator_progress(Facilitator.objects.filter(pk=facilitator.pk), today.year).first()
+    needing = sum(1 for e in families if e.last_visit is None or e.last_visit < due)
     return render(request, "programmes/my_families.html", {
-        "facilitator": progress, "families": families, "due": due})
+        "facilitator": progress, "families": families, "due": due, "needing": needing,
+        "visit_every": VISIT_EVERY_DAYS})
 
 
 def _enrol_one(request: HttpRequest, programme: Programme, form: EnrolOneForm) -> bool:

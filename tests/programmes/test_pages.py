@@ -1,6 +1,9 @@
 """Pages: the programme with its reports, the ranking, and a facilitator's own families."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from entas.accounts.models import Agency, User
 from entas.graduation import services as graduation
@@ -51,3 +54,40 @@ def test_rates_count_graduations_and_relapses_by_cohort(agency: Agency) -> None:
     [row] = reports.rates(Enrolment.objects.all(), "cohort")
     assert (row["key"], row["enrolled"], row["graduated"], row["relapse_count"]) == ("2025-Q3", 3, 1, 1)
     assert row["relapse_rate"] == 0.5
+
+
+def test_my_families_puts_those_needing_a_visit_first(agency: Agency) -> None:
+    prog = programme(agency)
+    mine = facilitator(agency, "saya")
+    today = timezone.localdate()
+    recent, stale, never = enrol(prog, fac=mine), enrol(prog, fac=mine), enrol(prog, fac=mine)
+    services.record_visit(None, recent, on=today)
+    services.record_visit(None, stale, on=today - datetime.timedelta(days=40))
+    response = client_for(mine.user).get("/programmes/my-families/")
+    assert [e.pk for e in response.context["families"]] == [never.pk, stale.pk, recent.pk]
+    assert response.context["needing"] == 2
+    assert response.content.decode().count("<strong>") >= 2
+
+
+def test_the_reports_work_for_a_facilitator_on_her_own_families(agency: Agency) -> None:
+    prog = programme(agency)
+    graduation.create_rule_set(None, prog, [{"code": "no_food_shortage"}])
+    mine, other = facilitator(agency, "saya"), facilitator(agency, "rekan")
+    done = enrol(prog, fac=mine)
+    enrol(prog, fac=mine), enrol(prog, fac=other), enrol(prog, fac=other)
+    services.record_visit(None, done, on=TODAY, assessment={"food_shortage": False})
+    today = timezone.localdate()
+    for step in (graduation.activate, graduation.mark_ready, graduation.graduate):
+        step(None, done, on=today)
+    client = client_for(mine.user)
+    detail = client.get(f"/programmes/{prog.pk}/").context
+    [cohort] = detail["by_cohort"]
+    assert (cohort["enrolled"], cohort["graduated"], cohort["graduation_rate"]) == (2, 1, 0.5)
+    assert [row["enrolled"] for row in detail["by_regency"]] == [2]
+    report = client.get("/programmes/facilitators/", {"year": str(today.year)}).context
+    [progress] = report["progress"]
+    assert (progress.pk, progress.open_cases, progress.graduated, progress.yearly_target) == (mine.pk, 2, 1, 10)
+    assert [(row["key"], row["enrolled"]) for row in report["rates"]] == [(str(mine), 2)]
+    assert client.get("/programmes/facilitators/", {"year": "2020"}).context["progress"][0].graduated == 0
+    own = client.get("/programmes/my-families/").context["facilitator"]
+    assert (own.graduated, own.open_cases, own.yearly_target) == (1, 2, 10)

@@ -1,0 +1,131 @@
+"""The priority ranking of regencies or districts and the saved priority lists, for API clients.
+
+The ranking is computed inside the caller's region (a Klaten officer ranks the districts of
+Klaten; asking for another region answers 400 naming `within`). Saved lists are national (they
+belong to a programme) but only the places inside the caller's region are shown. Saving a list
+decides who may be enrolled in the programme, so only a national administrator may do it."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as ModelValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from entas.accounts.roles import Role
+from entas.core.scoping import visible
+from entas.programmes import priority, services
+from entas.programmes.api import service_refusal
+from entas.programmes.models import PriorityLevel, PriorityList, PriorityLocation, Programme
+from entas.regions.codes import within as is_within
+
+
+def _within(user: Any, asked: str | None) -> str | None:
+    scope = getattr(user, "region_id", None)
+    if asked and not is_within(asked, scope):
+        raise ApiValidationError({"within": [f"{asked} is outside your region {scope}"]})
+    return asked or scope
+
+
+class RankedSerializer(serializers.Serializer[Any]):
+    rank = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.FloatField()
+    measures = serializers.DictField(child=serializers.FloatField())
+    explanation = serializers.CharField()
+
+
+class RankingSerializer(serializers.Serializer[Any]):
+    level = serializers.CharField()
+    within = serializers.CharField(allow_null=True)
+    weights = serializers.DictField(child=serializers.FloatField())
+    count = serializers.IntegerField()
+    results = RankedSerializer(many=True)
+
+
+WEIGHT_PARAMETERS = [OpenApiParameter(name, float, description=f"weight (default {default})")
+                     for name, default in priority.DEFAULT_WEIGHTS.items()]
+
+
+class PriorityRankingViewSet(viewsets.ViewSet):
+    """GET: every regency or district inside `within` (default: your region), best first."""
+
+    @extend_schema(responses=RankingSerializer, parameters=[
+        OpenApiParameter("level", str, enum=list(priority.LEVELS), description="regency or district"),
+        OpenApiParameter("within", str, description="a region code (default: your region)"),
+        OpenApiParameter("top", int, description="only the best N"), *WEIGHT_PARAMETERS])
+    def list(self, request: Request) -> Response:
+        params = request.query_params
+        scope = getattr(request.user, "region_id", None)
+        level = params.get("level") or priority.default_level(scope)
+        where = _within(request.user, params.get("within"))
+        top = params.get("top", "")
+        if top and not top.isdigit():
+            raise ApiValidationError({"top": [f"'{top}' is not a whole number"]})
+        try:
+            weights = priority.weights_from(params)
+            ranked = priority.rank(weights, level, where)
+        except ModelValidationError as error:
+            raise service_refusal(error) from None
+        shown = ranked[: int(top)] if top else ranked
+        for row in shown:
+            row.explanation = priority.explain(row)
+        return Response(RankingSerializer({"level": level, "within": where, "weights": weights, "count": len(ranked),
+                                           "results": shown}).data)
+
+
+class LocationSerializer(serializers.ModelSerializer[PriorityLocation]):
+    class Meta:
+        model = PriorityLocation
+        fields = ["rank", "region", "score", "measures", "explanation"]
+
+
+class PriorityListSerializer(serializers.ModelSerializer[PriorityList]):
+    locations = serializers.SerializerMethodField(help_text="the places chosen, those inside your region")
+
+    class Meta:
+        model = PriorityList
+        fields = ["id", "programme", "name", "level", "within", "weights", "quotas", "created_at", "locations"]
+
+    def get_locations(self, saved: PriorityList) -> list[dict[str, Any]]:
+        places = visible(self.context["request"].user, saved.locations.order_by("rank"))
+        return list(LocationSerializer(places, many=True).data)
+
+
+class NewPriorityListSerializer(serializers.Serializer[Any]):
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    name = serializers.CharField(max_length=200)
+    level = serializers.ChoiceField(choices=PriorityLevel.choices, default=PriorityLevel.REGENCY)
+    within = serializers.CharField(max_length=13, required=False, allow_blank=True, default="")
+    weights = serializers.DictField(help_text=f"names: {', '.join(priority.WEIGHT_NAMES)}; missing ones count 0")
+    quotas = serializers.DictField(child=serializers.IntegerField(), required=False, default=dict,
+                                   help_text="province code -> how many of its places")
+    limit = serializers.IntegerField(required=False, allow_null=True, help_text="or the best N overall")
+
+
+class PriorityListViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[PriorityList]):
+    serializer_class = PriorityListSerializer
+
+    def get_queryset(self) -> QuerySet[PriorityList]:
+        return PriorityList.objects.order_by("-created_at", "-id")
+
+    @extend_schema(request=NewPriorityListSerializer, responses={201: PriorityListSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if getattr(request.user, "role", None) != Role.NATIONAL_ADMIN:
+            raise PermissionDenied("only a national administrator chooses a programme's priority locations")
+        incoming = NewPriorityListSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            saved = services.save_priority_list(request.user, data["programme"], name=data["name"],
+                                                weights=data["weights"], quotas=data["quotas"],
+                                                limit=data.get("limit"), level=data["level"],
+                                                within=data["within"] or None)
+        except ModelValidationError as error:
+            raise service_refusal(error) from None
+        return Response(self.get_serializer(saved).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,114 @@
+"""Training and mentoring sessions for API clients: listed inside the caller's region, created and
+given attendance by those who may change enrolments, through the same services as the pages.
+A session outside the scope answers 404 (logged); families the caller may not act for (outside
+the region, or another facilitator's) are refused with 400 naming `attendees`."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as ModelValidationError
+from django.db.models import Count, QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from entas.core.api import ScopedReadOnlyViewSet
+from entas.programmes import services
+from entas.programmes.api import service_refusal
+from entas.programmes.models import Enrolment, Programme, SessionKind, TrainingSession
+from entas.programmes.queries import enrolments_for, may_change
+from entas.regions.codes import within
+
+
+class TrainingSessionSerializer(serializers.ModelSerializer[TrainingSession]):
+    attendees = serializers.SerializerMethodField(help_text="enrolments that attended, among those you may see")
+    attendee_count = serializers.IntegerField(read_only=True, help_text="all families that attended")
+
+    class Meta:
+        model = TrainingSession
+        fields = ["id", "programme", "kind", "topic", "date", "region", "attendees", "attendee_count"]
+
+    def get_attendees(self, session: TrainingSession) -> list[int]:
+        return list(enrolments_for(self.context["request"].user, session.attendees.all())
+                    .order_by("id").values_list("id", flat=True))
+
+
+class NewSessionSerializer(serializers.Serializer[Any]):
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    kind = serializers.ChoiceField(choices=SessionKind.choices)
+    topic = serializers.CharField(max_length=200)
+    date = serializers.DateField()
+    region = serializers.CharField(max_length=13, help_text="where it was held: village, district or regency code")
+    attendees = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                      help_text="enrolment ids of the families who attended")
+
+
+class AttendanceSerializer(serializers.Serializer[Any]):
+    attendees = serializers.ListField(child=serializers.IntegerField(), allow_empty=False,
+                                      help_text="enrolment ids of the families who attended")
+
+
+def families(user: Any, ids: list[int]) -> list[Enrolment]:
+    """The enrolments named, all of them ones the user may act for, or a 400 naming the others."""
+    found = {e.pk: e for e in enrolments_for(user).select_related("household").filter(pk__in=ids)}
+    if missing := [i for i in ids if i not in found]:
+        raise ApiValidationError({"attendees": [f"no enrolment {', '.join(map(str, missing))} among the families "
+                                                f"you may record"]})
+    return [found[i] for i in ids]
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("programme", int, description="only this programme's sessions")]))
+class TrainingSessionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet[TrainingSession]):
+    serializer_class = TrainingSessionSerializer
+
+    def base_queryset(self) -> QuerySet[TrainingSession]:
+        return TrainingSession.objects.annotate(attendee_count=Count("attendees")).order_by("-date", "-id")
+
+    def get_queryset(self) -> QuerySet[TrainingSession]:
+        found = super().get_queryset()
+        asked = self.request.query_params.get("programme")
+        if asked is not None:
+            if not asked.isdigit():
+                raise ApiValidationError({"programme": [f"'{asked}' is not a programme id"]})
+            found = found.filter(programme_id=int(asked))
+        return found
+
+    def _may_change(self) -> None:
+        if not may_change(self.request.user):
+            raise PermissionDenied("your role may read sessions but not record them")
+
+    @extend_schema(request=NewSessionSerializer, responses={201: TrainingSessionSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._may_change()
+        incoming = NewSessionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        scope = getattr(request.user, "region_id", None)
+        if not within(data["region"], scope):
+            raise ApiValidationError({"region": [f"{data['region']} is outside your region {scope}"]})
+        try:
+            session = services.record_training(request.user, data["programme"], kind=data["kind"],
+                                               topic=data["topic"], on=data["date"], region_code=data["region"],
+                                               attendees=families(request.user, data["attendees"]))
+        except ModelValidationError as error:
+            raise service_refusal(error) from None
+        return Response(self.get_serializer(self.base_queryset().get(pk=session.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AttendanceSerializer, responses=TrainingSessionSerializer)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request: Request, pk: str | None = None) -> Response:
+        session = self.get_object()  # 404 outside the scope, logged
+        self._may_change()
+        incoming = AttendanceSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            services.record_attendance(request.user, session, families(request.user,
+                                                                       incoming.validated_data["attendees"]))
+        except ModelValidationError as error:
+            raise service_refusal(error) from None
+        return Response(self.get_serializer(self.base_queryset().get(pk=session.pk)).data)
