@@ -31,3 +31,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_registry_import.py --db postgres --people 1000000
 	$(BIN)/python bench/bench_kumkm_import.py --db postgres --enterprises 1000000
 	$(BIN)/python bench/bench_programmes.py --db postgres --households 1000000
+	$(BIN)/python bench/bench_dashboard.py --people 10000000

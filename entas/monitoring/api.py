@@ -26,7 +26,7 @@ class RollupSerializer(serializers.ModelSerializer[Rollup]):
 
     class Meta:
         model = Rollup
-        fields = ["id", "indicator", "village", "period", "value", "computed_at"]
+        fields = ["id", "indicator", "village", "period", "value", "denominator", "computed_at"]
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):

@@ -1,16 +1,16 @@
 """What the dashboard shows for one region and period: target against achievement per indicator,
 and for one indicator the same for each child region (the table and the map)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
-from entas.core.scoping import region_q, visible
 from entas.monitoring import rollups
-from entas.monitoring.models import Indicator, Period, Rollup, Target
+from entas.monitoring.models import Indicator, Period, Target
 from entas.regions import queries as regions
 from entas.regions.models import Region
 
@@ -48,17 +48,18 @@ def _targets(indicators: list[Indicator], codes: list[str | None], period: Perio
     return {(t.indicator.code, t.region_id or ""): t for t in found}
 
 
-def _achieved(indicator: Indicator, key: tuple[str, str], sums: dict[tuple[str, str], Decimal],
+def _achieved(indicator: Indicator, key: tuple[str, Any], sums: Mapping[tuple[str, Any], Decimal | None],
               target: Target | None) -> Decimal | None:
     if not indicator.computation:
         return target.achieved if target else None  # an output target typed in with evidence
-    return sums.get(key, Decimal(0))
+    # A ratio with no rows has nothing to divide by: no value rather than 0.
+    return sums.get(key, None if rollups.is_ratio(indicator) else Decimal(0))
 
 
 def indicator_lines(user: Any, region: Region | None, period: Period, language: str) -> list[Line]:
     indicators = list(Indicator.objects.order_by("code"))
     code = region.code if region else None
-    sums = rollups.totals(code, 0, period, visible(user, Rollup.objects.all()))
+    sums = rollups.totals(code, 0, period, user=user)
     targets = _targets(indicators, [code], period)
     lines = []
     for indicator in indicators:
@@ -75,7 +76,7 @@ def child_lines(user: Any, region: Region | None, period: Period, indicator: Ind
         return []
     level = kids[0].level
     codes: list[str | None] = [kid.code for kid in kids]
-    sums = rollups.totals(region.code if region else None, level, period, visible(user, Rollup.objects.all()))
+    sums = rollups.totals(region.code if region else None, level, period, user=user)
     targets = _targets([indicator], codes, period)
     lines = []
     for kid in kids:
@@ -87,26 +88,28 @@ def child_lines(user: Any, region: Region | None, period: Period, indicator: Ind
 
 @dataclass
 class Trend:
-    """Achievement of each indicator in each year of the calendar, for one region."""
+    """Achievement of each indicator in each period of the calendar, for one region, and the
+    region's target for it where one is set (keyed by indicator code)."""
 
     periods: list[Period]
     rows: list[tuple[Indicator, list[Decimal | None]]]
+    targets: dict[str, list[Decimal | None]]
 
 
 def trend(user: Any, region: Region | None, quarters: bool = False) -> Trend:
     periods = list(Period.objects.filter(quarter__isnull=not quarters))
     indicators = list(Indicator.objects.order_by("code"))
-    scoped = visible(user, Rollup.objects.all()).filter(region_q(region.code if region else None, "village_id"),
-                                                        period__in=periods)
-    sums = {(code, period): total for code, period, total in
-            scoped.values_list("indicator__code", "period_id").annotate(total=Sum("value"))}
-    typed = {(t.indicator_id, t.period_id): t.achieved for t in Target.objects.filter(
-        indicator__computation="", period__in=periods, region_id=region.code if region else None)}
+    sums = rollups.by_period(region.code if region else None, periods, user=user)
+    targets = list(Target.objects.filter(period__in=periods, region_id=region.code if region else None)
+                   .select_related("indicator"))
+    typed = {(t.indicator_id, t.period_id): t.achieved for t in targets if not t.indicator.computation}
+    values_of = {(t.indicator_id, t.period_id): t.value for t in targets}
     rows = []
     for indicator in indicators:
         if indicator.computation:
-            values = [sums.get((indicator.code, p.pk), Decimal(0)) for p in periods]
+            values = [_achieved(indicator, (indicator.code, p.pk), sums, None) for p in periods]
         else:
             values = [typed.get((indicator.pk, p.pk)) for p in periods]
         rows.append((indicator, values))
-    return Trend(periods, rows)
+    by_code = {indicator.code: [values_of.get((indicator.pk, p.pk)) for p in periods] for indicator in indicators}
+    return Trend(periods, rows, by_code)

@@ -1,6 +1,8 @@
-"""The dashboard tables as one XLSX workbook: what the page shows, nothing more, audit-logged."""
+"""The dashboard's and the village profile's tables as one XLSX workbook: what the page shows,
+nothing more (counts, never a person), audit-logged."""
 
 import io
+from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
@@ -9,21 +11,35 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entas.core import audit
-from entas.monitoring.dashboard import Line
+from entas.monitoring.dashboard import Line, Trend
 from entas.monitoring.models import Indicator, Period
+from entas.monitoring.village import Profile
 from entas.regions.models import Region
+
+Cell = str | int | float | Decimal | None
+
+
+def _rows(book: Any, name: str, header: list[str], rows: list[list[Cell]]) -> None:
+    sheet = book.add_worksheet(name[:31])
+    sheet.write_row(0, 0, header)
+    for index, row in enumerate(rows, start=1):
+        sheet.write_row(index, 0, [float(v) if isinstance(v, Decimal) else v for v in row])
 
 
 def _sheet(book: Any, name: str, first: str, lines: list[Line]) -> None:
-    sheet = book.add_worksheet(name[:31])
-    sheet.write_row(0, 0, [_("Code"), first, _("Target"), _("Achievement"), _("% of target")])
-    for index, line in enumerate(lines, start=1):
-        values = [line.target, line.achieved, line.percent]
-        sheet.write_row(index, 0, [line.code, line.label, *[None if v is None else float(v) for v in values]])
+    _rows(book, name, [_("Code"), first, _("Target"), _("Achievement"), _("% of target")],
+          [[line.code, line.label, line.target, line.achieved, line.percent] for line in lines])
+
+
+def _respond(book: Any, buffer: io.BytesIO, kind: str, code: str, period: Period) -> FileResponse:
+    book.close()
+    buffer.seek(0)
+    name = f"entas-{kind}-{code or 'ID'}-{period}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(buffer, as_attachment=True, filename=name)
 
 
 def dashboard_xlsx(request: HttpRequest, region: Region | None, period: Period, lines: list[Line],
-                   indicator: Indicator | None, children: list[Line]) -> FileResponse:
+                   indicator: Indicator | None, children: list[Line], trend: Trend) -> FileResponse:
     code = region.code if region else ""
     audit.record(request.user, "dashboard.exported", region_code=code, details={
         "period": str(period), "indicator": indicator.code if indicator else "", "rows": len(lines) + len(children)})
@@ -32,7 +48,28 @@ def dashboard_xlsx(request: HttpRequest, region: Region | None, period: Period, 
     _sheet(book, _("Indicators"), _("Indicator"), lines)
     if indicator is not None and children:
         _sheet(book, indicator.code, _("Region"), children)
-    book.close()
-    buffer.seek(0)
-    name = f"entas-dashboard-{code or 'ID'}-{period}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(buffer, as_attachment=True, filename=name)
+    _rows(book, _("Achievement over the periods"), [_("Indicator"), *map(str, trend.periods)],
+          [[i.code, *values] for i, values in trend.rows])
+    return _respond(book, buffer, "dashboard", code, period)
+
+
+def village_xlsx(request: HttpRequest, region: Region, period: Period, lines: list[Line],
+                 profile: Profile) -> FileResponse:
+    """Every table of the village profile, one sheet each, then the indicators."""
+    audit.record(request.user, "dashboard.exported", region_code=region.code, details={
+        "period": str(period), "village_profile": True})
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    _rows(book, _("Deciles"), [_("Decile"), _("Households")], [[d, n] for d, n in profile.deciles])
+    _rows(book, _("Assistance"), [_("Programme"), _("Households"), _("% of households")],
+          [[c.programme, c.households, c.percent] for c in profile.coverage])
+    _rows(book, _("KBLI sections"), [_("KBLI version"), _("KBLI section"), _("Enterprises"), _("with an NIB")],
+          [[s.version, s.section, s.active, s.formal] for s in profile.sections])
+    _rows(book, _("Cooperatives"), [_("Cooperative"), _("Type"), _("Status"), _("Members"), _("Business unit"),
+                                    _("Unit status")],
+          [[c.name, c.type, c.status, c.members, kind, status]
+           for c in profile.cooperatives for kind, status in (c.units or [("", "")])])
+    _rows(book, _("Programme progress"), [_("Programme"), *profile.progress_columns, _("Relapsed at least once")],
+          [[p.programme, *p.in_order, p.relapsed] for p in profile.progress])
+    _sheet(book, _("Indicators"), _("Indicator"), lines)
+    return _respond(book, buffer, "village", region.code, period)

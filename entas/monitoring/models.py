@@ -106,6 +106,9 @@ class Rollup(models.Model):
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="rollups")
     value = models.DecimalField(max_digits=20, decimal_places=2)
+    # A ratio or mean keeps its two sums apart (value / denominator), so that any region above the
+    # village divides the sum of numerators by the sum of denominators; 0 for plain counts.
+    denominator = models.DecimalField(max_digits=20, decimal_places=2, default=0, db_default=0)
     computed_at = models.DateTimeField()
 
     scope_region_field = "village_id"
@@ -121,3 +124,56 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.village_id} {self.period_id}: {self.value}"
+
+
+class RegionRollup(models.Model):
+    """The village rollups summed for every district, regency and province, and the nation
+    (region ''), kept in step with them: a dashboard page reads a few dozen of these rows instead
+    of summing tens of thousands of villages on every request."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    region = models.CharField(max_length=13, blank=True)  # a dotted code; '' for the nation
+    level = models.PositiveSmallIntegerField()  # 0 nation, 1 province, 2 regency, 3 district
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+    denominator = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    scope_region_field = "region"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "region"], name="monitoring_region_rollup_once"),
+        ]
+        indexes = [models.Index(fields=["period", "level"], name="monitoring_region_rollup_level")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.region or 'ID'} {self.period_id}: {self.value}"
+
+class RefreshRequest(models.Model):
+    """Rollups to recompute because their data changed: some indicators in some places (or all).
+
+    Written in the transaction of the change itself (a service) or right after its commit (an
+    import), and deleted in the transaction that recomputes the rollups, so while one waits the
+    dashboard's freshness can say "the numbers reflect every change before `since`"."""
+
+    since = models.DateTimeField(db_index=True)
+    indicators = models.JSONField(null=True, blank=True)  # indicator codes; null: every computed one
+    everywhere = models.BooleanField(default=False)
+    reason = models.CharField(max_length=200, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.reason} since {self.since:%Y-%m-%d %H:%M:%S}"
+
+
+class RefreshPlace(models.Model):
+    """One place of a request: the region code a rollup row is kept under (a village, or the
+    region of a facilitator). No foreign key: written in bulk by imports."""
+
+    request = models.ForeignKey(RefreshRequest, on_delete=models.CASCADE, related_name="places")
+    code = models.CharField(max_length=13)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "code"], name="monitoring_refresh_place_once")]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,13 +1,19 @@
-"""Rollup refreshes in the background worker, so an import or a service that touched some villages
-can ask for their numbers to be recomputed without waiting for it:
+"""Rollup refreshes in the background worker: a large request (an import that touched many
+villages) is recomputed there instead of in the process that committed the change.
 
-    refresh_villages.enqueue(None, ["33.10.01.2001", ...])
+    process_request.enqueue(request_id)
 """
 
 from django_tasks import task
 
 from entas.core.context import origin
 from entas.monitoring import rollups
+
+
+@task()
+def process_request(request_id: int) -> int:
+    with origin("task", "refresh rollups"):
+        return rollups.process(request_id)
 
 
 @task()

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from entas.core.scoping import get_visible_or_404, user_scope
-from entas.monitoring import dashboard, export, report, rollups
+from entas.monitoring import charts, dashboard, export, report, rollups, village
 from entas.monitoring.models import Indicator, Period
 from entas.regions import queries as regions
 from entas.regions.models import Region
 
+VILLAGE_LEVEL = 4
 MAP_LAYERS = {1: "monitoring/boundaries/provinces.geojson", 2: "monitoring/boundaries/regencies.geojson"}
 
 
@@ -49,16 +50,40 @@ def page(request: HttpRequest, code: str | None = None) -> HttpResponseBase:
     indicators = list(Indicator.objects.order_by("code"))
     chosen = _chosen(indicators, request.GET.get("indicator", ""))
     lines = dashboard.indicator_lines(request.user, region, period, get_language() or "id") if period else []
+    if region is not None and region.level == VILLAGE_LEVEL and period:
+        return _village(request, region, period, lines, scope)
     children = dashboard.child_lines(request.user, region, period, chosen) if period and chosen else []
     trend = dashboard.trend(request.user, region, quarters=request.GET.get("trend") == "quarters")
+    drawn = {"trend": charts.trend_chart(trend, chosen), "children": charts.children_chart(chosen, children)}
+    map_data = _map(region, children)
     if request.GET.get("format") == "xlsx" and period:
-        return export.dashboard_xlsx(request, region, period, lines, chosen, children)
+        return export.dashboard_xlsx(request, region, period, lines, chosen, children, trend)
     if request.GET.get("format") == "pdf" and period:
-        return report.dashboard_pdf(request, region, period, lines, chosen, children, trend, rollups.freshness())
+        return report.dashboard_pdf(request, region, period, lines, chosen, children, trend, rollups.freshness(),
+                                    drawn, MAP_LAYERS.get(region.level + 1 if region else 1) if map_data else None)
     return render(request, "monitoring/dashboard.html", {
         "region": region, "scope": scope, "period": period,
         "periods": Period.objects.all(), "indicators": indicators, "chosen": chosen, "lines": lines,
-        "children": children, "map": _map(region, children), "fresh": rollups.freshness(),
-        "trend": trend, "pdf_query": _export_query(request, "pdf"),
-        "export_query": _export_query(request), "trail": regions.trail(region, scope),
+        "children": children, "map": map_data, "fresh": rollups.freshness(),
+        "trend": trend, "charts": charts.as_json(drawn), "bars_height": 60 + 22 * len(children),
+        "pdf_query": _export_query(request, "pdf"), "export_query": _export_query(request),
+        "trail": regions.trail(region, scope),
+    })
+
+
+def _village(request: HttpRequest, region: Region, period: Period, lines: list[dashboard.Line],
+             scope: str | None) -> HttpResponseBase:
+    """The village profile (profil desa) in place of a list of children, which a village has not."""
+    profile = village.profile(request.user, region.code, period)
+    drawn: dict[str, charts.Chart | None] = {"deciles": charts.decile_chart(profile),
+                                             "coverage": charts.coverage_chart(profile)}
+    if request.GET.get("format") == "xlsx":
+        return export.village_xlsx(request, region, period, lines, profile)
+    if request.GET.get("format") == "pdf":
+        return report.village_pdf(request, region, period, lines, profile, rollups.freshness(), drawn)
+    return render(request, "monitoring/village.html", {
+        "region": region, "scope": scope, "period": period, "periods": Period.objects.all(), "lines": lines,
+        "profile": profile, "charts": charts.as_json(drawn), "fresh": rollups.freshness(),
+        "pdf_query": _export_query(request, "pdf"), "export_query": _export_query(request),
+        "trail": regions.trail(region, scope),
     })

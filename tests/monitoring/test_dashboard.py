@@ -75,13 +75,15 @@ def test_the_export_is_the_table_as_xlsx(klaten_officer: User, numbers: None) ->
     assert first.row(0)[0] == "kk-ekstrem" and first.row(0)[3] == 3
     districts = book.load_sheet(1).to_polars()
     assert districts.filter(districts[districts.columns[0]] == "33.10.01").row(0)[3] == 3
+    over_time = book.load_sheet(2).to_polars()
+    assert over_time.columns[1:] == ["2025"] and over_time.row(0) == ("kk-ekstrem", 3)
     assert AuditEntry.objects.filter(action="dashboard.exported", region_code="33.10").exists()
 
 
-def test_a_village_page_has_no_children_and_no_map(national_admin: User, numbers: None) -> None:
+def test_a_village_page_is_the_village_profile_with_its_indicators(national_admin: User, numbers: None) -> None:
     response = client_for(national_admin).get(f"/dashboard/{KLATEN_VILLAGE}/", {"period": "2025"})
     assert response.status_code == 200
-    assert response.context["children"] == [] and response.context["map"] is None
+    assert "children" not in response.context and response.context["profile"].households == 2
     assert [line.achieved for line in response.context["lines"]] == [2]
 
 
