@@ -89,10 +89,16 @@ register(Computation(
     lambda period: Enrolment.objects.filter(enrolled_on__lte=period.end),
     Count("household_id", distinct=True), ENROLMENT))
 
+def _graduated_in(period: Period) -> QuerySet[Enrolment]:
+    # The history, not Enrolment.graduated_on: a later relapse clears that date, not the graduation.
+    steps = StatusChange.objects.filter(enrolment=OuterRef("pk"), action="graduate",
+                                        on__range=(period.start, period.end))
+    return Enrolment.objects.filter(Exists(steps))
+
+
 register(Computation(
-    "graduated", _("Households graduated in the period"), Enrolment, "village_id",
-    lambda period: Enrolment.objects.filter(graduated_on__range=(period.start, period.end)),
-    Count("household_id", distinct=True), ENROLMENT))
+    "graduated", _("Households graduated in the period"), Enrolment, "village_id", _graduated_in,
+    Count("household_id", distinct=True), {**ENROLMENT, "graduation.StatusChange": "status_changes"}))
 
 register(Computation(
     "sustained", _("Households sustained after graduation"), Enrolment, "village_id",

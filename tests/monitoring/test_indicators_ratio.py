@@ -52,6 +52,16 @@ def test_the_relapse_rate_divides_summed_relapses_by_summed_graduations(prog: Pr
     assert rollups.totals(None, 0, year) == {("kambuh", ""): Decimal("25.00")}
 
 
+def test_a_graduation_followed_by_a_relapse_still_counts_as_a_graduation(prog: Programme, year: Period) -> None:
+    indicator("lulus", computation="graduated")
+    relapsed = enrol(prog)
+    graduate(relapsed)
+    graduation.relapse(None, relapsed, on=DAY + datetime.timedelta(days=30))
+    graduate(enrol(prog, KLATEN_OTHER_VILLAGE))
+    rollups.refresh()
+    assert rollups.totals("33.10", 0, year) == {("lulus", ""): 2}
+
+
 def test_the_mean_income_change_is_total_change_over_families(prog: Programme, year: Period) -> None:
     indicator("pendapatan", computation="income_change_mean", unit="Rp")
     assessed(enrol(prog), 300_000, 700_000)  # +400,000
