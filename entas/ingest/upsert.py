@@ -191,13 +191,13 @@ def _sqlite(merge: Upsert, keep_updated: bool, last_old_id: int) -> Counts:
 
 
 @contextmanager
-def rebuilt_indexes(table: str, new_rows: int, stored_rows: int) -> Iterator[bool]:
+def rebuilt_indexes(table: str, new_rows: int, stored_rows: int) -> Iterator[None]:
     """Around a bulk insert of `new_rows` into `table` (holding about `stored_rows`; ids are a fair
     upper bound): on PostgreSQL, when the insert grows a table by a third or more, its secondary
     indexes and the unique constraints behind them are dropped and built again afterwards, inside
-    the caller's transaction, so a failure leaves them as they were. Yields whether it did."""
+    the caller's transaction, so a failure leaves them as they were."""
     if connection.vendor != "postgresql" or new_rows < max(REBUILD_MIN_ROWS, stored_rows // REBUILD_SHARE):
-        yield False
+        yield
         return
     found = rows(
         "SELECT i.relname, pg_get_indexdef(x.indexrelid), c.conname, pg_get_constraintdef(c.oid) "
@@ -206,7 +206,7 @@ def rebuilt_indexes(table: str, new_rows: int, stored_rows: int) -> Iterator[boo
         "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary ORDER BY i.relname", [table])
     for index, _definition, constraint, _constraint_definition in found:
         run(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"' if constraint else f'DROP INDEX "{index}"')
-    yield True
+    yield
     # An index cannot be built while deferred foreign-key checks of the insert are pending: run them now.
     run("SET CONSTRAINTS ALL IMMEDIATE")
     # Sorting for the builds: bounded by this setting, not by the table.
