@@ -1,6 +1,6 @@
 """Forms of the pages that change cooperatives, jobs and groups. They check the shape of what was
 typed; the rules (a member twice at the same time, leaving before joining, a second Merah Putih
-in a village) are the services', whose ValidationError `show_errors` puts on the form."""
+in a village) are the services', whose ValidationError `entas.core.forms.show_errors` puts on the form."""
 
 from typing import Any
 
@@ -9,29 +9,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from entas.accounts.roles import Role
+from entas.core.forms import DATE
 from entas.enterprises.kbli import LETTERS
 from entas.enterprises.models import CooperativeType, GroupKind
 
 # Roles that record memberships, jobs and groups; analysts and API clients only read.
 CHANGES_KUMKM = {Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER, Role.FACILITATOR, Role.COOPERATIVE_MANAGER}
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def may_change(user: Any) -> bool:
     return getattr(user, "role", None) in CHANGES_KUMKM
-
-
-def show_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on the field it names when the form has it (the
-    services name some fields differently, see ALIASES), else at the top with the field's name."""
-    found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-    aliases: dict[str, str] = getattr(form, "ALIASES", {})
-    for field, messages in found.items():
-        name = aliases.get(field, field)
-        if name in form.fields:
-            form.add_error(name, messages)
-        else:
-            form.add_error(None, [f"{field}: {m}" if field else m for m in messages])
 
 
 def nik_field() -> forms.CharField:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from entas.core.forms import show_errors
 from entas.core.scoping import get_visible_or_404, user_scope, visible
 from entas.enterprises import services
 from entas.enterprises.change_forms import (
@@ -25,7 +26,6 @@ from entas.enterprises.change_forms import (
     JoinForm,
     LeaveForm,
     may_change,
-    show_errors,
 )
 from entas.enterprises.models import Cooperative, Enterprise, Group, Job, Membership
 from entas.regions.codes import within
@@ -53,17 +53,17 @@ def _inside(request: HttpRequest, field: str, code: str) -> None:
 
 
 def _page(request: HttpRequest, form: forms.Form, act: Callable[[dict[str, Any]], Any], context: dict[str, Any],
-          done: str, back: str) -> HttpResponse:
-    """Run `act` on the cleaned data of a valid POST; on success say `done` and go `back`,
-    else show the form again (status 400) with the reason on its field."""
+          done: str, back: str, then: Callable[[Any], str] | None = None) -> HttpResponse:
+    """Run `act` on the cleaned data of a valid POST; on success say `done` and go to `then(what
+    act made)`, or `back`; else show the form again (status 400) with the reason on its field."""
     if request.method == "POST" and form.is_valid():
         try:
-            act(form.cleaned_data)
+            made = act(form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
             messages.success(request, done)
-            return redirect(back)
+            return redirect(then(made) if then else back)
     status = 400 if request.method == "POST" else 200
     return render(request, "enterprises/change_form.html", {"form": form, "back": back, **context}, status=status)
 
@@ -128,9 +128,8 @@ def end_job(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def form_group(request: HttpRequest) -> HttpResponse:
     _allowed(request)
-    made: list[Group] = []
 
-    def act(data: dict[str, Any]) -> None:
+    def act(data: dict[str, Any]) -> Group:
         _inside(request, "region", data["region"])
         cooperative = None
         if data["cooperative"]:
@@ -139,13 +138,13 @@ def form_group(request: HttpRequest) -> HttpResponse:
             if cooperative is None:
                 raise ValidationError({"cooperative": _("No cooperative with this registration number inside "
                                                         "your region.")})
-        made.append(services.form_group(request.user, name=data["name"], kind=data["kind"], sector=data["sector"],
-                                        region_code=data["region"], formed=data["formed"], cooperative=cooperative))
+        return services.form_group(request.user, name=data["name"], kind=data["kind"], sector=data["sector"],
+                                   region_code=data["region"], formed=data["formed"], cooperative=cooperative)
 
-    response = _page(request, GroupForm(request.POST or None), act,
-                     {"title": _("Form a group"), "submit": _("Form the group")},
-                     _("The group is formed."), reverse("enterprises:groups"))
-    return redirect("enterprises:group", pk=made[0].pk) if made else response
+    return _page(request, GroupForm(request.POST or None), act,
+                 {"title": _("Form a group"), "submit": _("Form the group")},
+                 _("The group is formed."), reverse("enterprises:groups"),
+                 then=lambda group: reverse("enterprises:group", args=[group.pk]))
 
 
 @login_required
@@ -171,19 +170,17 @@ def add_group_member(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def register_cooperative(request: HttpRequest) -> HttpResponse:
     _allowed(request)
-    made: list[Cooperative] = []
 
-    def act(data: dict[str, Any]) -> None:
+    def act(data: dict[str, Any]) -> Cooperative:
         _inside(request, "village", data["village"])
-        made.append(services.register_cooperative(
+        return services.register_cooperative(
             request.user, name=data["name"], type=data["type"], village_code=data["village"],
             registration_number=data["registration_number"] or None,
-            legal_entity_number=data["legal_entity_number"] or None, founded=data["founded"]))
+            legal_entity_number=data["legal_entity_number"] or None, founded=data["founded"])
 
-    response = _page(request, CooperativeForm(request.POST or None), act,
-                     {"title": _("Register a cooperative"), "submit": _("Register")},
-                     _("The cooperative is registered."), reverse("enterprises:cooperatives"))
-    return redirect(cooperative_url(made[0])) if made else response
+    return _page(request, CooperativeForm(request.POST or None), act,
+                 {"title": _("Register a cooperative"), "submit": _("Register")},
+                 _("The cooperative is registered."), reverse("enterprises:cooperatives"), then=cooperative_url)
 
 
 def cooperative_url(cooperative: Cooperative) -> str:

@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from entas.core.forms import DATE
 from entas.enterprises.models import Cooperative, Enterprise
-from entas.programmes.forms import DATE
 from entas.programmes.models import ExitReason
 from entas.registry.models import Person
 

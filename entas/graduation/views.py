@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from entas.core import audit
+from entas.core.forms import show_errors
 from entas.core.scoping import region_q, visible
 from entas.enterprises import services as enterprises
 from entas.enterprises.models import (
@@ -29,7 +30,7 @@ from entas.graduation import pathway
 from entas.graduation import services as graduation
 from entas.graduation.forms import CooperativeMembershipForm, JobPlacementForm, TransitionForm
 from entas.programmes import services as programmes
-from entas.programmes.forms import LoanForm, LoanStatusForm, MarketAccessForm, ReassignForm, VisitForm, show_errors
+from entas.programmes.forms import LoanForm, LoanStatusForm, MarketAccessForm, ReassignForm, VisitForm
 from entas.programmes.models import Enrolment
 from entas.programmes.queries import cooperative_member_on, facilitators_for, get_enrolment_or_404, may_change
 

@@ -1,5 +1,5 @@
 """Forms for the enrolment pages. They only parse input: the rules live in the services, whose
-ValidationError is put back on the form by `show_errors()`."""
+ValidationError is put back on the form by `entas.core.forms.show_errors()`."""
 
 from typing import Any
 
@@ -7,21 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from entas.core.forms import DATE
 from entas.programmes import priority
 from entas.programmes.models import Channel, Enrolment, Facilitator, LoanStatus, Programme, Scheme, SessionKind
-
-DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def show_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form has one,
-    otherwise at the top, prefixed with the field name so the user still knows what was wrong."""
-    found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-    for field, messages in found.items():
-        if field in form.fields:
-            form.add_error(field, messages)
-        else:
-            form.add_error(None, [f"{field}: {m}" if field else m for m in messages])
 
 
 class EnrolOneForm(forms.Form):

@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from entas.core.forms import show_errors
 from entas.core.scoping import get_visible_or_404, region_q, visible
 from entas.programmes import services
-from entas.programmes.forms import AttendanceForm, TrainingSessionForm, show_errors
+from entas.programmes.forms import AttendanceForm, TrainingSessionForm
 from entas.programmes.models import OPEN_STATUSES, Enrolment, Programme, TrainingSession
 from entas.programmes.queries import enrolments_for, may_change
 from entas.regions.codes import within

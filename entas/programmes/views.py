@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entas.accounts.roles import Role
+from entas.core.forms import show_errors
 from entas.core.scoping import visible
 from entas.programmes import priority, reports, services
 from entas.programmes.bulk import BulkResult
-from entas.programmes.forms import BulkEnrolForm, EnrolOneForm, PriorityListForm, show_errors
+from entas.programmes.forms import BulkEnrolForm, EnrolOneForm, PriorityListForm
 from entas.programmes.models import OPEN_STATUSES, Facilitator, PriorityLevel, PriorityList, Programme
 from entas.programmes.queries import (
     enrolments_for,
