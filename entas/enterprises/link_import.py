@@ -124,17 +124,17 @@ class LinkPlan:
             staging.mark_outside(link.place_field, self.scope, f"{link.place_field}: the {link.place_label} lies "
                                  f"outside your region {self.scope}", via=(link.place_table, link.place_column,
                                                                           "village_id"))
-            self._mark_people_outside(self.scope)
+            self._mark_people_outside(staging, self.scope)
         self._mark_overlaps()
 
-    def _mark_people_outside(self, scope: str) -> None:
+    def _mark_people_outside(self, staging: Staging, scope: str) -> None:
         """A scoped officer links only people she can see: those whose household lies in her region
-        (the pages find people the same way, through core.scoping.visible)."""
-        inside = (f"SELECT 1 FROM {PERSON} AS p JOIN {HOUSEHOLD} AS h ON h.id = p.household_id "
-                  f"WHERE p.nik = {S}.nik AND (h.village_id = %s OR h.village_id LIKE %s)")
-        message = quote(f"nik: this person does not live inside your region {scope}")
-        run(f"UPDATE {S} SET {append_reason(message)} WHERE EXISTS (SELECT 1 FROM {PERSON} AS p "
-            f"WHERE p.nik = {S}.nik) AND NOT EXISTS ({inside})", [scope, scope + ".%"])
+        (the pages find people the same way, through core.scoping.visible). A person without a
+        household lies nowhere, so outside."""
+        homes = (f"(SELECT p.nik, COALESCE(h.village_id, '') AS village_id FROM {PERSON} AS p "
+                 f"LEFT JOIN {HOUSEHOLD} AS h ON h.id = p.household_id)")
+        staging.mark_outside("nik", scope, f"nik: this person does not live inside your region {scope}",
+                             via=(homes, "nik", "village_id"))
 
     def _mark_overlaps(self) -> None:
         link = self.link

@@ -188,7 +188,8 @@ class Staging:
     def mark_outside(self, column: str, scope: str, message: str, *, via: tuple[str, str, str] | None = None) -> int:
         """Reject rows that lie outside the region `scope` (an importer's own region): by the dotted
         region code in `column`, or, with `via` = (table, key column, region column), by the region
-        of the row of `table` that `column` names (e.g. the household of a person)."""
+        of the row of `table` that `column` names (e.g. the household of a person); `table` may be
+        a parenthesised subquery when the region lies further away."""
         inside = "{0} = %s OR {0} LIKE %s"
         if via is None:
             where = f"{column} IS NOT NULL AND NOT ({inside.format(column)})"
