@@ -106,13 +106,13 @@ register(Computation(
     Count("household_id", distinct=True), ENROLMENT))
 
 
-def _member_at_end(period: Period) -> Q:
+def member_at_end(period: Period) -> Q:
     return Q(joined__lte=period.end) & (Q(left__isnull=True) | Q(left__gt=period.end))
 
 
 register(Computation(
     "cooperative_members_desil_1_2", _("Cooperative members from desil 1-2"), Membership, "cooperative__village_id",
-    lambda period: Membership.objects.filter(_member_at_end(period), person__household__decile__lte=POOR_DECILE),
+    lambda period: Membership.objects.filter(member_at_end(period), person__household__decile__lte=POOR_DECILE),
     Count("person_id", distinct=True),
     {"enterprises.Membership": "", "enterprises.Cooperative": "cooperative", **PERSON_LINKS}))
 

@@ -123,8 +123,3 @@ def render_pages(pages: list[Page]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
-
-
-def render(lines: list[str]) -> bytes:
-    """One PDF document holding `lines` of monospaced text."""
-    return render_pages(text_pages(lines))

@@ -21,8 +21,10 @@ from django.utils import timezone
 
 from entas.core import audit
 from entas.core.scoping import region_q, visible
+from entas.ingest.staging import run
 from entas.monitoring.computations import DENOMINATOR, PLACE, REGISTRY, VALUE, Computation
 from entas.monitoring.models import Indicator, Period, RefreshPlace, RefreshRequest, RegionRollup, Rollup
+from entas.regions.codes import Level
 from entas.regions.queries import CODE_LENGTH
 
 ROLLUP = Rollup._meta.db_table
@@ -31,7 +33,6 @@ PLACE_TABLE = RefreshPlace._meta.db_table
 FRESH = "monitoring_fresh_rollups"
 PARENTS = "monitoring_fresh_parents"
 CENT = Decimal("0.01")
-VILLAGE_LEVEL = 4
 ANALYZE_AFTER = 10_000  # rows written by one recompute
 
 
@@ -58,11 +59,8 @@ def add_places_from(request: RefreshRequest, codes: QuerySet[Any]) -> int:
     """Add the region codes a queryset yields in its `place_code` column, without bringing them
     into Python."""
     sql, params = codes.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {PLACE_TABLE} (request_id, code) SELECT DISTINCT %s, q.place_code "
-                       f"FROM ({sql}) AS q WHERE q.place_code IS NOT NULL ON CONFLICT DO NOTHING",
-                       [request.pk, *params])
-        return int(cursor.rowcount)
+    return run(f"INSERT INTO {PLACE_TABLE} (request_id, code) SELECT DISTINCT %s, q.place_code "
+               f"FROM ({sql}) AS q WHERE q.place_code IS NOT NULL ON CONFLICT DO NOTHING", [request.pk, *params])
 
 
 def place_count(request: RefreshRequest) -> int:
@@ -146,35 +144,35 @@ def _merge(table: str, key: str, where: str, params: list[Any], indicator: Indic
     are not written. Everywhere: replace them all (no row-by-row comparison against the whole
     table). Returns the rows inserted."""
     if connection.vendor == "postgresql":
-        _run(f"ANALYZE {FRESH}")
+        run(f"ANALYZE {FRESH}")
     same = (f"SELECT 1 FROM {FRESH} AS f WHERE f.period_id = {table}.period_id AND f.place = {table}.{key} "
             f"AND f.value = {table}.value AND f.denominator = {table}.denominator")
-    _run(f"DELETE FROM {table} WHERE {where}" + ("" if everywhere else f" AND NOT EXISTS ({same})"), params)
+    run(f"DELETE FROM {table} WHERE {where}" + ("" if everywhere else f" AND NOT EXISTS ({same})"), params)
     columns = "".join(f", {name}" for name in extra)
     values = "".join(", %s" for _ in extra)
     insert = (f"INSERT INTO {table} (indicator_id, period_id, {key}, value, denominator{columns}) "
               f"SELECT %s, f.period_id, f.place, f.value, f.denominator{values} FROM {FRESH} AS f")
     if everywhere:
-        written = _run(insert, [indicator.pk, *extra.values()])
+        written = run(insert, [indicator.pk, *extra.values()])
     else:
-        written = _run(f"{insert} WHERE NOT EXISTS (SELECT 1 FROM {table} AS r WHERE r.indicator_id = %s "
+        written = run(f"{insert} WHERE NOT EXISTS (SELECT 1 FROM {table} AS r WHERE r.indicator_id = %s "
                        f"AND r.period_id = f.period_id AND r.{key} = f.place)",
                        [indicator.pk, *extra.values(), indicator.pk])
-    _run(f"DROP TABLE {FRESH}")
+    run(f"DROP TABLE {FRESH}")
     if written > ANALYZE_AFTER and connection.vendor == "postgresql":
         # Statistics of a table that just grew a lot still describe it as it was, and the planner
         # would check each new row of the next merge against it by a full scan.
-        _run(f"ANALYZE {table}")
+        run(f"ANALYZE {table}")
     return written
 
 
 def _fresh_table() -> None:
-    _run(f"DROP TABLE IF EXISTS {FRESH}")
-    _run(f"CREATE TEMP TABLE {FRESH} (period_id integer, place varchar(13), value numeric, denominator numeric)")
+    run(f"DROP TABLE IF EXISTS {FRESH}")
+    run(f"CREATE TEMP TABLE {FRESH} (period_id integer, place varchar(13), value numeric, denominator numeric)")
 
 
 # Region levels kept in RegionRollup, bottom-up: (level, length of its codes).
-LEVELS = ((3, 8), (2, 5), (1, 2))
+LEVELS = tuple((level, CODE_LENGTH[level]) for level in (Level.DISTRICT, Level.REGENCY, Level.PROVINCE))
 
 
 def _roll_up(indicator: Indicator, places: QuerySet[Any] | None) -> None:
@@ -195,14 +193,14 @@ def _roll_up(indicator: Indicator, places: QuerySet[Any] | None) -> None:
         if places is not None:
             # The regions to re-sum, once, in a small table: an IN over the places query itself
             # was planned as a re-scan per row.
-            _run(f"DROP TABLE IF EXISTS {PARENTS}")
-            _run(f"CREATE TEMP TABLE {PARENTS} AS SELECT DISTINCT SUBSTR(q.code, 1, {length}) AS code "
+            run(f"DROP TABLE IF EXISTS {PARENTS}")
+            run(f"CREATE TEMP TABLE {PARENTS} AS SELECT DISTINCT SUBSTR(q.code, 1, {length}) AS code "
                  f"FROM ({places_sql}) AS q WHERE LENGTH(q.code) >= {length}", list(places_params))
             if connection.vendor == "postgresql":
-                _run(f"ANALYZE {PARENTS}")
+                run(f"ANALYZE {PARENTS}")
             only = f" AND SUBSTR(u.code, 1, {length}) IN (SELECT code FROM {PARENTS})"
         _fresh_table()
-        _run(f"INSERT INTO {FRESH} (period_id, place, value, denominator) "
+        run(f"INSERT INTO {FRESH} (period_id, place, value, denominator) "
              f"SELECT u.period_id, SUBSTR(u.code, 1, {length}), SUM(u.value), SUM(u.denominator) "
              f"FROM ({source}) AS u WHERE TRUE{only} GROUP BY u.period_id, SUBSTR(u.code, 1, {length})",
              source_params)
@@ -210,9 +208,9 @@ def _roll_up(indicator: Indicator, places: QuerySet[Any] | None) -> None:
         if places is not None:
             where += f" AND {REGION_ROLLUP}.region IN (SELECT code FROM {PARENTS})"
         _merge(REGION_ROLLUP, "region", where, [indicator.pk], indicator, {"level": level}, places is None)
-    _run(f"DROP TABLE IF EXISTS {PARENTS}")
+    run(f"DROP TABLE IF EXISTS {PARENTS}")
     _fresh_table()
-    _run(f"INSERT INTO {FRESH} (period_id, place, value, denominator) SELECT period_id, '', SUM(value), "
+    run(f"INSERT INTO {FRESH} (period_id, place, value, denominator) SELECT period_id, '', SUM(value), "
          f"SUM(denominator) FROM {REGION_ROLLUP} WHERE indicator_id = %s AND level = 1 GROUP BY period_id",
          [indicator.pk])
     _merge(REGION_ROLLUP, "region", f"{REGION_ROLLUP}.indicator_id = %s AND {REGION_ROLLUP}.level = 0",
@@ -223,17 +221,11 @@ def _compute(grouped: QuerySet[Any], periods: list[Period]) -> None:
     sql, params = grouped.query.sql_with_params()
     marks = ", ".join(["%s"] * len(periods))
     # A place at zero keeps no row: absence reads as zero, and the table stays small.
-    _run(f"INSERT INTO {FRESH} (period_id, place, value, denominator) "
+    run(f"INSERT INTO {FRESH} (period_id, place, value, denominator) "
          f"SELECT p.id, g.{PLACE}, COALESCE(g.{VALUE}, 0), COALESCE(g.{DENOMINATOR}, 0) "
          f"FROM ({sql}) AS g CROSS JOIN {Period._meta.db_table} AS p WHERE p.id IN ({marks}) "
          f"AND g.{PLACE} IS NOT NULL AND (COALESCE(g.{VALUE}, 0) <> 0 OR COALESCE(g.{DENOMINATOR}, 0) <> 0)",
          [*params, *[p.pk for p in periods]])
-
-
-def _run(statement: str, params: list[Any] | None = None) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return int(cursor.rowcount)
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -247,26 +239,26 @@ def _value(computation: str, total: Decimal | None, over: Decimal | None) -> Dec
     return (Decimal(total or 0) * found.scale / Decimal(over)).quantize(CENT)
 
 
-def totals(scope: str | None, child_level: int, period: Period, rollups: QuerySet[Rollup] | None = None, *,
+def _scoped(rows: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    return visible(user, rows) if user is not None else rows
+
+
+def totals(scope: str | None, child_level: int, period: Period, *,
            user: Any = None) -> dict[tuple[str, str], Decimal | None]:
     """{(indicator code, child region code): achievement} for the children (at `child_level`) of
     `scope`; child_level 0 gives one total under the code ''. Counts are summed; ratios and means
     are the sum of numerators over the sum of denominators (None where the denominator is 0).
 
-    Regions above the village are read from RegionRollup (scoped to `user` when given); villages,
-    or an explicit `rollups` queryset of village rows, are summed from Rollup."""
+    Regions above the village are read from RegionRollup, villages summed from Rollup; both scoped
+    to `user` when given."""
     own = child_level == 0 and _above_villages(scope)
-    if rollups is None and (own or 0 < child_level < VILLAGE_LEVEL):
-        rows: QuerySet[Any] = RegionRollup.objects.filter(period=period)
+    if own or 0 < child_level < Level.VILLAGE:
         mine = Q(region=scope or "") if own else region_q(scope, "region") & Q(level=child_level)
-        rows = rows.filter(mine)
-        rows = visible(user, rows) if user is not None else rows
-        found = rows.values_list("indicator__code", "indicator__computation", "region", "value", "denominator")
+        found = _scoped(RegionRollup.objects.filter(mine, period=period), user).values_list(
+            "indicator__code", "indicator__computation", "region", "value", "denominator")
         return {(code, "" if own else region): _value(computation, total, over)
                 for code, computation, region, total, over in found}
-    village_rows = rollups if rollups is not None else Rollup.objects.all()
-    village_rows = (visible(user, village_rows) if user is not None else village_rows).filter(
-        region_q(scope, "village_id"), period=period)
+    village_rows = _scoped(Rollup.objects.all(), user).filter(region_q(scope, "village_id"), period=period)
     sums = {"total": Sum("value"), "over": Sum("denominator")}
     if child_level == 0:
         grouped = village_rows.values_list("indicator__code", "indicator__computation").annotate(**sums)
@@ -277,26 +269,22 @@ def totals(scope: str | None, child_level: int, period: Period, rollups: QuerySe
     return {(code, region): _value(computation, total, over) for code, computation, region, total, over in pairs}
 
 
-def by_period(scope: str | None, periods: list[Period], rollups: QuerySet[Rollup] | None = None, *,
-              user: Any = None) -> dict[tuple[str, int], Decimal | None]:
+def by_period(scope: str | None, periods: list[Period], *, user: Any = None) -> dict[tuple[str, int], Decimal | None]:
     """{(indicator code, period id): achievement} of the region `scope` (None: the nation), as
     `totals` gives it for one period."""
-    if rollups is None and _above_villages(scope):
-        rows: QuerySet[Any] = RegionRollup.objects.filter(region=scope or "", period__in=periods)
-        rows = visible(user, rows) if user is not None else rows
-        found = rows.values_list("indicator__code", "indicator__computation", "period_id", "value", "denominator")
+    if _above_villages(scope):
+        found = _scoped(RegionRollup.objects.filter(region=scope or "", period__in=periods), user).values_list(
+            "indicator__code", "indicator__computation", "period_id", "value", "denominator")
         return {(code, period): _value(computation, total, over)
                 for code, computation, period, total, over in found}
-    village_rows = rollups if rollups is not None else Rollup.objects.all()
-    village_rows = (visible(user, village_rows) if user is not None else village_rows).filter(
-        region_q(scope, "village_id"), period__in=periods)
-    grouped = (village_rows.values_list("indicator__code", "indicator__computation", "period_id")
+    grouped = (_scoped(Rollup.objects.all(), user).filter(region_q(scope, "village_id"), period__in=periods)
+               .values_list("indicator__code", "indicator__computation", "period_id")
                .annotate(total=Sum("value"), over=Sum("denominator")))
     return {(code, period): _value(computation, total, over) for code, computation, period, total, over in grouped}
 
 
 def _above_villages(scope: str | None) -> bool:
-    return scope is None or len(scope) < CODE_LENGTH[VILLAGE_LEVEL]
+    return scope is None or len(scope) < CODE_LENGTH[Level.VILLAGE]
 
 
 def is_ratio(indicator: Indicator) -> bool:

@@ -14,9 +14,9 @@ from entas.core.scoping import get_visible_or_404, user_scope
 from entas.monitoring import charts, dashboard, export, report, rollups, village
 from entas.monitoring.models import Indicator, Period
 from entas.regions import queries as regions
+from entas.regions.codes import Level
 from entas.regions.models import Region
 
-VILLAGE_LEVEL = 4
 MAP_LAYERS = {1: "monitoring/boundaries/provinces.geojson", 2: "monitoring/boundaries/regencies.geojson"}
 
 
@@ -50,7 +50,7 @@ def page(request: HttpRequest, code: str | None = None) -> HttpResponseBase:
     indicators = list(Indicator.objects.order_by("code"))
     chosen = _chosen(indicators, request.GET.get("indicator", ""))
     lines = dashboard.indicator_lines(request.user, region, period, get_language() or "id") if period else []
-    if region is not None and region.level == VILLAGE_LEVEL and period:
+    if region is not None and region.level == Level.VILLAGE and period:
         return _village(request, region, period, lines, scope)
     children = dashboard.child_lines(request.user, region, period, chosen) if period and chosen else []
     trend = dashboard.trend(request.user, region, quarters=request.GET.get("trend") == "quarters")

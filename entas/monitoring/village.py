@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 
 from entas.core.scoping import visible
 from entas.enterprises.models import BusinessUnit, Cooperative, Enterprise, EnterpriseStatus, Membership
+from entas.monitoring.computations import member_at_end
 from entas.monitoring.models import Period
 from entas.programmes.models import Enrolment, Status
 from entas.registry.models import AssistanceReceipt, Household, Programme
@@ -121,8 +122,7 @@ def _sections(user: Any, code: str) -> list[SectionCount]:
 
 def _cooperatives(user: Any, code: str, period: Period) -> list[CooperativeRow]:
     coops = visible(user, Cooperative.objects.filter(village_id=code)).order_by("name")
-    current = Q(joined__lte=period.end) & (Q(left__isnull=True) | Q(left__gt=period.end))
-    members = dict(visible(user, Membership.objects.filter(cooperative__village_id=code)).filter(current)
+    members = dict(visible(user, Membership.objects.filter(cooperative__village_id=code)).filter(member_at_end(period))
                    .values_list("cooperative_id").annotate(n=Count("person_id", distinct=True))
                    .values_list("cooperative_id", "n"))
     rows = {c.pk: CooperativeRow(c.name, c.get_type_display(), c.get_status_display(), members.get(c.pk, 0))
