@@ -60,12 +60,32 @@ def dispatch(request_id: int) -> None:
         rollups.process(request_id)
 
 
-def _wanted(computations: Iterable[Computation]) -> tuple[list[str], list[Computation]]:
-    """The indicators defined on these computations, and the computations they use."""
+def _wanted(computations: Iterable[Computation]) -> dict[str, list[str]]:
+    """The codes of the indicators defined on these computations, by computation key (only the
+    computations some indicator uses)."""
     keys = {c.key for c in computations}
-    found = list(Indicator.objects.filter(computation__in=keys).values_list("code", "computation")) if keys else []
-    used = {computation for _code, computation in found}
-    return [code for code, _computation in found], [REGISTRY[key] for key in sorted(used)]
+    found: dict[str, list[str]] = {}
+    if keys:
+        for code, key in Indicator.objects.filter(computation__in=keys).values_list("code", "computation"):
+            found.setdefault(key, []).append(code)
+    return found
+
+
+def _codes(wanted: dict[str, list[str]]) -> list[str]:
+    return [code for codes in wanted.values() for code in codes]
+
+
+def _used(wanted: dict[str, list[str]]) -> list[Computation]:
+    return [REGISTRY[key] for key in sorted(wanted)]
+
+
+def _one_per_path(computations: list[Computation], label: str) -> list[Computation]:
+    """One computation for each way rows of `label` are placed (model, place, lookup): several
+    indicators read enrolments the same way, and their places are the same query."""
+    seen: dict[tuple[Any, str, str], Computation] = {}
+    for computation in computations:
+        seen.setdefault((computation.model, computation.place, computation.reads[label]), computation)
+    return list(seen.values())
 
 
 def _places_of(computation: Computation, label: str, changed: QuerySet[Any]) -> QuerySet[Any]:
@@ -81,7 +101,8 @@ def _places_of(computation: Computation, label: str, changed: QuerySet[Any]) -> 
 def on_import_finished(sender: Any, batch: ImportBatch, target: str, villages: frozenset[str], **kwargs: Any) -> None:
     labels = IMPORTED.get(target, {}).get(batch.kind)
     computations = list(REGISTRY.values()) if labels is None else [c for lb in labels for c in reading(lb)]
-    codes, used = _wanted(computations)
+    wanted = _wanted(computations)
+    codes = _codes(wanted)
     if not codes:
         return
     since = batch.finished_at or timezone.now()
@@ -90,17 +111,17 @@ def on_import_finished(sender: Any, batch: ImportBatch, target: str, villages: f
         dispatch(rollups.ask(codes, None, reason, since).pk)
         return
     with transaction.atomic():
-        requests = _import_requests(batch, labels, villages, used, reason, since)
+        requests = _import_requests(batch, labels, villages, wanted, reason, since)
     for request in requests:
         dispatch(request.pk)
 
 
 def _import_requests(batch: ImportBatch, labels: tuple[str, ...], villages: frozenset[str],
-                     used: list[Computation], reason: str, since: Any) -> list[RefreshRequest]:
+                     codes_of: dict[str, list[str]], reason: str, since: Any) -> list[RefreshRequest]:
     """One request for the computations that count the imported rows in the villages the file
     names, and one per other computation, for the places its own rows are counted in (often none:
     new households are nobody's members yet)."""
-    codes_of = _codes_by_computation(used)
+    used = _used(codes_of)
     named = [c for c in used if all(_counted_where_named(c, lb) for lb in labels if lb in c.reads)]
     by_villages = rollups.ask([code for c in named for code in codes_of[c.key]], villages, reason, since)
     requests = [by_villages]
@@ -122,13 +143,6 @@ def _import_requests(batch: ImportBatch, labels: tuple[str, ...], villages: froz
     kept = [r for r in requests if r.indicators and (r.everywhere or rollups.place_count(r))]
     RefreshRequest.objects.filter(pk__in=[r.pk for r in requests if r not in kept]).delete()
     return kept
-
-
-def _codes_by_computation(used: list[Computation]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {c.key: [] for c in used}
-    for code, computation in Indicator.objects.filter(computation__in=list(found)).values_list("code", "computation"):
-        found[computation].append(code)
-    return found
 
 
 def _changed(label: str, batch: ImportBatch, villages: frozenset[str], request: RefreshRequest) -> QuerySet[Any] | None:
@@ -193,7 +207,7 @@ def _places_now(computations: list[Computation], label: str, instance: Model, st
     """Where the rows of these computations that `instance` feeds are counted: as stored in the
     database (`stored`, before a save or a delete) or as the instance says (after a save)."""
     places: set[str] = set()
-    for computation in computations:
+    for computation in _one_per_path(computations, label):
         if not stored and computation.reads[label] == "" and "__" not in computation.place:
             places.add(getattr(instance, computation.place))
             continue
@@ -208,10 +222,11 @@ def _places_now(computations: list[Computation], label: str, instance: Model, st
 def _on_change(label: str, instance: Model, stored: bool) -> None:
     if instance.pk is None:
         return
-    codes, computations = _wanted(reading(label))
-    if not codes:
+    wanted = _wanted(reading(label))
+    if not wanted:
         return
-    places = _places_now(computations, label, instance, stored)
+    codes = _codes(wanted)
+    places = _places_now(_used(wanted), label, instance, stored)
     if places:
         _ask(codes, places, f"{label} {instance.pk}")
 
@@ -231,12 +246,12 @@ def _before_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
 
 
 def on_enrolled_in_bulk(sender: Any, programme: Any, after_id: int, **kwargs: Any) -> None:
-    codes, computations = _wanted(reading("programmes.Enrolment"))
-    if not codes:
+    wanted = _wanted(reading("programmes.Enrolment"))
+    if not wanted:
         return
-    request = rollups.ask(codes, (), f"bulk enrolment in programme {programme.pk}")
+    request = rollups.ask(_codes(wanted), (), f"bulk enrolment in programme {programme.pk}")
     changed = apps.get_model("programmes.Enrolment").objects.filter(programme=programme, pk__gt=after_id)
-    for computation in computations:
+    for computation in _one_per_path(_used(wanted), "programmes.Enrolment"):
         rollups.add_places_from(request, _places_of(computation, "programmes.Enrolment", changed))
     transaction.on_commit(lambda: dispatch(request.pk), robust=True)
 
