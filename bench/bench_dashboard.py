@@ -37,7 +37,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import harness
 from bench.harness import OUT, ROOT, BenchDatabase, make_facilitators
+from entas.ingest.staging import one, run
 
 BENCH = BenchDatabase("dashboard_bench", "dashboard-bench.sqlite3")
 DAY = datetime.date(2025, 7, 31)
@@ -55,19 +57,7 @@ INDICATORS = [  # code, computation, unit
 
 
 def timed(label: str, work: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = work()
-    seconds = time.perf_counter() - start
-    print(f"  {label:<60} {seconds:9.2f} s", flush=True)
-    return seconds, result
-
-
-def sql(statement: str, params: list[Any] | None = None) -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return int(cursor.rowcount)
+    return harness.timed(label, work, width=60, digits=9)
 
 
 # --- data --------------------------------------------------------------------------------------
@@ -91,37 +81,37 @@ def drop(found: list[tuple[str, str, str]]) -> None:
     for kind, name, _definition in found:
         if kind == "constraint":
             table, constraint = name.split("|")
-            sql(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
+            run(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
         else:
-            sql(f'DROP INDEX "{name}"')
+            run(f'DROP INDEX "{name}"')
 
 
 def rebuild(found: list[tuple[str, str, str]]) -> None:
-    sql("SET CONSTRAINTS ALL IMMEDIATE")  # deferred foreign-key checks would block ALTER TABLE
-    sql("SET maintenance_work_mem = '512MB'")
+    run("SET CONSTRAINTS ALL IMMEDIATE")  # deferred foreign-key checks would block ALTER TABLE
+    run("SET maintenance_work_mem = '512MB'")
     for kind, name, definition in found:
         if kind == "constraint":
             table, constraint = name.split("|")
-            sql(f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {definition}')
+            run(f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {definition}')
         else:
-            sql(definition)
+            run(definition)
 
 
 def make_registry(people: int) -> int:
     households = max(1, int(people / 3.3))
-    sql("CREATE TEMP TABLE bench_village AS SELECT (ROW_NUMBER() OVER (ORDER BY code) - 1)::int AS i, code "
+    run("CREATE TEMP TABLE bench_village AS SELECT (ROW_NUMBER() OVER (ORDER BY code) - 1)::int AS i, code "
         "FROM regions_region WHERE level = 4")
-    sql("CREATE UNIQUE INDEX ON bench_village (i)")
-    villages = int(_one("SELECT COUNT(*) FROM bench_village"))
+    run("CREATE UNIQUE INDEX ON bench_village (i)")
+    villages = int(one("SELECT COUNT(*) FROM bench_village")[0])
     found = secondary_indexes(["registry_household", "registry_person"])
     drop(found)
-    timed(f"{households:,} households (INSERT … SELECT generate_series)", lambda: sql(f"""
+    timed(f"{households:,} households (INSERT … SELECT generate_series)", lambda: run(f"""
         INSERT INTO registry_household (kk_number, village_id, decile, decile_source, decile_date, extreme_poor,
                                         per_capita_income, address)
         SELECT lpad(g::text, 16, '0'), v.code, 1 + (g * 7919) % 10, 'DTSEN', DATE '{DAY}',
                (g * 7919) % 10 = 0 AND g % 3 = 0, 300000 + (g * 31) % 700000, 'Dusun ' || (g % 20)
         FROM generate_series(1::bigint, {households}) AS g JOIN bench_village v ON v.i = (g * 104729) % {villages}"""))
-    timed(f"{people:,} people", lambda: sql(f"""
+    timed(f"{people:,} people", lambda: run(f"""
         INSERT INTO registry_person (nik, household_id, full_name, sex, birth_date, relationship)
         SELECT lpad(g::text, 16, '0'), 1 + (g - 1) % {households}, 'Warga ' || g,
                CASE WHEN g % 2 = 0 THEN 'P' ELSE 'L' END, DATE '1960-01-01' + (g % 20000)::int,
@@ -131,15 +121,7 @@ def make_registry(people: int) -> int:
     return households
 
 
-def _one(statement: str) -> Any:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(statement)
-        return cursor.fetchone()[0]
-
-
-def make_programmes(people: int) -> None:
+def make_programmes() -> None:
     from entas.programmes import bulk, services
     from entas.regions.models import Region
 
@@ -153,22 +135,22 @@ def make_programmes(people: int) -> None:
 
     def pathway() -> None:
         # A third graduated in 2025 (dates spread over the year), a tenth of those relapsed later.
-        sql("""UPDATE programmes_enrolment SET status = 'graduated',
+        run("""UPDATE programmes_enrolment SET status = 'graduated',
                graduated_on = DATE '2025-01-15' + (id % 330)::int WHERE id % 3 = 0""")
-        sql("""INSERT INTO graduation_statuschange (enrolment_id, from_status, to_status, action, "on", note)
+        run("""INSERT INTO graduation_statuschange (enrolment_id, from_status, to_status, action, "on", note)
                SELECT id, 'ready', 'graduated', 'graduate', graduated_on, '' FROM programmes_enrolment
                WHERE id % 3 = 0""")
-        sql("""INSERT INTO graduation_statuschange (enrolment_id, from_status, to_status, action, "on", note)
+        run("""INSERT INTO graduation_statuschange (enrolment_id, from_status, to_status, action, "on", note)
                SELECT id, 'graduated', 'active', 'relapse', graduated_on + 20, '' FROM programmes_enrolment
                WHERE id % 30 = 0""")
-        sql("UPDATE programmes_enrolment SET status = 'active', graduated_on = NULL, relapses = 1 WHERE id % 30 = 0")
-        sql("UPDATE programmes_enrolment SET status = 'sustained' WHERE id % 3 = 0 AND id % 7 = 0 AND id % 30 <> 0")
-        sql("""INSERT INTO programmes_assessment (enrolment_id, date, per_capita_income, food_shortage)
+        run("UPDATE programmes_enrolment SET status = 'active', graduated_on = NULL, relapses = 1 WHERE id % 30 = 0")
+        run("UPDATE programmes_enrolment SET status = 'sustained' WHERE id % 3 = 0 AND id % 7 = 0 AND id % 30 <> 0")
+        run("""INSERT INTO programmes_assessment (enrolment_id, date, per_capita_income, food_shortage)
                SELECT id, DATE '2025-02-10', 250000 + (id * 37) % 200000, TRUE FROM programmes_enrolment""")
-        sql("""INSERT INTO programmes_assessment (enrolment_id, date, per_capita_income, food_shortage)
+        run("""INSERT INTO programmes_assessment (enrolment_id, date, per_capita_income, food_shortage)
                SELECT id, DATE '2025-09-10', 300000 + (id * 53) % 500000, FALSE FROM programmes_enrolment
                WHERE id % 2 = 0""")
-        sql("""INSERT INTO programmes_loan (enrolment_id, scheme, lender, amount, applied_on, status, status_on)
+        run("""INSERT INTO programmes_loan (enrolment_id, scheme, lender, amount, applied_on, status, status_on)
                SELECT id, 'kur_mikro', 'BRI', 1000000 * (1 + id % 20), DATE '2025-03-01' + (id % 250)::int,
                       CASE WHEN id % 4 = 0 THEN 'applied' ELSE 'disbursed' END, DATE '2025-03-01' + (id % 250)::int
                FROM programmes_enrolment WHERE id % 3 = 1""")
@@ -176,28 +158,28 @@ def make_programmes(people: int) -> None:
     timed("graduations, relapses, assessments, loans", pathway)
 
 
-def make_enterprises(people: int, households: int) -> None:
-    villages = int(_one("SELECT COUNT(*) FROM bench_village"))
+def make_enterprises(people: int) -> None:
+    villages = int(one("SELECT COUNT(*) FROM bench_village")[0])
     enterprises, cooperatives = max(1, people // 20), max(1, people // 200)
 
     def load() -> None:
-        sql(f"""INSERT INTO enterprises_enterprise (name, nib, owner_nik, village_id, kbli_code, kbli_version,
+        run(f"""INSERT INTO enterprises_enterprise (name, nib, owner_nik, village_id, kbli_code, kbli_version,
                                                     kbli_section, status)
                 SELECT 'Usaha ' || g, CASE WHEN g % 2 = 0 THEN lpad(g::text, 13, '0') END,
                        lpad(g::text, 16, '0'), v.code, '10792', '2020', 'C', 'active'
                 FROM generate_series(1::bigint, {enterprises}) AS g JOIN bench_village v
                   ON v.i = (g * 15485863::bigint) % {villages}""")
-        sql(f"""INSERT INTO enterprises_cooperative (name, type, village_id, status)
+        run(f"""INSERT INTO enterprises_cooperative (name, type, village_id, status)
                 SELECT 'Koperasi ' || g, 'producer', v.code, 'active'
                 FROM generate_series(1::bigint, {cooperatives}) AS g
                 JOIN bench_village v ON v.i = (g * 7907) % {villages}""")
         # Members and workers: every 20th / 50th person, chosen so that the heads among them are in
         # desil 1-2 (decile = 1 + h * 7919 mod 10) and the poor-member indicators have something to count.
-        sql(f"""INSERT INTO enterprises_membership (cooperative_id, person_id, joined, share_principal,
+        run(f"""INSERT INTO enterprises_membership (cooperative_id, person_id, joined, share_principal,
                                                     share_mandatory)
                 SELECT 1 + g % {cooperatives}, g, DATE '2024-06-01' + (g % 500)::int, 100000, 0
                 FROM generate_series(10::bigint, {people}, 20) AS g""")
-        sql(f"""INSERT INTO enterprises_job (enterprise_id, person_id, position, start)
+        run(f"""INSERT INTO enterprises_job (enterprise_id, person_id, position, start)
                 SELECT 1 + g % {enterprises}, g, 'pekerja', DATE '2024-09-01' + (g % 600)::int
                 FROM generate_series(9::bigint, {people}, 50) AS g""")
 
@@ -212,11 +194,11 @@ def build(people: int) -> None:
     from django.db import transaction
 
     with transaction.atomic():
-        households = make_registry(people)
-    make_programmes(people)
+        make_registry(people)
+    make_programmes()
     with transaction.atomic():
-        make_enterprises(people, households)
-    timed("ANALYZE", lambda: sql("ANALYZE"))
+        make_enterprises(people)
+    timed("ANALYZE", lambda: run("ANALYZE"))
     print(f"  {'data built in':<60} {time.perf_counter() - started:9.2f} s")
 
 
@@ -465,7 +447,7 @@ def main() -> None:
     build(args.people)
     from django.db import connection
 
-    report["households"] = int(_one("SELECT COUNT(*) FROM registry_household"))
+    report["households"] = int(one("SELECT COUNT(*) FROM registry_household")[0])
     report["load_average"] = os.getloadavg()
     define_indicators()
     from entas.monitoring import rollups

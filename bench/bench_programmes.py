@@ -20,8 +20,6 @@ import datetime
 import json
 import os
 import sys
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PG_SERVER = os.environ.get("BENCH_POSTGRES_SERVER", "postgres://postgres@127.0.0.1:5432/postgres")
 sys.path.insert(0, str(ROOT))
-from bench.harness import make_facilitators  # noqa: E402  (needs ROOT on the path)
+from bench.harness import make_facilitators, timed  # noqa: E402  (needs ROOT on the path)
 
 DAY = datetime.date(2025, 7, 31)
 
@@ -60,14 +58,6 @@ def setup(db: str) -> None:
 
     call_command("migrate", verbosity=0)
     load_regions(progress=lambda _: None)
-
-
-def timed(label: str, work: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = work()
-    seconds = time.perf_counter() - start
-    print(f"  {label:<52} {seconds:8.2f} s", flush=True)
-    return seconds, result
 
 
 def series(n: int) -> str:

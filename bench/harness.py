@@ -120,3 +120,12 @@ def make_facilitators(capacity: int, yearly_target: int = 10) -> Any:
     Facilitator.objects.bulk_create([Facilitator(user_id=users[code], agency=agency, region_id=code, capacity=capacity,
                                                  yearly_target=yearly_target) for code in districts], batch_size=2000)
     return agency
+
+
+def timed(label: str, work: Callable[[], Any], width: int = 52, digits: int = 8) -> tuple[float, Any]:
+    """Run `work`, print its label and seconds as one line of a benchmark's report."""
+    start = time.perf_counter()
+    result = work()
+    seconds = time.perf_counter() - start
+    print(f"  {label:<{width}} {seconds:{digits}.2f} s", flush=True)
+    return seconds, result
