@@ -65,13 +65,13 @@ STAGE = "programmes_bulk_rows"
 
 # Fills the staged rows' facilitator for one region level (codes of length {n}).
 ASSIGN_SQL = """
-UPDATE programmes_bulk_rows SET c_facilitator = m.facilitator_id
+UPDATE {stage} SET c_facilitator = m.facilitator_id
 FROM (
   SELECT h.c_household AS household_id, f.id AS facilitator_id
   FROM (
     SELECT b.c_household, SUBSTR(b.c_village, 1, {n}) AS area,
            ROW_NUMBER() OVER (PARTITION BY SUBSTR(b.c_village, 1, {n}) ORDER BY b.c_household) AS rn
-    FROM programmes_bulk_rows b
+    FROM {stage} b
     WHERE b.c_facilitator IS NULL
   ) h
   JOIN (
@@ -89,7 +89,7 @@ FROM (
     WHERE r.room > 0
   ) f ON f.area = h.area AND h.rn > f.lo AND h.rn <= f.hi
 ) m
-WHERE programmes_bulk_rows.c_household = m.household_id
+WHERE {stage}.c_household = m.household_id
 """
 
 HISTORY_SQL = """
@@ -120,7 +120,7 @@ def _assign_staged() -> None:
     open_list = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
     with connection.cursor() as cursor:
         for n in CODE_LENGTHS:
-            cursor.execute(ASSIGN_SQL.format(n=n, open=open_list))
+            cursor.execute(ASSIGN_SQL.format(n=n, open=open_list, stage=STAGE))
 
 
 def _insert_staged(programme: Programme, after_id: int) -> tuple[int, int]:

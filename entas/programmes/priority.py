@@ -10,6 +10,7 @@ unit. Rates are per 1,000 households: the registry counts households for every p
 where members were loaded.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,10 +79,11 @@ def _places(level: str, within: str | None) -> QuerySet[Region]:
     return Region.objects.filter(region_q(within, "code"), level=check_level(level)[0])
 
 
-def check_quotas(quotas: dict[str, int], level: str = "regency", within: str | None = None) -> None:
-    """Each quota names a province and asks for no more places than that province has."""
-    available = dict(_places(level, within).annotate(province=Substr("code", 1, 2))
-                     .values("province").annotate(n=Count("code")).values_list("province", "n"))
+def check_quotas(quotas: dict[str, int], ranked: list[Ranked], level: str = "regency",
+                 within: str | None = None) -> None:
+    """Each quota names a province and asks for no more places than that province has among the
+    `ranked` ones (every place of the level inside `within`)."""
+    available = Counter(row.code[:2] for row in ranked)
     noun = "regencies" if level == "regency" else "districts"
     for province, quota in quotas.items():
         if province not in available:
@@ -152,15 +154,11 @@ def rank(weights: dict[str, Any], level: str = "regency", within: str | None = N
     return ranked
 
 
-def rank_regencies(weights: dict[str, Any]) -> list[Ranked]:
-    return rank(weights, "regency")
-
-
 def choose(ranked: list[Ranked], quotas: dict[str, int], limit: int | None, level: str = "regency",
            within: str | None = None) -> list[Ranked]:
     """The best `quotas[province]` places of each named province, or the best `limit` overall."""
     if quotas:
-        check_quotas(quotas, level, within)
+        check_quotas(quotas, ranked, level, within)
         taken: dict[str, int] = {}
         chosen = []
         for row in ranked:

@@ -80,13 +80,13 @@ def test_the_ranking_puts_the_poorest_regency_first_and_explains_it(agency: Agen
     enterprise()
     cooperative()
 
-    ranked = priority.rank_regencies({"low_decile_share": 1, "extreme_poor": 1})
+    ranked = priority.rank({"low_decile_share": 1, "extreme_poor": 1})
     assert len(ranked) == 514
     assert [r.code for r in ranked[:2]] == ["53.01", "33.10"]
     assert ranked[1].measures["low_decile_share"] == 0.5
     assert ranked[1].measures["cooperatives"] == 1
 
-    potential = priority.rank_regencies({"cooperatives_per_1000": 1})
+    potential = priority.rank({"cooperatives_per_1000": 1})
     assert potential[0].code == "33.10"
 
     with translation.override("en"):
