@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from entas.core.scoping import region_q
 from entas.programmes import services
@@ -40,12 +41,13 @@ class Command(BaseCommand):
             raise refusal(error) from None
 
     def _list(self, options: dict[str, Any]) -> None:
-        sessions = TrainingSession.objects.select_related("programme").order_by("-date", "-id")
+        sessions = (TrainingSession.objects.select_related("programme").annotate(families=Count("attendees"))
+                    .order_by("-date", "-id"))
         if options["programme"]:
             sessions = sessions.filter(programme=find_programme(options["programme"]))
         if options["region"]:
             sessions = sessions.filter(region_q(options["region"], "region_id"))
-        rows = [[s.pk, s.date.isoformat(), s.kind, s.topic, s.region_id, s.programme.name, s.attendees.count()]
+        rows = [[s.pk, s.date.isoformat(), s.kind, s.topic, s.region_id, s.programme.name, s.families]
                 for s in sessions]
         self.stdout.write(table(["id", "date", "kind", "topic", "held in", "programme", "families"], rows))
 
