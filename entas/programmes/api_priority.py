@@ -16,11 +16,11 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from entas.accounts.roles import Role
 from entas.core.scoping import visible
 from entas.programmes import priority, services
 from entas.programmes.api import service_refusal
 from entas.programmes.models import PriorityLevel, PriorityList, PriorityLocation, Programme
+from entas.programmes.queries import may_save_priority_lists
 from entas.regions.codes import within as is_within
 
 
@@ -116,7 +116,7 @@ class PriorityListViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
     @extend_schema(request=NewPriorityListSerializer, responses={201: PriorityListSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if getattr(request.user, "role", None) != Role.NATIONAL_ADMIN:
+        if not may_save_priority_lists(request.user):
             raise PermissionDenied("only a national administrator chooses a programme's priority locations")
         incoming = NewPriorityListSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

@@ -27,6 +27,11 @@ def may_enrol_in_bulk(user: Any) -> bool:
     return getattr(user, "role", None) in BULK_ENROLS
 
 
+def may_save_priority_lists(user: Any) -> bool:
+    # A programme's latest list decides who may be enrolled everywhere: a national decision.
+    return getattr(user, "role", None) == Role.NATIONAL_ADMIN
+
+
 def enrolments_for(user: Any, queryset: QuerySet[Enrolment] | None = None) -> QuerySet[Enrolment]:
     found = visible(user, queryset if queryset is not None else Enrolment.objects.all())
     if getattr(user, "role", None) == Role.FACILITATOR:

@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from entas.accounts.roles import Role
 from entas.core.forms import show_errors
 from entas.core.scoping import visible
 from entas.programmes import priority, reports, services
@@ -26,6 +25,7 @@ from entas.programmes.queries import (
     facilitators_for,
     may_change,
     may_enrol_in_bulk,
+    may_save_priority_lists,
 )
 from entas.regions.codes import within
 from entas.registry.models import Household
@@ -87,7 +87,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     """Regencies or districts ranked by the weights in the query string; a national administrator
     may save the chosen places as a programme's priority list (it decides who may be enrolled)."""
     level, where, weights, error = _ranking_query(request)
-    may_save = getattr(request.user, "role", None) == Role.NATIONAL_ADMIN
+    may_save = may_save_priority_lists(request.user)
     form = PriorityListForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not may_save:
