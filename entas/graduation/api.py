@@ -4,7 +4,6 @@ same service functions as the pages; a refusal answers 400 naming the field."""
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as ModelValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -18,7 +17,6 @@ from entas.graduation import services as graduation
 from entas.graduation.api_interventions import InterventionViewSet
 from entas.programmes import api as programmes_api
 from entas.programmes import services as programmes
-from entas.programmes.api import service_refusal
 from entas.programmes.models import Enrolment, ExitReason, Visit
 from entas.programmes.queries import cooperative_member_on, facilitators_for
 
@@ -96,10 +94,7 @@ class EnrolmentViewSet(InterventionViewSet):
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         name = data.get("action") or _action_to(enrolment.status, data["to"])
-        try:
-            self._apply(enrolment, name, data)
-        except ModelValidationError as error:
-            raise service_refusal(error) from None
+        self._apply(enrolment, name, data)
         enrolment.refresh_from_db()
         return Response(programmes_api.EnrolmentSerializer(enrolment).data)
 
@@ -129,11 +124,8 @@ class EnrolmentViewSet(InterventionViewSet):
         values = {k: v for k, v in (data.get("assessment") or {}).items() if v is not None} or None
         if values is not None and "cooperative_member" not in values:
             values["cooperative_member"] = cooperative_member_on(enrolment, data["on"])
-        try:
-            visit = programmes.record_visit(request.user, enrolment, on=data["on"], notes=data.get("notes", ""),
-                                            assessment=values)
-        except ModelValidationError as error:
-            raise service_refusal(error) from None
+        visit = programmes.record_visit(request.user, enrolment, on=data["on"], notes=data.get("notes", ""),
+                                        assessment=values)
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReassignSerializer, responses=programmes_api.EnrolmentSerializer)
@@ -146,9 +138,6 @@ class EnrolmentViewSet(InterventionViewSet):
         facilitator = facilitators_for(request.user).filter(pk=data["facilitator"]).first()
         if facilitator is None:
             raise ApiValidationError({"facilitator": [f"no facilitator {data['facilitator']} inside your scope"]})
-        try:
-            programmes.reassign(request.user, enrolment, facilitator, reason=data["reason"])
-        except ModelValidationError as error:
-            raise service_refusal(error) from None
+        programmes.reassign(request.user, enrolment, facilitator, reason=data["reason"])
         enrolment.refresh_from_db()
         return Response(programmes_api.EnrolmentSerializer(enrolment).data)

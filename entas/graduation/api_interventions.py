@@ -6,7 +6,6 @@ readers), then calls one service function; a refusal answers 400 naming the fiel
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -21,7 +20,6 @@ from entas.enterprises import services as enterprises
 from entas.enterprises.models import Cooperative, Enterprise, Job, Membership
 from entas.programmes import api as programmes_api
 from entas.programmes import services as programmes
-from entas.programmes.api import service_refusal
 from entas.programmes.models import Channel, Enrolment, Loan, LoanStatus, MarketAccess, Scheme
 from entas.programmes.queries import may_change
 from entas.registry.models import Person
@@ -108,10 +106,7 @@ class InterventionViewSet(programmes_api.EnrolmentViewSet):
         enrolment = self._writable()
         incoming = NewLoanSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            loan = programmes.record_loan(request.user, enrolment, **incoming.validated_data)
-        except ModelValidationError as error:
-            raise service_refusal(error) from None
+        loan = programmes.record_loan(request.user, enrolment, **incoming.validated_data)
         return Response(LoanSerializer(loan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=LoanStatusSerializer, responses=LoanSerializer)
@@ -124,10 +119,7 @@ class InterventionViewSet(programmes_api.EnrolmentViewSet):
         incoming = LoanStatusSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            programmes.set_loan_status(request.user, loan, data["status"], on=data["on"])
-        except ModelValidationError as error:
-            raise service_refusal(error) from None
+        programmes.set_loan_status(request.user, loan, data["status"], on=data["on"])
         return Response(LoanSerializer(loan).data)
 
     @extend_schema(methods=["GET"], responses=MarketAccessSerializer(many=True))
@@ -141,11 +133,8 @@ class InterventionViewSet(programmes_api.EnrolmentViewSet):
         incoming = MarketAccessSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            access = programmes.record_market_access(request.user, enrolment, channel=data["channel"],
-                                                     sales_value=data["sales_value"], on=data["on"])
-        except ModelValidationError as error:
-            raise service_refusal(error) from None
+        access = programmes.record_market_access(request.user, enrolment, channel=data["channel"],
+                                                 sales_value=data["sales_value"], on=data["on"])
         return Response(MarketAccessSerializer(access).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=FamilyMembershipSerializer, responses={201: FamilyMembershipSerializer})
@@ -157,11 +146,8 @@ class InterventionViewSet(programmes_api.EnrolmentViewSet):
         data = incoming.validated_data
         person = self._member(enrolment, data["person"])
         cooperative = self._nearby(enrolment, Cooperative.objects.all(), "cooperative", data["cooperative"].pk)
-        try:
-            membership = enterprises.join_cooperative(request.user, cooperative, person, joined=data["joined"],
-                                                      share_principal=data.get("share_principal", 0))
-        except ModelValidationError as error:
-            raise service_refusal(error) from None
+        membership = enterprises.join_cooperative(request.user, cooperative, person, joined=data["joined"],
+                                                  share_principal=data.get("share_principal", 0))
         return Response(FamilyMembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlacementSerializer, responses={201: PlacementSerializer})
@@ -173,9 +159,6 @@ class InterventionViewSet(programmes_api.EnrolmentViewSet):
         data = incoming.validated_data
         person = self._member(enrolment, data["person"])
         employer = self._nearby(enrolment, Enterprise.objects.all(), "enterprise", data["enterprise"].pk)
-        try:
-            job = enterprises.record_job(request.user, employer, person, start=data["start"],
-                                         position=data.get("position", ""))
-        except ModelValidationError as error:
-            raise service_refusal(error) from None
+        job = enterprises.record_job(request.user, employer, person, start=data["start"],
+                                     position=data.get("position", ""))
         return Response(PlacementSerializer(job).data, status=status.HTTP_201_CREATED)

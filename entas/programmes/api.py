@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
 
 from entas.core import audit
 from entas.core.api import ScopedReadOnlyViewSet
@@ -18,6 +19,16 @@ from entas.programmes.queries import enrolments_for
 def service_refusal(error: ModelValidationError) -> ApiValidationError:
     """A service's refusal as a 400 answer naming the field."""
     return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+class ServiceRefusals:
+    """For API views that call services: a service's refusal (Django's ValidationError) is answered
+    400 naming the field, wherever in the view it is raised."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, ModelValidationError):
+            exc = service_refusal(exc)
+        return super().handle_exception(exc)  # type: ignore[misc]
 
 
 class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
@@ -41,7 +52,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet[Programme]):
     queryset = Programme.objects.all()
 
 
-class EnrolmentViewSet(ScopedReadOnlyViewSet[Enrolment]):
+class EnrolmentViewSet(ServiceRefusals, ScopedReadOnlyViewSet[Enrolment]):
     serializer_class = EnrolmentSerializer
 
     def base_queryset(self) -> QuerySet[Enrolment]:

@@ -7,7 +7,6 @@ decides who may be enrolled in the programme, so only a national administrator m
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as ModelValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,7 +17,7 @@ from rest_framework.response import Response
 
 from entas.core.scoping import visible
 from entas.programmes import priority, services
-from entas.programmes.api import service_refusal
+from entas.programmes.api import ServiceRefusals
 from entas.programmes.models import PriorityLevel, PriorityList, PriorityLocation, Programme
 from entas.programmes.queries import may_save_priority_lists
 from entas.regions.codes import within as is_within
@@ -52,7 +51,7 @@ WEIGHT_PARAMETERS = [OpenApiParameter(name, float, description=f"weight (default
                      for name, default in priority.DEFAULT_WEIGHTS.items()]
 
 
-class PriorityRankingViewSet(viewsets.ViewSet):
+class PriorityRankingViewSet(ServiceRefusals, viewsets.ViewSet):
     """GET: every regency or district inside `within` (default: your region), best first."""
 
     @extend_schema(responses=RankingSerializer, parameters=[
@@ -67,11 +66,8 @@ class PriorityRankingViewSet(viewsets.ViewSet):
         top = params.get("top", "")
         if top and not top.isdigit():
             raise ApiValidationError({"top": [f"'{top}' is not a whole number"]})
-        try:
-            weights = priority.weights_from(params)
-            ranked = priority.rank(weights, level, where)
-        except ModelValidationError as error:
-            raise service_refusal(error) from None
+        weights = priority.weights_from(params)
+        ranked = priority.rank(weights, level, where)
         shown = ranked[: int(top)] if top else ranked
         for row in shown:
             row.explanation = priority.explain(row)
@@ -108,7 +104,7 @@ class NewPriorityListSerializer(serializers.Serializer[Any]):
     limit = serializers.IntegerField(required=False, allow_null=True, help_text="or the best N overall")
 
 
-class PriorityListViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[PriorityList]):
+class PriorityListViewSet(ServiceRefusals, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[PriorityList]):
     serializer_class = PriorityListSerializer
 
     def get_queryset(self) -> QuerySet[PriorityList]:
@@ -121,11 +117,8 @@ class PriorityListViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         incoming = NewPriorityListSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            saved = services.save_priority_list(request.user, data["programme"], name=data["name"],
-                                                weights=data["weights"], quotas=data["quotas"],
-                                                limit=data.get("limit"), level=data["level"],
-                                                within=data["within"] or None)
-        except ModelValidationError as error:
-            raise service_refusal(error) from None
+        saved = services.save_priority_list(request.user, data["programme"], name=data["name"],
+                                            weights=data["weights"], quotas=data["quotas"],
+                                            limit=data.get("limit"), level=data["level"],
+                                            within=data["within"] or None)
         return Response(self.get_serializer(saved).data, status=status.HTTP_201_CREATED)

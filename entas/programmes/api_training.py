@@ -5,7 +5,6 @@ the region, or another facilitator's) are refused with 400 naming `attendees`.""
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as ModelValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -17,7 +16,7 @@ from rest_framework.response import Response
 
 from entas.core.api import ScopedReadOnlyViewSet
 from entas.programmes import services
-from entas.programmes.api import service_refusal
+from entas.programmes.api import ServiceRefusals
 from entas.programmes.models import Enrolment, Programme, SessionKind, TrainingSession
 from entas.programmes.queries import enrolments_for, may_change
 from entas.regions.codes import within
@@ -62,7 +61,7 @@ def families(user: Any, ids: list[int]) -> list[Enrolment]:
 
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("programme", int, description="only this programme's sessions")]))
-class TrainingSessionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet[TrainingSession]):
+class TrainingSessionViewSet(ServiceRefusals, mixins.CreateModelMixin, ScopedReadOnlyViewSet[TrainingSession]):
     serializer_class = TrainingSessionSerializer
 
     def base_queryset(self) -> QuerySet[TrainingSession]:
@@ -93,12 +92,9 @@ class TrainingSessionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet[Trai
         scope = getattr(request.user, "region_id", None)
         if not within(data["region"], scope):
             raise ApiValidationError({"region": [f"{data['region']} is outside your region {scope}"]})
-        try:
-            session = services.record_training(request.user, data["programme"], kind=data["kind"],
-                                               topic=data["topic"], on=data["date"], region_code=data["region"],
-                                               attendees=families(request.user, data["attendees"]))
-        except ModelValidationError as error:
-            raise service_refusal(error) from None
+        session = services.record_training(request.user, data["programme"], kind=data["kind"],
+                                           topic=data["topic"], on=data["date"], region_code=data["region"],
+                                           attendees=families(request.user, data["attendees"]))
         return Response(self.get_serializer(self.base_queryset().get(pk=session.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -109,9 +105,6 @@ class TrainingSessionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet[Trai
         self._may_change()
         incoming = AttendanceSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            services.record_attendance(request.user, session, families(request.user,
-                                                                       incoming.validated_data["attendees"]))
-        except ModelValidationError as error:
-            raise service_refusal(error) from None
+        services.record_attendance(request.user, session, families(request.user,
+                                                                   incoming.validated_data["attendees"]))
         return Response(self.get_serializer(self.base_queryset().get(pk=session.pk)).data)
