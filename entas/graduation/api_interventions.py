@@ -15,13 +15,12 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from entas.core.scoping import region_q, visible
 from entas.enterprises import services as enterprises
 from entas.enterprises.models import Cooperative, Enterprise, Job, Membership
 from entas.programmes import api as programmes_api
 from entas.programmes import services as programmes
 from entas.programmes.models import Channel, Enrolment, Loan, LoanStatus, MarketAccess, Scheme
-from entas.programmes.queries import may_change
+from entas.programmes.queries import may_change, near_family
 from entas.registry.models import Person
 
 
@@ -89,8 +88,7 @@ class InterventionViewSet(programmes_api.EnrolmentViewSet):
 
     def _nearby(self, enrolment: Enrolment, queryset: Any, field: str, pk: int) -> Any:
         """A cooperative or enterprise in the family's district and inside the caller's region."""
-        found = visible(self.request.user, queryset.filter(region_q(enrolment.village_id[:8], "village_id"))).filter(
-            pk=pk).first()
+        found = near_family(self.request.user, enrolment, queryset).filter(pk=pk).first()
         if found is None:
             raise ApiValidationError({field: [f"no {field} {pk} in the family's district {enrolment.village_id[:8]} "
                                               f"inside your region"]})

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from entas.core import audit
 from entas.core.forms import show_errors
-from entas.core.scoping import region_q, visible
+from entas.core.scoping import visible
 from entas.enterprises import services as enterprises
 from entas.enterprises.models import (
     Cooperative,
@@ -32,7 +32,13 @@ from entas.graduation.forms import CooperativeMembershipForm, JobPlacementForm, 
 from entas.programmes import services as programmes
 from entas.programmes.forms import LoanForm, LoanStatusForm, MarketAccessForm, ReassignForm, VisitForm
 from entas.programmes.models import Enrolment
-from entas.programmes.queries import cooperative_member_on, facilitators_for, get_enrolment_or_404, may_change
+from entas.programmes.queries import (
+    cooperative_member_on,
+    facilitators_for,
+    get_enrolment_or_404,
+    may_change,
+    near_family,
+)
 
 Builder = Callable[[Any], forms.Form]
 Apply = Callable[[Any, Enrolment, Any], None]
@@ -40,10 +46,9 @@ Apply = Callable[[Any, Enrolment, Any], None]
 
 def _builders(user: Any, enrolment: Enrolment) -> dict[str, Builder]:
     people = enrolment.household.members.order_by("relationship", "birth_date")
-    # Nearby only: the choice lists stay short, and a family joins the cooperative of its district.
-    district = region_q(enrolment.village_id[:8], "village_id")
-    cooperatives = visible(user, Cooperative.objects.filter(district, status=CooperativeStatus.ACTIVE))
-    employers = visible(user, Enterprise.objects.filter(district, status=EnterpriseStatus.ACTIVE))
+    # Nearby only: the choice lists stay short.
+    cooperatives = near_family(user, enrolment, Cooperative.objects.filter(status=CooperativeStatus.ACTIVE))
+    employers = near_family(user, enrolment, Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE))
     others = facilitators_for(user).filter(active=True).exclude(pk=enrolment.facilitator_id or 0)
     return {
         "visit": lambda data: VisitForm(data, prefix="visit"),

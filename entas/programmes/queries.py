@@ -9,7 +9,7 @@ from django.http import Http404
 
 from entas.accounts.roles import Role
 from entas.core import audit
-from entas.core.scoping import visible
+from entas.core.scoping import region_q, visible
 from entas.enterprises.models import Membership
 from entas.programmes.models import OPEN_STATUSES, Enrolment, Facilitator, Status
 
@@ -30,6 +30,12 @@ def may_enrol_in_bulk(user: Any) -> bool:
 def may_save_priority_lists(user: Any) -> bool:
     # A programme's latest list decides who may be enrolled everywhere: a national decision.
     return getattr(user, "role", None) == Role.NATIONAL_ADMIN
+
+
+def near_family(user: Any, enrolment: Enrolment, places: QuerySet[Any]) -> QuerySet[Any]:
+    """The cooperatives or enterprises of `places` in the family's district and inside the user's
+    scope: a family joins the cooperative, or works at an enterprise, of its own district."""
+    return visible(user, places.filter(region_q(enrolment.village_id[:8], "village_id")))
 
 
 def enrolments_for(user: Any, queryset: QuerySet[Enrolment] | None = None) -> QuerySet[Enrolment]:
