@@ -32,6 +32,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -63,48 +64,18 @@ def timed(label: str, work: Callable[[], Any]) -> tuple[float, Any]:
 # --- data --------------------------------------------------------------------------------------
 
 
-def secondary_indexes(tables: list[str]) -> list[tuple[str, str, str]]:
-    """(table, name, definition) of every index but the primary keys; unique constraints as constraints."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-                       "WHERE c.contype = 'u' AND c.conrelid::regclass::text = ANY(%s)", [tables])
-        constraints = [("constraint", f"{t}|{n}", d) for t, n, d in cursor.fetchall()]
-        cursor.execute("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
-                       "AND indexname NOT LIKE '%%_pkey' AND indexname NOT IN "
-                       "(SELECT conname FROM pg_constraint WHERE contype IN ('u', 'p'))", [tables])
-        return constraints + [("index", n, d) for _t, n, d in cursor.fetchall()]
-
-
-def drop(found: list[tuple[str, str, str]]) -> None:
-    for kind, name, _definition in found:
-        if kind == "constraint":
-            table, constraint = name.split("|")
-            run(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
-        else:
-            run(f'DROP INDEX "{name}"')
-
-
-def rebuild(found: list[tuple[str, str, str]]) -> None:
-    run("SET CONSTRAINTS ALL IMMEDIATE")  # deferred foreign-key checks would block ALTER TABLE
-    run("SET maintenance_work_mem = '512MB'")
-    for kind, name, definition in found:
-        if kind == "constraint":
-            table, constraint = name.split("|")
-            run(f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {definition}')
-        else:
-            run(definition)
-
-
 def make_registry(people: int) -> int:
     households = max(1, int(people / 3.3))
     run("CREATE TEMP TABLE bench_village AS SELECT (ROW_NUMBER() OVER (ORDER BY code) - 1)::int AS i, code "
         "FROM regions_region WHERE level = 4")
     run("CREATE UNIQUE INDEX ON bench_village (i)")
     villages = int(one("SELECT COUNT(*) FROM bench_village")[0])
-    found = secondary_indexes(["registry_household", "registry_person"])
-    drop(found)
+    from entas.ingest.upsert import indexes_built_after
+
+    # Indexes built once after the load, as a first national import does it.
+    rebuilds = ExitStack()
+    for table in ("registry_household", "registry_person"):
+        rebuilds.enter_context(indexes_built_after(table))
     timed(f"{households:,} households (INSERT … SELECT generate_series)", lambda: run(f"""
         INSERT INTO registry_household (kk_number, village_id, decile, decile_source, decile_date, extreme_poor,
                                         per_capita_income, address)
@@ -117,7 +88,7 @@ def make_registry(people: int) -> int:
                CASE WHEN g % 2 = 0 THEN 'P' ELSE 'L' END, DATE '1960-01-01' + (g % 20000)::int,
                CASE WHEN g <= {households} THEN 'head' ELSE 'child' END
         FROM generate_series(1::bigint, {people}) AS g"""))
-    timed(f"rebuild {len(found)} indexes and constraints", lambda: rebuild(found))
+    timed("rebuild the indexes and constraints of both tables", rebuilds.close)
     return households
 
 

@@ -194,11 +194,19 @@ def _sqlite(merge: Upsert, keep_updated: bool, last_old_id: int) -> Counts:
 def rebuilt_indexes(table: str, new_rows: int, stored_rows: int) -> Iterator[None]:
     """Around a bulk insert of `new_rows` into `table` (holding about `stored_rows`; ids are a fair
     upper bound): on PostgreSQL, when the insert grows a table by a third or more, its secondary
-    indexes and the unique constraints behind them are dropped and built again afterwards, inside
-    the caller's transaction, so a failure leaves them as they were."""
+    indexes are built again afterwards (`indexes_built_after`)."""
     if connection.vendor != "postgresql" or new_rows < max(REBUILD_MIN_ROWS, stored_rows // REBUILD_SHARE):
         yield
         return
+    with indexes_built_after(table):
+        yield
+
+
+@contextmanager
+def indexes_built_after(table: str) -> Iterator[None]:
+    """PostgreSQL: drop the secondary indexes of `table` and the unique constraints behind them,
+    and build them again when the block ends, inside the caller's transaction, so a failure leaves
+    them as they were."""
     found = rows(
         "SELECT i.relname, pg_get_indexdef(x.indexrelid), c.conname, pg_get_constraintdef(c.oid) "
         "FROM pg_index AS x JOIN pg_class AS i ON i.oid = x.indexrelid "
