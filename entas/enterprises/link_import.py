@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from entas.core.scoping import user_scope
 from entas.enterprises.import_schema import NIB_ALIASES, REGISTRATION_ALIASES
 from entas.enterprises.import_types import Nib, Rupiah
 from entas.enterprises.models import Cooperative, Enterprise, Job, Membership
@@ -181,7 +182,7 @@ def plan_for(kind: str, header: list[str], batch: ImportBatch) -> Plan:
     if kind not in KINDS:
         raise ImportFileError(f"'{kind}' is not a kind of {TARGET} file; choose one of {', '.join(KINDS)} or auto")
     link, schema = (MEMBERSHIPS, membership_schema()) if kind == "memberships" else (JOBS, job_schema())
-    scope = getattr(batch.created_by, "region_id", None)
+    scope = user_scope(batch.created_by)
     return LinkPlan(schema, batch.pk, link, scope, set(schema.map_header(header).columns))
 
 

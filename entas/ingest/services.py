@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from entas.core import audit
+from entas.core.scoping import user_scope
 from entas.ingest import signals
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
@@ -148,7 +149,7 @@ def _kept_newer_notes(details: dict[str, Any]) -> list[str]:
 def _check_region(batch: ImportBatch, staging: Staging) -> None:
     """An officer scoped to a region imports only rows inside it, whatever the target: every
     importable file names its place in `village_code` (the schemas map their aliases onto it)."""
-    scope = getattr(batch.created_by, "region_id", None)
+    scope = user_scope(batch.created_by)
     if scope and REGION_COLUMN in staging.columns:
         staging.mark_outside(REGION_COLUMN, scope, f"{REGION_COLUMN}: outside your region {scope}")
 

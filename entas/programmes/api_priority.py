@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from entas.core.scoping import visible
+from entas.core.scoping import user_scope, visible
 from entas.programmes import priority, services
 from entas.programmes.api import ServiceRefusals
 from entas.programmes.models import PriorityLevel, PriorityList, PriorityLocation, Programme
@@ -24,7 +24,7 @@ from entas.regions.codes import within as is_within
 
 
 def _within(user: Any, asked: str | None) -> str | None:
-    scope = getattr(user, "region_id", None)
+    scope = user_scope(user)
     if asked and not is_within(asked, scope):
         raise ApiValidationError({"within": [f"{asked} is outside your region {scope}"]})
     return asked or scope
@@ -60,7 +60,7 @@ class PriorityRankingViewSet(ServiceRefusals, viewsets.ViewSet):
         OpenApiParameter("top", int, description="only the best N"), *WEIGHT_PARAMETERS])
     def list(self, request: Request) -> Response:
         params = request.query_params
-        scope = getattr(request.user, "region_id", None)
+        scope = user_scope(request.user)
         level = params.get("level") or priority.default_level(scope)
         where = _within(request.user, params.get("within"))
         top = params.get("top", "")

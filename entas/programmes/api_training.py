@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from entas.core.api import ScopedReadOnlyViewSet
+from entas.core.scoping import user_scope
 from entas.programmes import services
 from entas.programmes.api import ServiceRefusals
 from entas.programmes.models import Enrolment, Programme, SessionKind, TrainingSession
@@ -89,7 +90,7 @@ class TrainingSessionViewSet(ServiceRefusals, mixins.CreateModelMixin, ScopedRea
         incoming = NewSessionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        scope = getattr(request.user, "region_id", None)
+        scope = user_scope(request.user)
         if not within(data["region"], scope):
             raise ApiValidationError({"region": [f"{data['region']} is outside your region {scope}"]})
         session = services.record_training(request.user, data["programme"], kind=data["kind"],

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from entas.core.forms import show_errors
-from entas.core.scoping import get_visible_or_404, region_q, visible
+from entas.core.scoping import get_visible_or_404, region_q, user_scope, visible
 from entas.programmes import services
 from entas.programmes.forms import AttendanceForm, TrainingSessionForm
 from entas.programmes.models import OPEN_STATUSES, Enrolment, Programme, TrainingSession
@@ -47,7 +47,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 
 def _create(request: HttpRequest, form: TrainingSessionForm) -> TrainingSession | None:
-    data, scope = form.cleaned_data, getattr(request.user, "region_id", None)
+    data, scope = form.cleaned_data, user_scope(request.user)
     if not within(data["region"], scope):
         form.add_error("region", _("%(code)s is outside your region %(scope)s") % {"code": data["region"],
                                                                                   "scope": scope})
@@ -64,7 +64,7 @@ def _create(request: HttpRequest, form: TrainingSessionForm) -> TrainingSession 
 def session_create(request: HttpRequest) -> HttpResponse:
     if not may_change(request.user):
         raise PermissionDenied
-    form = TrainingSessionForm(request.POST or None, initial={"region": getattr(request.user, "region_id", "")})
+    form = TrainingSessionForm(request.POST or None, initial={"region": user_scope(request.user) or ""})
     if request.method == "POST" and form.is_valid() and (session := _create(request, form)):
         messages.success(request, _("Session recorded. Now tick the families who attended."))
         return redirect("programmes:session", pk=session.pk)

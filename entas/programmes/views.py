@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entas.core.forms import show_errors
-from entas.core.scoping import visible
+from entas.core.scoping import user_scope, visible
 from entas.programmes import priority, reports, services
 from entas.programmes.bulk import BulkResult
 from entas.programmes.forms import BulkEnrolForm, EnrolOneForm, PriorityListForm
@@ -56,7 +56,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _ranking_query(request: HttpRequest) -> tuple[str, str | None, dict[str, float], str]:
     """(level, within, weights, error) from the query string; `within` stays inside the user's scope."""
-    scope = getattr(request.user, "region_id", None)
+    scope = user_scope(request.user)
     level = request.GET.get("level") or priority.default_level(scope)
     asked = request.GET.get("within", "").strip() or scope
     if asked and not within(asked, scope):
@@ -156,7 +156,7 @@ def _enrol_one(request: HttpRequest, programme: Programme, form: EnrolOneForm) -
 
 
 def _enrol_bulk(request: HttpRequest, programme: Programme, form: BulkEnrolForm) -> BulkResult | None:
-    scope = getattr(request.user, "region_id", None)
+    scope = user_scope(request.user)
     outside = [code for code in form.cleaned_data["regions"] if not within(code, scope)]
     if outside:
         form.add_error("regions", _("Outside your region: %(codes)s") % {"codes": ", ".join(outside)})

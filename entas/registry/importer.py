@@ -13,6 +13,7 @@ from datetime import date
 
 import polars as pl
 
+from entas.core.scoping import user_scope
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan
@@ -49,7 +50,7 @@ class Context:
     @classmethod
     def of(cls, batch: ImportBatch) -> "Context":
         when = batch.extract_date or date.today()
-        scope = getattr(batch.created_by, "region_id", None)
+        scope = user_scope(batch.created_by)
         return cls(batch.pk, batch.source or "DTSEN", when.isoformat(), scope)
 
     def check_scope(self, staging: Staging) -> None:
