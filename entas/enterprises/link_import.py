@@ -48,8 +48,8 @@ OPEN_END = "'9999-12-31'"  # an open period runs until this day; ISO text compar
 
 @dataclass(frozen=True)
 class Link:
-    """What differs between the two kinds of file: the place a person is linked to, and the
-    names of the period's two ends."""
+    """What differs between the two kinds of file: the place a person is linked to, the names of
+    the period's two ends, and the plain columns written as given."""
 
     kind: str
     place_field: str  # staged column naming the place: registration_number or nib
@@ -61,12 +61,15 @@ class Link:
     end: str  # staged end column; stored as `stored_end` (a reserved word in SQL, hence quoted)
     stored_end: str
     place_key: str  # target column holding the place's id
+    plain: tuple[str, ...]  # columns written as staged, `empty` when the cell is empty
+    empty: str
 
 
 MEMBERSHIPS = Link("memberships", "registration_number", Cooperative._meta.db_table, "registration_number",
-                   "cooperative", Membership._meta.db_table, "joined", "left_on", '"left"', "cooperative_id")
+                   "cooperative", Membership._meta.db_table, "joined", "left_on", '"left"', "cooperative_id",
+                   ("share_principal", "share_mandatory"), "0")
 JOBS = Link("jobs", "nib", Enterprise._meta.db_table, "nib", "enterprise", Job._meta.db_table, "start", "end_on",
-            '"end"', "enterprise_id")
+            '"end"', "enterprise_id", ("position",), "''")
 
 
 def _after(link: Link) -> Rule:
@@ -156,9 +159,7 @@ class LinkPlan:
         link = self.link
         columns = {link.place_key: "pl.id", "person_id": "p.id", link.start: f"s.{link.start}",
                    link.stored_end: f"s.{link.end}"}
-        plain = ("share_principal", "share_mandatory") if link is MEMBERSHIPS else ("position",)
-        empty = "0" if link is MEMBERSHIPS else "''"
-        columns |= {c: f"COALESCE(s.{c}, {empty})" for c in plain if c in self.present}
+        columns |= {c: f"COALESCE(s.{c}, {link.empty})" for c in link.plain if c in self.present}
         source = (f"FROM {S} AS s JOIN {link.place_table} AS pl ON pl.{link.place_column} = s.{link.place_field} "
                   f"JOIN {PERSON} AS p ON p.nik = s.nik WHERE s._reasons IS NULL")
         merge = Upsert(link.table, (link.place_key, "person_id", link.start), columns, source, self.batch_id)
