@@ -90,11 +90,16 @@ def stage(
     """Check every chunk and load it into the staging table; (rows read, warnings)."""
     tally = WarningTally(schema.warnings)
     rows = 0
-    checked_chunks = ((chunk.position, schema.validate(chunk.frame, mapping)) for chunk in table.chunks())
-    for position, checked in prefetched(checked_chunks):
+
+    def checked_chunks() -> Iterator[tuple[int, pl.DataFrame, Any]]:
+        for chunk in table.chunks():
+            checked = schema.validate(chunk.frame, mapping)
+            yield chunk.position, checked, staging.encode(checked)
+
+    for position, checked, encoded in prefetched(checked_chunks()):
         # One transaction per chunk: SQLite would otherwise commit every row on its own.
         with transaction.atomic():
-            staging.load(checked)
+            staging.load(encoded)
         tally.add(checked)
         rows += checked.height
         reporter.reading(rows, position, table.size)
@@ -105,8 +110,8 @@ def stage(
 
 
 def prefetched(items: Iterable[T], depth: int = 1) -> Iterator[T]:
-    """`items`, produced up to `depth` ahead in a thread: reading and checking the next chunk
-    (Polars works outside the GIL) overlaps loading this one into the database. Memory stays
+    """`items`, produced up to `depth` ahead in a thread: reading, checking and encoding the next
+    chunk (Polars works outside the GIL) overlaps loading this one into the database. Memory stays
     bounded by depth + 2 chunks. The thread touches no database connection."""
     queue: Queue[tuple[str, Any]] = Queue(maxsize=depth)
     stop = threading.Event()

@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,7 +26,7 @@ from entas.ingest.pipeline import Plan, PlanFactory, WarningTally, stage
 from entas.ingest.progress import Reporter
 from entas.ingest.reading import Table, open_table
 from entas.ingest.rejects import rejects_path, write_rejects
-from entas.ingest.staging import Staging, bulk_session, rows, run
+from entas.ingest.staging import Staging, bulk_session, rows
 from entas.ingest.targets import ProgressCallback
 
 SHOWN_REJECTS = 3
@@ -102,9 +102,6 @@ def _finish(actor: Any, batch: ImportBatch, table: Table, plan: Plan, staging: S
     # Phases from here on are committed with the data: a polling page sees "check" until the end.
     reporter.phase("check")
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Grouping and anti-joins over millions of staged rows: keep them in memory.
-            run("SET LOCAL work_mem = '256MB'")
         staging.analyze()
         plan.check(staging)
         _check_region(batch, staging)

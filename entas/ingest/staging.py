@@ -50,7 +50,7 @@ def bulk_session() -> Iterator[None]:
     """Connection settings for one bulk import, restored afterwards. Memory stays bounded: the
     cache is a fixed size whatever the file."""
     if connection.vendor == "postgresql":
-        with _postgresql_temp_buffers():
+        with _postgresql_session():
             yield
         return
     if connection.vendor != "sqlite":
@@ -69,22 +69,26 @@ def bulk_session() -> Iterator[None]:
 # The staging table is a TEMP table, kept in the session's own buffers (8 MB by default): a
 # million staged rows would otherwise be written out and read back at every check.
 POSTGRESQL_TEMP_BUFFERS = "512MB"
+# Per sort or hash of one statement. At the default 4 MB, joining a million staged people to their
+# households spills to disk in batches (measured 3.3 s against 2.4 s in memory).
+POSTGRESQL_WORK_MEM = "256MB"
 
 
 @contextmanager
-def _postgresql_temp_buffers() -> Iterator[None]:
+def _postgresql_session() -> Iterator[None]:
+    run(f"SET work_mem = '{POSTGRESQL_WORK_MEM}'")
     # Settable only before the session's first temporary table; a session that had one keeps its size.
     try:
         with transaction.atomic():
             run(f"SET temp_buffers = '{POSTGRESQL_TEMP_BUFFERS}'")
     except DatabaseError:
-        yield
-        return
+        pass
     try:
         yield
     finally:
-        with contextlib.suppress(DatabaseError):
-            run("RESET temp_buffers")
+        for setting in ("work_mem", "temp_buffers"):
+            with contextlib.suppress(DatabaseError):
+                run(f"RESET {setting}")
 
 
 def date_param() -> str:
@@ -122,21 +126,29 @@ class Staging:
         for table in (self.name, self.rejects, self.repeated):
             run(f"DROP TABLE IF EXISTS {table}")
 
-    def load(self, frame: pl.DataFrame) -> None:
+    def encode(self, frame: pl.DataFrame) -> bytes | pl.DataFrame:
+        """A checked chunk as `load` takes it: CSV for PostgreSQL's COPY, made without touching the
+        connection, so the reading thread can do it while the previous chunk loads. SQLite takes
+        the frame: its rows are Python objects, made under the GIL wherever they are made."""
         frame = frame.select(list(self.columns))
+        if self.vendor != "postgresql":
+            return frame
+        buffer = io.BytesIO()
+        frame.write_csv(buffer, include_header=False, null_value="", date_format="%Y-%m-%d")
+        return buffer.getvalue()
+
+    def load(self, encoded: bytes | pl.DataFrame) -> None:
         names = ", ".join(self.columns)
-        if self.vendor == "postgresql":
-            buffer = io.BytesIO()
-            frame.write_csv(buffer, include_header=False, null_value="", date_format="%Y-%m-%d")
+        if isinstance(encoded, bytes):
             with connection.cursor() as cursor, cursor.cursor.copy(
                 f"COPY {self.name} ({names}) FROM STDIN WITH (FORMAT csv)"
             ) as copy:
-                copy.write(buffer.getvalue())
+                copy.write(encoded)
             return
-        frame = frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
         marks = ", ".join(["%s"] * len(self.columns))
+        rows = encoded.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).rows()
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {self.name} ({names}) VALUES ({marks})", frame.rows())
+            cursor.executemany(f"INSERT INTO {self.name} ({names}) VALUES ({marks})", rows)
 
     def analyze(self) -> None:
         # Temp tables are never analysed by autovacuum; without statistics the planner guesses
@@ -145,13 +157,15 @@ class Staging:
             run(f"ANALYZE {self.name}")
 
     def mark_duplicates(self, key: Sequence[str], field: str, *, optional: Sequence[str] = (),
-                        apart: str | None = None, apart_label: str = "") -> int:
+                        apart: str | None = None, apart_label: str = "", among: str = "") -> int:
         """Reject every row whose `key` occurs more than once. `optional` key columns may be
         empty (compared as ''). With `apart`, repeats that differ in that column get their own
-        message, e.g. the same NIK in more than one household."""
+        message, e.g. the same NIK in more than one household. `among`: only the rows where
+        this predicate holds are compared (e.g. the enterprises without NIB)."""
         exprs = [f"COALESCE({c}, '')" if c in optional else c for c in key]
         target = [f"COALESCE({self.name}.{c}, '')" if c in optional else f"{self.name}.{c}" for c in key]
-        present = " AND ".join(f"{c} IS NOT NULL" for c in key if c not in optional) or "TRUE"
+        conditions = [f"{c} IS NOT NULL" for c in key if c not in optional] + ([f"({among})"] if among else [])
+        present = " AND ".join(conditions) or "TRUE"
         # First the repeated keys alone: the narrowest grouping of every row, and usually empty.
         keys = ", ".join(f"{e} AS k{i}" for i, e in enumerate(exprs))
         run(f"DROP TABLE IF EXISTS {self.repeated}")
@@ -175,7 +189,7 @@ class Staging:
             f"FROM {self.name} WHERE {present} AND EXISTS (SELECT 1 FROM {self.repeated} AS r WHERE {repeated}) "
             f"GROUP BY {', '.join(exprs)}"
         )
-        match = " AND ".join(f"{t} = d.k{i}" for i, t in enumerate(target))
+        match = " AND ".join([f"{t} = d.k{i}" for i, t in enumerate(target)] + ([f"({among})"] if among else []))
         return run(f"UPDATE {self.name} SET {append_reason(message)} FROM ({groups}) AS d WHERE {match}")
 
     def mark_missing(self, column: str, table: str, target_column: str, message: str) -> int:

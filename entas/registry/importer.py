@@ -2,7 +2,7 @@
 
 households  households.csv: upsert by No. KK, decile history kept per (source, date)
 people      people.csv: upsert by NIK into an existing household; a move or a new relationship
-            closes the open membership and opens another
+            ends the current membership (kept as a past period) and starts another
 people with household columns (DTSEN extracts are person-level): the first valid row of each
             No. KK gives the household, then the people as above
 assistance  assistance.csv: upsert per household, person, programme, component and period
@@ -19,7 +19,7 @@ from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan
 from entas.ingest.schema import Schema
 from entas.ingest.staging import Staging, date_param, one, rows, run
-from entas.ingest.upsert import Counts, Upsert, rebuilt_indexes, updated_table, upsert
+from entas.ingest.upsert import BATCH, Counts, Upsert, updated_table, upsert
 from entas.regions.models import Region
 from entas.registry import import_schemas as schemas
 from entas.registry.import_schemas import in_header
@@ -116,34 +116,50 @@ def merge_deciles(ctx: Context, present: set[str], where: str) -> dict[str, int]
 def merge_people(ctx: Context, present: set[str]) -> dict[str, dict[str, int]]:
     columns = {"nik": "s.nik", "household_id": "h.id"} | {c: f"s.{c}" for c in PERSON_PLAIN if c in present}
     source = f"FROM {S} AS s JOIN {HOUSEHOLD} AS h ON h.kk_number = s.kk_number WHERE {VALID}"
-    counts = upsert(Upsert(PERSON, ("nik",), columns, source, ctx.batch_id, extract_date=ctx.extract_date),
-                    keep_updated=True)
+    closed = close_memberships(ctx, present)
+    merge = Upsert(PERSON, ("nik",), columns, source, ctx.batch_id, [ctx.extract_date], extract_date=ctx.extract_date,
+                   on_insert={"member_since": date_param()})
+    counts = upsert(merge, keep_updated=True)
     return {"people": counted(counts, int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {VALID}")[0])),
-            "memberships": update_memberships(ctx, counts)}
+            "memberships": {"opened": counts.inserted + open_memberships(ctx), "closed": closed}}
 
 
-def update_memberships(ctx: Context, people: Counts) -> dict[str, int]:
-    """Close the open membership of every updated person now in another household or
-    relationship; open one for each of them left without, and for every new person."""
+MOVED = "ingest_moved_people"
+
+
+def close_memberships(ctx: Context, present: set[str]) -> int:
+    """Before the people are merged: end the current membership of every stored person whom the
+    staged rows put in another household or relationship, as a past period dated this extract.
+    A person last written by a later extract keeps theirs (the merge leaves them alone too)."""
+    run(f"DROP TABLE IF EXISTS {MOVED}")
+    run(f"CREATE TEMP TABLE {MOVED} (id bigint)")
+    if not one(f"SELECT EXISTS (SELECT 1 FROM {PERSON})")[0]:
+        return 0
+    moved = "p.household_id <> h.id" + (" OR p.relationship IS DISTINCT FROM s.relationship"
+                                       if "relationship" in present else "")
+    run(f"INSERT INTO {MOVED} (id) SELECT p.id "
+        f"FROM {S} AS s JOIN {HOUSEHOLD} AS h ON h.kk_number = s.kk_number JOIN {PERSON} AS p ON p.nik = s.nik "
+        f"WHERE {VALID} AND p.household_id IS NOT NULL AND ({moved}) AND NOT EXISTS "
+        f"(SELECT 1 FROM {BATCH} AS b WHERE b.id = p.batch_id AND b.extract_date > {date_param()})",
+        [ctx.extract_date])
+    return run(
+        f"INSERT INTO {MEMBERSHIP} (person_id, household_id, relationship, start_date, end_date, batch_id) "
+        f"SELECT p.id, p.household_id, p.relationship, p.member_since, {date_param()}, %s "
+        f"FROM {PERSON} AS p WHERE p.id IN (SELECT id FROM {MOVED})", [ctx.extract_date, ctx.batch_id])
+
+
+def open_memberships(ctx: Context) -> int:
+    """After the merge: the people who moved, and updated people who had no membership, belong
+    to their household since this extract."""
     updated = updated_table(PERSON)
-    closed = run(
-        f"UPDATE {MEMBERSHIP} SET end_date = %s WHERE end_date IS NULL "
-        f"AND person_id IN (SELECT id FROM {updated}) "
-        f"AND EXISTS (SELECT 1 FROM {PERSON} AS p WHERE p.id = {MEMBERSHIP}.person_id "
-        f"AND (p.household_id IS DISTINCT FROM {MEMBERSHIP}.household_id "
-        f"OR p.relationship IS DISTINCT FROM {MEMBERSHIP}.relationship))",
-        [ctx.extract_date],
-    )
-    insert = (f"INSERT INTO {MEMBERSHIP} (person_id, household_id, relationship, start_date, end_date, batch_id) "
-              f"SELECT p.id, p.household_id, p.relationship, {date_param()}, NULL, %s FROM {PERSON} AS p ")
-    params = [ctx.extract_date, ctx.batch_id]
-    reopened = run(insert + f"WHERE p.id IN (SELECT id FROM {updated}) AND NOT EXISTS "
-                   f"(SELECT 1 FROM {MEMBERSHIP} AS m WHERE m.person_id = p.id AND m.end_date IS NULL)", params)
-    stored = int(one(f"SELECT COALESCE(MAX(id), 0) FROM {MEMBERSHIP}")[0])
-    with rebuilt_indexes(MEMBERSHIP, people.inserted, stored):
-        opened = run(insert + "WHERE p.id > %s", [*params, people.last_old_id])
+    # Two statements, not one with OR: each is then a semi-join on the small table, not a scan of all people.
+    opened = run(f"UPDATE {PERSON} SET member_since = {date_param()} WHERE id IN (SELECT id FROM {MOVED})",
+                 [ctx.extract_date])
+    opened += run(f"UPDATE {PERSON} SET member_since = {date_param()} WHERE member_since IS NULL "
+                  f"AND id IN (SELECT id FROM {updated})", [ctx.extract_date])
     run(f"DROP TABLE IF EXISTS {updated}")
-    return {"opened": opened + reopened, "closed": closed}
+    run(f"DROP TABLE IF EXISTS {MOVED}")
+    return opened
 
 
 def outcome(details: dict[str, dict[str, int]], main: str, left: frozenset[str] = frozenset()) -> Outcome:

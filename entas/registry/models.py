@@ -224,8 +224,10 @@ class DecileRecord(models.Model):
 
 
 class Person(models.Model):
-    """One person by NIK. `household` and `relationship` are the current ones (the open
-    membership), kept here so that scoping and lists need no join through the history."""
+    """One person by NIK. `household`, `relationship` and `member_since` are the current
+    membership, kept on the person: scoping and lists need no join through the history, and a
+    national load of millions of people writes one row per person, not two. The periods that
+    ended are HouseholdMembership rows."""
 
     nik = models.CharField(_("NIK"), max_length=16)
     household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="members",
@@ -241,6 +243,7 @@ class Person(models.Model):
     disability = models.CharField(_("disability"), max_length=16, choices=Disability.choices, null=True, blank=True)
     marital_status = models.CharField(_("marital status"), max_length=16, choices=MaritalStatus.choices,
                                       null=True, blank=True)
+    member_since = models.DateField(_("member since"), null=True, blank=True)
     batch = batch_field()
 
     scope_region_field = "household__village_id"
@@ -261,8 +264,8 @@ class Person(models.Model):
 
 
 class HouseholdMembership(models.Model):
-    """A period in which a person belonged to a household in one relationship to its head.
-    A move or a new relationship closes the open period and opens another."""
+    """A past period in which a person belonged to a household in one relationship to its head:
+    written when a move or a new relationship ends it. The current period is on the Person."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships", db_constraint=False,
                                verbose_name=_("person"))
@@ -270,8 +273,8 @@ class HouseholdMembership(models.Model):
                                   db_constraint=False, verbose_name=_("household"))
     relationship = models.CharField(_("relationship to head"), max_length=16, choices=Relationship.choices,
                                     null=True, blank=True)
-    start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("until"), null=True, blank=True)
+    start_date = models.DateField(_("from"), null=True, blank=True)  # unknown for people stored without one
+    end_date = models.DateField(_("until"))
     batch = batch_field()
 
     scope_region_field = "household__village_id"
@@ -279,10 +282,6 @@ class HouseholdMembership(models.Model):
     class Meta:
         verbose_name = _("household membership")
         verbose_name_plural = _("household memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(end_date__isnull=True),
-                                    name="registry_membership_one_open"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.household_id} from {self.start_date}"

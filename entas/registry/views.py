@@ -46,7 +46,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/household_detail.html", {
         "household": household,
         "members": household.members.order_by("relationship", "birth_date"),
-        "memberships": household.memberships.select_related("person").order_by("-start_date"),
+        "memberships": household.memberships.select_related("person").order_by("-end_date"),  # the past ones
         "deciles": household.decile_history.order_by("-date"),
         "assistance": household.assistance.select_related("person").order_by("-period", "programme")[:200],
         "full_ids": sees_full_identifiers(request.user),

@@ -6,12 +6,16 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from django.db import connection
 
 from entas.accounts.models import User
 from entas.core.models import AuditEntry
+from entas.enterprises.importer import ENTERPRISE
 from entas.enterprises.models import Cooperative, Enterprise
 from entas.enterprises.services import import_kumkm
+from entas.ingest import upsert
 from entas.ingest.models import ImportBatch
+from entas.ingest.staging import rows
 from tests.enterprises.factories import TODAY, cooperative, person
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +128,31 @@ def test_informal_enterprises_are_keyed_by_owner_village_and_name(tmp_path: Path
     assert (batch.inserted, batch.rejected) == (1, 1)
     assert Enterprise.objects.get().nib is None
     assert run(write(tmp_path, informal)).unchanged == 1
+
+
+def test_an_informal_enterprise_twice_is_a_duplicate_but_a_registered_namesake_is_not(tmp_path: Path) -> None:
+    informal = ",Jamu Gendong Mbok Sri,3310015505800001,Sri,33.10.01.2001,10799,2020,1000000,,1,\n"
+    registered = "1234567890125" + informal
+    batch = run(write(tmp_path, informal, registered, informal), mode=ImportBatch.Mode.ACCEPT_VALID)
+    assert (batch.inserted, batch.rejected) == (1, 2)
+    rejects = pl.read_csv(batch.rejects_path, infer_schema=False)
+    assert rejects["_row"].to_list() == ["2", "4"]
+    assert set(rejects["_reasons"]) == {"name: appears 2 times in this file (rows 2 and 4)"}
+    assert Enterprise.objects.get().nib == "1234567890125"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="index rebuilds are a PostgreSQL path")
+def test_a_large_file_builds_the_indexes_once_for_both_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(upsert, "REBUILD_MIN_ROWS", 0)
+    informal = ",Jamu Gendong Mbok Sri,3310015505800001,Sri,33.10.01.2001,10799,2020,1000000,,1,\n"
+    run(write(tmp_path, informal))
+    before = rows("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [ENTERPRISE])
+    other = informal.replace("Jamu Gendong", "Jamu Sehat")
+    batch = run(write(tmp_path, GOOD, informal.replace(",1,", ",2,"), GOOD2, other))
+    assert (batch.status, batch.inserted, batch.updated) == (ImportBatch.Status.DONE, 3, 1)
+    assert rows("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [ENTERPRISE]) == before
+    assert Enterprise.objects.get(name="Jamu Gendong Mbok Sri").workers == 2
+    assert Enterprise.objects.get(nib="1234567890124").kbli_section == "I"
 
 
 def test_a_declared_scale_that_disagrees_is_a_warning(tmp_path: Path) -> None:

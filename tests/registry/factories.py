@@ -2,7 +2,7 @@
 
 import datetime
 
-from entas.registry.models import AssistanceReceipt, DecileRecord, Household, HouseholdMembership, Person
+from entas.registry.models import AssistanceReceipt, DecileRecord, Household, Person
 
 
 def household(kk: str, village: str, *, decile: int = 1, extreme_poor: bool = True, head: str = "Siti Aminah",
@@ -12,11 +12,9 @@ def household(kk: str, village: str, *, decile: int = 1, extreme_poor: bool = Tr
         decile_date=datetime.date(2025, 7, 31), per_capita_income=350_000, extreme_poor=extreme_poor,
     )
     DecileRecord.objects.create(household=home, decile=decile, source="DTSEN", date=datetime.date(2025, 7, 31))
-    person = Person.objects.create(
+    Person.objects.create(
         nik=head_nik or kk[:6] + "410585" + kk[-4:], household=home, full_name=head, sex="P",
-        birth_date=datetime.date(1985, 5, 1), relationship="head",
+        birth_date=datetime.date(1985, 5, 1), relationship="head", member_since=datetime.date(2025, 7, 31),
     )
-    HouseholdMembership.objects.create(person=person, household=home, relationship="head",
-                                       start_date=datetime.date(2025, 7, 31))
     AssistanceReceipt.objects.create(household=home, programme="SEMBAKO", period="2025-06", amount=200_000)
     return home

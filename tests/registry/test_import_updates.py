@@ -1,14 +1,16 @@
 """Imports over time: the same file twice changes nothing, a newer extract updates households by
-No. KK and people by NIK, decile history is kept, a move closes the old membership."""
+No. KK and people by NIK, decile history is kept, a move ends the current membership."""
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from entas.core.models import AuditEntry
 from entas.ingest.models import ImportBatch
 from entas.registry.models import AssistanceReceipt, DecileRecord, Household, HouseholdMembership, Person
+from tests.conftest import client_for
 from tests.ingest.samples import (
     CHILD,
     HEAD,
@@ -41,14 +43,16 @@ def test_reimporting_the_same_files_changes_nothing(tmp_path: Path) -> None:
     people = write(tmp_path, "people.csv", [PEOPLE_HEADER, *FAMILY])
     assert counts(run(homes)) == (2, 0, 0, 0)
     assert counts(run(people)) == (3, 0, 0, 0)
-    before = list(HouseholdMembership.objects.values_list("id", "person_id", "household_id", "end_date"))
+    before = list(Person.objects.order_by("id").values_list("id", "household_id", "relationship", "member_since"))
     again = run(homes)
     assert counts(again) == (0, 0, 2, 0)
     assert again.details["decile_history"] == {"inserted": 0, "updated": 0, "unchanged": 2}
     again = run(people)
     assert counts(again) == (0, 0, 3, 0)
     assert again.details["memberships"] == {"opened": 0, "closed": 0}
-    assert list(HouseholdMembership.objects.values_list("id", "person_id", "household_id", "end_date")) == before
+    after = Person.objects.order_by("id").values_list("id", "household_id", "relationship", "member_since")
+    assert list(after) == before
+    assert not HouseholdMembership.objects.exists()
     assert DecileRecord.objects.count() == 2
 
 
@@ -73,7 +77,7 @@ def test_a_newer_extract_updates_people_by_nik(tmp_path: Path) -> None:
     renamed = [person(HEAD, name="Budi Santosa"), *FAMILY[1:]]
     assert counts(run(write(tmp_path, "people2.csv", [PEOPLE_HEADER, *renamed]))) == (0, 1, 2, 0)
     assert Person.objects.get(nik=HEAD).full_name == "Budi Santosa"
-    assert HouseholdMembership.objects.count() == 3  # a new name is no move
+    assert not HouseholdMembership.objects.exists()  # a new name is no move
 
 
 def test_a_person_moving_household_closes_the_old_membership(tmp_path: Path) -> None:
@@ -85,10 +89,23 @@ def test_a_person_moving_household_closes_the_old_membership(tmp_path: Path) -> 
     assert batch.details["memberships"] == {"opened": 1, "closed": 1}
     child = Person.objects.get(nik=CHILD)
     assert child.household is not None and child.household.kk_number == KK2
-    periods = child.memberships.order_by("start_date").values_list(
-        "household__kk_number", "relationship", "start_date", "end_date")
-    assert list(periods) == [(KK1, "child", date(2025, 1, 31), date(2025, 7, 31)),
-                             (KK2, "head", date(2025, 7, 31), None)]
+    past = child.memberships.values_list("household__kk_number", "relationship", "start_date", "end_date")
+    assert list(past) == [(KK1, "child", date(2025, 1, 31), date(2025, 7, 31))]
+    assert (child.relationship, child.member_since) == ("head", date(2025, 7, 31))
+
+
+def test_the_household_page_shows_current_and_past_members(tmp_path: Path, make_user: Any) -> None:
+    load_households(tmp_path)
+    run(write(tmp_path, "people.csv", [PEOPLE_HEADER, *FAMILY]), extract_date=date(2025, 1, 31))
+    moved = [*FAMILY[:2], person(CHILD, kk_number=KK2, name="Agus", born="2010-11-30", relationship="head")]
+    run(write(tmp_path, "people2.csv", [PEOPLE_HEADER, *moved]), extract_date=date(2025, 7, 31))
+    client = client_for(make_user("analis"))
+    old_home = client.get(f"/registry/households/{Household.objects.get(kk_number=KK1).pk}/").content.decode()
+    history = old_home[old_home.index('data-testid="membership-history"'):]
+    assert "<td>Agus</td><td>Anak</td><td>2025-01-31</td><td>2025-07-31</td>" in history
+    assert "<td>Siti Aminah</td><td>Istri/suami</td><td>2025-01-31</td><td>—</td>" in history
+    new_home = client.get(f"/registry/households/{Household.objects.get(kk_number=KK2).pk}/").content.decode()
+    assert "<td>Agus</td><td>Kepala keluarga</td><td>2025-07-31</td><td>—</td>" in new_home
 
 
 def test_an_older_extract_loaded_late_does_not_overwrite_newer_data(tmp_path: Path) -> None:
