@@ -14,7 +14,7 @@ that measured fastest for a million people:
   statements. SQLite has one writer at a time anyway.
 
 A merge that adds at least a third of the rows its table holds (a first national load, say) drops the
-table's secondary indexes and builds them again after the insert (`rebuilt_indexes`): one sorted
+table's indexes and builds them again after the insert (`rebuilt_indexes`): one sorted
 build costs a fraction of updating each index row by row in random key order (measured 2.4 s
 against 5.5 s for a million people). The unique indexes are rebuilt too, so uniqueness is checked
 again before commit. Readers of that table wait until the import commits; smaller merges keep
