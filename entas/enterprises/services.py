@@ -27,6 +27,7 @@ from entas.enterprises.groups import add_group_member, form_group  # noqa: F401
 from entas.enterprises.models import Enterprise, EnterpriseStatus, Job
 from entas.enterprises.scale import scale_of
 from entas.ingest.models import ImportBatch
+from entas.ingest.reading import CHUNK_BYTES, CHUNK_ROWS
 from entas.ingest.services import Request, run_import
 from entas.ingest.targets import ProgressCallback
 from entas.registry.models import Person
@@ -122,8 +123,8 @@ def import_kumkm(
     source: str = "KUMKM",
     extract_date: date | None = None,
     progress: ProgressCallback | None = None,
-    chunk_bytes: int = 32 << 20,
-    chunk_rows: int = 200_000,
+    chunk_bytes: int = CHUNK_BYTES,
+    chunk_rows: int = CHUNK_ROWS,
     batch: ImportBatch | None = None,
 ) -> ImportBatch:
     """Import an enterprises or cooperatives file (CSV or XLSX) through the shared pipeline.

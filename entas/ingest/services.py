@@ -24,7 +24,7 @@ from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Plan, PlanFactory, WarningTally, stage
 from entas.ingest.progress import Reporter
-from entas.ingest.reading import Table, open_table
+from entas.ingest.reading import CHUNK_BYTES, CHUNK_ROWS, Table, open_table
 from entas.ingest.rejects import rejects_path, write_rejects
 from entas.ingest.staging import Staging, bulk_session, rows
 from entas.ingest.targets import ProgressCallback
@@ -41,8 +41,8 @@ class Request:
     mode: str = ImportBatch.Mode.ALL_OR_NOTHING
     source: str = ""
     extract_date: date | None = None
-    chunk_bytes: int = 32 << 20
-    chunk_rows: int = 200_000
+    chunk_bytes: int = CHUNK_BYTES
+    chunk_rows: int = CHUNK_ROWS
 
 
 def run_import(

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from entas.ingest.models import ImportBatch
+from entas.ingest.reading import CHUNK_BYTES, CHUNK_ROWS
 from entas.ingest.services import Request, run_import
 from entas.ingest.targets import ProgressCallback
 from entas.registry.importer import plan_for
@@ -19,8 +20,8 @@ def import_registry(
     source: str = "DTSEN",
     extract_date: date | None = None,
     progress: ProgressCallback | None = None,
-    chunk_bytes: int = 32 << 20,
-    chunk_rows: int = 200_000,
+    chunk_bytes: int = CHUNK_BYTES,
+    chunk_rows: int = CHUNK_ROWS,
     batch: ImportBatch | None = None,
 ) -> ImportBatch:
     """Import a households, people or assistance file (CSV or XLSX); `kind` "auto" tells it from
