@@ -9,13 +9,16 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registered here so that regions and ingest (below enterprises) never import it.
-        from entas.enterprises import link_import
+        from django.core import checks
+
+        from entas.enterprises import kbli, link_import
         from entas.enterprises.importer import KINDS
         from entas.enterprises.sections import enterprise_columns
         from entas.enterprises.services import import_kumkm
         from entas.ingest import targets
         from entas.regions import sections
 
+        checks.register(kbli.check_kbli_file)
         sections.register(enterprise_columns)
         targets.register(targets.Target(
             "kumkm", (*KINDS, "auto"), import_kumkm, help="enterprises (UMKM) or cooperatives (CSV or XLSX)"

@@ -1,16 +1,23 @@
 """KBLI codes (5-digit kelompok) by version, and the section letter each division belongs to.
 
-Which codes exist comes from data/kbli.csv (a documented subset, see data/README.md); which section
-a division falls in comes from the structure of each version below, and the two must agree.
+Which codes exist comes from the file settings.KBLI_FILE names: by default data/kbli.csv (a
+documented subset, see data/README.md), or a complete list an operator supplies. Which section a
+division falls in comes from the structure of each version below, and the file must agree with it.
 """
 
 import csv
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-DATA = Path(__file__).with_name("data") / "kbli.csv"
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+SHIPPED = Path(__file__).with_name("data") / "kbli.csv"
 VERSIONS = ("2020", "2025")
+COLUMNS = ("version", "code", "name")  # and optionally section, checked
 
 # Division (first two digits) ranges of each section. KBLI 2020 follows ISIC Rev.4 (A-U); KBLI
 # 2025 follows ISIC Rev.5 (A-V), which split information and communication (J, K), dropped
@@ -48,12 +55,74 @@ def section_of(code: str, version: str) -> str | None:
     return next((letter for letter, low, high in SECTIONS[version] if low <= division <= high), None)
 
 
-@cache
 def codes() -> dict[tuple[str, str], Kbli]:
-    """(version, code) -> Kbli, read once from the data file."""
-    with DATA.open(encoding="utf-8") as handle:
-        rows = [Kbli(r["version"], r["code"], r["section"], r["name"]) for r in csv.DictReader(handle)]
+    """(version, code) -> Kbli, from the file settings.KBLI_FILE names (read once per file)."""
+    return _read(Path(settings.KBLI_FILE))
+
+
+@cache
+def _read(path: Path) -> dict[tuple[str, str], Kbli]:
+    rows, problems = read_file(path)
+    if problems:
+        raise ImproperlyConfigured(f"KBLI list {path}: " + "; ".join(problems[:5]))
     return {(k.version, k.code): k for k in rows}
+
+
+def read_file(path: Path) -> tuple[list[Kbli], list[str]]:
+    """The codes of a KBLI file (CSV, UTF-8: version, code, name, optionally section) and what is
+    wrong with it, line by line. The section may be left out: the division gives it."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                return [], [f"line 1 (header): missing column {', '.join(missing)}; expected {', '.join(COLUMNS)}"]
+            return _rows(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        return [], [f"cannot be read: {exc}"]
+
+
+def _rows(reader: "csv.DictReader[str]") -> tuple[list[Kbli], list[str]]:
+    found: list[Kbli] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, row in enumerate(reader, start=2):
+        version, code, name = ((row.get(c) or "").strip() for c in COLUMNS)
+        section = (row.get("section") or "").strip() or section_of(code, version) or ""
+        problem = row_problem(version, code, name, section)
+        if problem is None and (version, code) in seen:
+            problem = f"KBLI {version} {code} again (first on line {seen[version, code]})"
+        if problem:
+            problems.append(f"line {line}: {problem}")
+            continue
+        seen[version, code] = line
+        found.append(Kbli(version, code, section, name))
+    return found, problems
+
+
+def row_problem(version: str, code: str, name: str, section: str) -> str | None:
+    if version not in VERSIONS:
+        return f"version '{version}' is not {' or '.join(VERSIONS)}"
+    if len(code) != 5 or not code.isascii() or not code.isdigit():
+        return f"code '{code}' is not 5 digits"
+    if not name:
+        return f"code {code} has no name"
+    expected = section_of(code, version)
+    if expected is None:
+        return f"division {code[:2]} of code {code} is in no section of KBLI {version}"
+    if section != expected:
+        return f"code {code} is in section {expected} of KBLI {version}, not {section}"
+    return None
+
+
+def check_kbli_file(**kwargs: Any) -> list[checks.CheckMessage]:
+    """A system check (registered in apps.py): `manage.py check`, and every start of the server,
+    names each bad line of the KBLI list."""
+    path = Path(settings.KBLI_FILE)
+    _, problems = read_file(path)
+    hint = "See docs/data-formats.md, 'The KBLI list'."
+    return [checks.Error(f"KBLI list {path}: {problem}", hint=hint, id="enterprises.E001")
+            for problem in problems[:20]]
 
 
 def find(code: str, version: str) -> Kbli | None:
