@@ -154,7 +154,11 @@ class Staging:
         # Temp tables are never analysed by autovacuum; without statistics the planner guesses
         # a few hundred rows and picks nested loops for millions.
         if self.vendor == "postgresql":
+            # A sample of 3,000 rows instead of 30,000 (28 ms against 350 ms for a million people)
+            # is plenty for what the planner needs here: row counts, null shares, distinct keys.
+            run("SET LOCAL default_statistics_target = 10")
             run(f"ANALYZE {self.name}")
+            run("SET LOCAL default_statistics_target TO DEFAULT")
 
     def mark_duplicates(self, key: Sequence[str], field: str, *, optional: Sequence[str] = (),
                         apart: str | None = None, apart_label: str = "", among: str = "") -> int:
