@@ -1,9 +1,9 @@
 """Registry people import, side by side in one run on the same file:
 
-  ours         entas import (full validation, staging, cross-row checks, upsert, memberships)
+  ours         entas import (full validation, staging, cross-row checks, upsert, current membership)
   bulk_create  Django ORM bulk_create of the same rows, no validation
   raw          PostgreSQL COPY / SQLite executemany of the same rows straight into the person
-               table, no validation, no staging, no memberships
+               table, no validation, no staging
 
 Each path runs in its own process (so its peak RSS is its own) against the same database, after
 the person and membership tables are emptied. Households are imported first (timed, reported).
