@@ -81,7 +81,7 @@ class EnterprisesPlan:
 
     def load(self, staging: Staging) -> Outcome:
         formal = "nib" in self.present
-        valid = staging.count("_reasons IS NULL")
+        valid = staging.valid
         stored = int(one(f"SELECT COALESCE(MAX(id), 0) FROM {ENTERPRISE}")[0])
         done: list[Counts] = []
         # One index rebuild for both merges when the file is large against the table, not one each.
@@ -136,7 +136,7 @@ class CooperativesPlan:
                    "village_id": "s.village_code"} | {c: f"s.{c}" for c in COOPERATIVE_PLAIN if c in self.present}
         merge = Upsert(COOPERATIVE, ("registration_number",), columns, f"FROM {S} AS s WHERE {VALID}", self.batch_id,
                        within="registration_number IS NOT NULL")
-        counts = counted(upsert(merge), staging.count("_reasons IS NULL"))
+        counts = counted(upsert(merge), staging.valid)
         return Outcome(counts["inserted"], counts["updated"], counts["unchanged"], {"cooperatives": counts})
 
 

@@ -163,7 +163,7 @@ class LinkPlan:
         source = (f"FROM {S} AS s JOIN {link.place_table} AS pl ON pl.{link.place_column} = s.{link.place_field} "
                   f"JOIN {PERSON} AS p ON p.nik = s.nik WHERE s._reasons IS NULL")
         merge = Upsert(link.table, (link.place_key, "person_id", link.start), columns, source, self.batch_id)
-        counts = counted(upsert(merge), staging.count("_reasons IS NULL"))
+        counts = counted(upsert(merge), staging.valid)
         return Outcome(counts["inserted"], counts["updated"], counts["unchanged"], {link.kind: counts})
 
 

@@ -103,6 +103,7 @@ def stage(
         tally.add(checked)
         rows += checked.height
         reporter.reading(rows, position, table.size)
+    staging.loaded = rows
     tally.notes.extend(table.warnings)
     if mapping.unused:
         tally.notes.append("row 1 (header): columns not used: " + ", ".join(mapping.unused))

@@ -115,6 +115,8 @@ class Staging:
         """`columns`: field name -> generic SQL type of entas.ingest.types."""
         self.vendor = connection.vendor
         self.columns = {"_row": "bigint", "_reasons": "text", **columns}
+        self.loaded = 0  # rows staged (set by the pipeline)
+        self.rejected_rows = 0  # rows with reasons (set by collect_rejects)
 
     def create(self) -> None:
         self.drop()
@@ -217,15 +219,18 @@ class Staging:
                      f"AND NOT ({inside.format('t.' + region)}))")
         return run(f"UPDATE {self.name} SET {append_reason(quote(message))} WHERE {where}", [scope, scope + ".%"])
 
-    def count(self, where: str = "TRUE") -> int:
-        return int(one(f"SELECT COUNT(*) FROM {self.name} WHERE {where}")[0])
-
     def collect_rejects(self) -> int:
         """Copy the rejected rows aside, indexed by row, for the rejects file and the messages."""
         run(f"DROP TABLE IF EXISTS {self.rejects}")
         run(f"CREATE TEMP TABLE {self.rejects} AS SELECT _row, _reasons FROM {self.name} WHERE _reasons IS NOT NULL")
         run(f"CREATE INDEX {self.rejects}_row ON {self.rejects} (_row)")
-        return int(one(f"SELECT COUNT(*) FROM {self.rejects}")[0])
+        self.rejected_rows = int(one(f"SELECT COUNT(*) FROM {self.rejects}")[0])
+        return self.rejected_rows
+
+    @property
+    def valid(self) -> int:
+        """Rows without reasons, once collect_rejects has run: counted, not scanned again."""
+        return self.loaded - self.rejected_rows
 
     def rejected(self, first_row: int, last_row: int, limit: int | None = None) -> list[tuple[int, str]]:
         sql = f"SELECT _row, _reasons FROM {self.rejects} WHERE _row BETWEEN %s AND %s ORDER BY _row"

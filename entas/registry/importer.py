@@ -113,14 +113,14 @@ def merge_deciles(ctx: Context, present: set[str], where: str) -> dict[str, int]
     return counted(upsert(merge), int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {where}")[0]))
 
 
-def merge_people(ctx: Context, present: set[str]) -> dict[str, dict[str, int]]:
+def merge_people(ctx: Context, present: set[str], valid: int) -> dict[str, dict[str, int]]:
     columns = {"nik": "s.nik", "household_id": "h.id"} | {c: f"s.{c}" for c in PERSON_PLAIN if c in present}
     source = f"FROM {S} AS s JOIN {HOUSEHOLD} AS h ON h.kk_number = s.kk_number WHERE {VALID}"
     closed = close_memberships(ctx, present)
     merge = Upsert(PERSON, ("nik",), columns, source, ctx.batch_id, [ctx.extract_date], extract_date=ctx.extract_date,
                    on_insert={"member_since": date_param()})
     counts = upsert(merge, keep_updated=True)
-    return {"people": counted(counts, int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {VALID}")[0])),
+    return {"people": counted(counts, valid),
             "memberships": {"opened": counts.inserted + open_memberships(ctx), "closed": closed}}
 
 
@@ -208,7 +208,7 @@ class PeoplePlan:
             first = f"{VALID} AND s._row IN (SELECT MIN(_row) FROM {S} WHERE _reasons IS NULL GROUP BY kk_number)"
             left = villages_left(first)
             details.update(merge_households(self.ctx, self.present, first))
-        details.update(merge_people(self.ctx, self.present))
+        details.update(merge_people(self.ctx, self.present, staging.valid))
         return outcome(details, "people", left)
 
 
@@ -242,8 +242,7 @@ class AssistancePlan:
                           within="person_id IS NOT NULL")
         done = [upsert(family), upsert(personal) if "nik" in self.present else Counts(0, 0)]
         total = Counts(sum(c.inserted for c in done), sum(c.updated for c in done))
-        staged = int(one(f"SELECT COUNT(*) FROM {S} AS s WHERE {VALID}")[0])
-        return outcome({"assistance": counted(total, staged)}, "assistance")
+        return outcome({"assistance": counted(total, staging.valid)}, "assistance")
 
 
 def codes(level: int) -> pl.Series:
