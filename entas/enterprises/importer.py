@@ -15,12 +15,12 @@ from entas.enterprises.models import Cooperative, Enterprise
 from entas.enterprises.scale import FOUNDING_DAYS, scale_sql
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
-from entas.ingest.pipeline import Outcome, Plan
+from entas.ingest.pipeline import Outcome, Plan, counted, outcome
 from entas.ingest.schema import Schema
 from entas.ingest.staging import Staging, append_reason, one, quote, run
 from entas.ingest.upsert import Counts, Upsert, rebuilt_indexes, upsert
 from entas.registry.import_schemas import in_header
-from entas.registry.importer import codes, counted
+from entas.registry.importer import codes
 from entas.registry.models import Person
 
 KINDS = ("enterprises", "cooperatives")
@@ -96,9 +96,7 @@ class EnterprisesPlan:
         details = {"enterprises": counted(total, valid)}
         linked = int(one(f"SELECT COUNT(*) FROM {ENTERPRISE} WHERE batch_id = %s AND owner_id IS NOT NULL",
                          [self.batch_id])[0])
-        counts = details["enterprises"]
-        return Outcome(counts["inserted"], counts["updated"], counts["unchanged"],
-                       {**details, "owners_in_registry": {"linked": linked}})
+        return outcome({**details, "owners_in_registry": {"linked": linked}}, "enterprises")
 
 
 @dataclass(frozen=True)
@@ -137,7 +135,7 @@ class CooperativesPlan:
         merge = Upsert(COOPERATIVE, ("registration_number",), columns, f"FROM {S} AS s WHERE {VALID}", self.batch_id,
                        within="registration_number IS NOT NULL")
         counts = counted(upsert(merge), staging.valid)
-        return Outcome(counts["inserted"], counts["updated"], counts["unchanged"], {"cooperatives": counts})
+        return outcome({"cooperatives": counts}, "cooperatives")
 
 
 def detect(header: list[str]) -> str:

@@ -26,7 +26,7 @@ from entas.enterprises.import_types import Nib, Rupiah
 from entas.enterprises.models import Cooperative, Enterprise, Job, Membership
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
-from entas.ingest.pipeline import Outcome, Plan
+from entas.ingest.pipeline import Outcome, Plan, counted, outcome
 from entas.ingest.schema import Field, Rule, Schema
 from entas.ingest.services import Request, run_import
 from entas.ingest.staging import Staging, append_reason, quote, run
@@ -35,7 +35,6 @@ from entas.ingest.types import Date, Text
 from entas.ingest.upsert import Upsert, upsert
 from entas.registry.import_rules import IdentityNumber
 from entas.registry.import_schemas import NIK_ALIASES, in_header
-from entas.registry.importer import counted
 from entas.registry.models import Household, Person
 
 TARGET = "kumkm-people"
@@ -164,7 +163,7 @@ class LinkPlan:
                   f"JOIN {PERSON} AS p ON p.nik = s.nik WHERE s._reasons IS NULL")
         merge = Upsert(link.table, (link.place_key, "person_id", link.start), columns, source, self.batch_id)
         counts = counted(upsert(merge), staging.valid)
-        return Outcome(counts["inserted"], counts["updated"], counts["unchanged"], {link.kind: counts})
+        return outcome({link.kind: counts}, link.kind)
 
 
 def detect(header: list[str]) -> str:

@@ -18,6 +18,7 @@ from entas.ingest.progress import Reporter
 from entas.ingest.reading import Table
 from entas.ingest.schema import HeaderMap, Rule, Schema
 from entas.ingest.staging import Staging
+from entas.ingest.upsert import Counts
 
 EXAMPLES = 3
 T = TypeVar("T")
@@ -32,6 +33,19 @@ class Outcome:
     unchanged: int
     details: dict[str, Any] = field(default_factory=dict)
     left_villages: frozenset[str] = frozenset()  # villages that stored rows moved away from
+
+
+def counted(counts: Counts, rows: int) -> dict[str, int]:
+    """A merge's counts for the batch's details; `rows`: the valid rows it was given."""
+    result = {"inserted": counts.inserted, "updated": counts.updated,
+              "unchanged": rows - counts.inserted - counts.updated}
+    return result | ({"kept_newer": counts.kept_newer} if counts.kept_newer else {})
+
+
+def outcome(details: dict[str, Any], main: str, left: frozenset[str] = frozenset()) -> Outcome:
+    """The Outcome whose counts are those of details[main] (a `counted` dict)."""
+    counts = details[main]
+    return Outcome(counts["inserted"], counts["updated"], counts["unchanged"], details, left)
 
 
 class Plan(Protocol):

@@ -16,7 +16,7 @@ import polars as pl
 from entas.core.scoping import user_scope
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
-from entas.ingest.pipeline import Outcome, Plan
+from entas.ingest.pipeline import Outcome, Plan, counted, outcome
 from entas.ingest.schema import Schema
 from entas.ingest.staging import Staging, date_param, one, rows, run
 from entas.ingest.upsert import BATCH, Counts, Upsert, updated_table, upsert
@@ -59,12 +59,6 @@ class Context:
         if self.scope is not None:
             staging.mark_outside("kk_number", self.scope, f"kk_number: this household is outside your region "
                                  f"{self.scope}", via=(HOUSEHOLD, "kk_number", "village_id"))
-
-
-def counted(counts: Counts, rows: int) -> dict[str, int]:
-    result = {"inserted": counts.inserted, "updated": counts.updated,
-              "unchanged": rows - counts.inserted - counts.updated}
-    return result | ({"kept_newer": counts.kept_newer} if counts.kept_newer else {})
 
 
 def merge_households(ctx: Context, present: set[str], where: str) -> dict[str, dict[str, int]]:
@@ -160,11 +154,6 @@ def open_memberships(ctx: Context) -> int:
     run(f"DROP TABLE IF EXISTS {updated}")
     run(f"DROP TABLE IF EXISTS {MOVED}")
     return opened
-
-
-def outcome(details: dict[str, dict[str, int]], main: str, left: frozenset[str] = frozenset()) -> Outcome:
-    counts = details[main]
-    return Outcome(counts["inserted"], counts["updated"], counts["unchanged"], details, left)
 
 
 @dataclass(frozen=True)
