@@ -9,7 +9,7 @@ from entas.enterprises import kbli
 from entas.enterprises.import_types import KbliCode, Nib, Rupiah
 from entas.enterprises.models import CooperativeStatus, CooperativeType, EnterpriseStatus, LegalForm
 from entas.enterprises.scale import Scale, scale_expr
-from entas.ingest.schema import Field, Rule, Schema, raw
+from entas.ingest.schema import Derived, Field, Rule, Schema, raw
 from entas.ingest.types import Choice, Date, Integer, Text
 from entas.registry.import_rules import IdentityNumber, VillageCode
 from entas.registry.import_schemas import VILLAGE_ALIASES
@@ -82,7 +82,18 @@ def enterprise_schema(villages: pl.Series, on: date) -> Schema:
         Field("founded", Date(), ("TANGGAL_BERDIRI", "TGL_BERDIRI", "MULAI_USAHA")),
         Field("declared_scale", Choice(tuple(Scale.values), SCALES), ("SKALA_USAHA", "SKALA")),
     )
-    return Schema(fields, enterprise_rules(on))
+    money = (pl.col("capital"), pl.col("annual_sales"), pl.col("founded"))
+    derived = (Derived("kbli_section", "text", section_expr(pl.col("kbli_code"), pl.col("kbli_version"))),
+               Derived("scale", "text", scale_expr(*money, on)))
+    return Schema(fields, enterprise_rules(on), derived)
+
+
+def section_expr(code: pl.Expr, version: pl.Expr) -> pl.Expr:
+    """kbli.section_of() for whole columns: by version and two-digit division."""
+    sections = {f"{v}:{division:02d}": letter for v, table in kbli.SECTIONS.items()
+                for letter, low, high in table for division in range(low, high + 1)}
+    key = pl.concat_str([version, pl.lit(":"), code.str.slice(0, 2)])
+    return key.replace_strict(list(sections), list(sections.values()), default=None, return_dtype=pl.String)
 
 
 def cooperative_schema(villages: pl.Series) -> Schema:

@@ -7,18 +7,16 @@ cooperatives  upsert by registration number; one Koperasi Desa/Kelurahan Merah P
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from entas.enterprises import import_schema as schemas
-from entas.enterprises import kbli
 from entas.enterprises.models import Cooperative, Enterprise
-from entas.enterprises.scale import FOUNDING_DAYS, scale_sql
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan, counted, outcome
 from entas.ingest.schema import Schema
 from entas.ingest.staging import Staging, append_reason, one, quote, run
-from entas.ingest.upsert import Counts, Upsert, rebuilt_indexes, upsert
+from entas.ingest.upsert import Counts, Upsert, locked_for_merge, rebuilt_indexes, upsert
 from entas.registry.import_schemas import in_header
 from entas.registry.importer import codes
 from entas.registry.models import Person
@@ -33,19 +31,10 @@ ENTERPRISE_PLAIN = ("owner_name", "capital", "annual_sales", "workers", "legal_f
 COOPERATIVE_PLAIN = ("legal_entity_number", "status", "founded")
 
 
-def division_sections() -> str:
-    """kbli.section_of() as a table for SQL, one row per version and two-digit division, to join
-    on (version, SUBSTR(code, 1, 2)): a hash lookup per row instead of a CASE of forty ranges."""
-    values = ", ".join(f"('{version}', '{division:02d}', '{letter}')" for version, table in kbli.SECTIONS.items()
-                       for letter, low, high in table for division in range(low, high + 1))
-    return f"(SELECT column1 AS version, column2 AS division, column3 AS section FROM (VALUES {values}) AS v)"
-
-
 @dataclass(frozen=True)
 class EnterprisesPlan:
     schema: Schema
     batch_id: int
-    on: date
     present: set[str]
     kind: str = "enterprises"
 
@@ -57,39 +46,38 @@ class EnterprisesPlan:
             # An enterprise with a NIB is told apart by it; only those without are by owner, village and name.
             staging.mark_duplicates(["owner_nik", "village_code", "name"], "name", among="nib IS NULL" if nib else "")
 
-    def _columns(self) -> tuple[dict[str, str], list[object]]:
-        """(target column -> SQL over the staged row, parameters of those expressions)."""
+    def _columns(self) -> dict[str, str]:
+        """Target column -> SQL over the staged row (section and scale were derived while reading)."""
         columns = {"name": "s.name", "village_id": "s.village_code", "kbli_code": "s.kbli_code",
-                   "kbli_version": "s.kbli_version", "kbli_section": "k.section"}
+                   "kbli_version": "s.kbli_version", "kbli_section": "s.kbli_section"}
         columns |= {c: f"s.{c}" for c in ("nib", *ENTERPRISE_PLAIN) if c in self.present}
         if "owner_nik" in self.present:
             columns |= {"owner_nik": "s.owner_nik", "owner_id": "p.id"}
-        if not {"capital", "annual_sales"} & self.present:
-            return columns, []
-        capital, sales, founded = (f"s.{c}" if c in self.present else "NULL"
-                                   for c in ("capital", "annual_sales", "founded"))
-        columns["scale"] = scale_sql(capital, sales, founded, "%s")
-        return columns, [(self.on - timedelta(days=FOUNDING_DAYS)).isoformat()]
+        if {"capital", "annual_sales"} & self.present:  # else a stored scale stays as it is
+            columns["scale"] = "s.scale"
+        return columns
 
     def _merge(self, key: tuple[str, ...], where: str, within: str) -> Counts:
-        columns, params = self._columns()
         owner = f"LEFT JOIN {PERSON} AS p ON p.nik = s.owner_nik" if "owner_nik" in self.present else ""
-        section = f"LEFT JOIN {division_sections()} AS k ON k.version = s.kbli_version " \
-                  "AND k.division = SUBSTR(s.kbli_code, 1, 2)"
-        source = f"FROM {S} AS s {section} {owner} WHERE {VALID} AND {where}"
-        return upsert(Upsert(ENTERPRISE, key, columns, source, self.batch_id, params, within=within))
+        source = f"FROM {S} AS s {owner} WHERE {VALID} AND {where}"
+        return upsert(Upsert(ENTERPRISE, key, self._columns(), source, self.batch_id, within=within))
 
     def load(self, staging: Staging) -> Outcome:
         formal = "nib" in self.present
         valid = staging.valid
+        locked_for_merge(ENTERPRISE)  # what is stored now stays so until the merges are done
         stored = int(one(f"SELECT COALESCE(MAX(id), 0) FROM {ENTERPRISE}")[0])
         done: list[Counts] = []
         # One index rebuild for both merges when the file is large against the table, not one each.
         with rebuilt_indexes(ENTERPRISE, valid, stored):
             # The unique indexes are partial, so each merge names its predicate (ON CONFLICT needs it).
-            if formal:
+            if not stored and formal:
+                # An empty table: no staged row can match a stored one by either key, so one insert
+                # takes them all (one pass over the staged rows instead of two).
+                done.append(self._merge(("nib",), "TRUE", "nib IS NOT NULL"))
+            elif formal:
                 done.append(self._merge(("nib",), "s.nib IS NOT NULL", "nib IS NOT NULL"))
-            if "owner_nik" in self.present:
+            if "owner_nik" in self.present and (stored or not formal):
                 informal = "s.nib IS NULL" if formal else "TRUE"
                 done.append(self._merge(("owner_nik", "village_id", "name"), informal, "nib IS NULL"))
         total = Counts(sum(c.inserted for c in done), sum(c.updated for c in done))
@@ -153,9 +141,8 @@ def plan_for(kind: str, header: list[str], batch: ImportBatch) -> Plan:
     kind = detect(header) if kind == "auto" else kind
     if kind not in KINDS:
         raise ImportFileError(f"'{kind}' is not a kind of KUMKM file; choose one of {', '.join(KINDS)} or auto")
-    on = batch.extract_date or date.today()
     if kind == "cooperatives":
         schema = schemas.cooperative_schema(codes(4))
         return CooperativesPlan(schema, batch.pk, set(schema.map_header(header).columns))
-    schema = schemas.enterprise_schema(codes(4), on)
-    return EnterprisesPlan(schema, batch.pk, on, set(schema.map_header(header).columns))
+    schema = schemas.enterprise_schema(codes(4), batch.extract_date or date.today())
+    return EnterprisesPlan(schema, batch.pk, set(schema.map_header(header).columns))

@@ -2,8 +2,8 @@
 
 Capital (excluding land and buildings) decides at founding; annual sales decide afterwards, that
 is once the enterprise has reported sales for a year. Limits are inclusive: exactly Rp1 bn of
-capital is still micro. One rule, three spellings kept in agreement by the tests: `scale_of` for
-single records, `scale_expr` (Polars) for whole columns, `scale_sql` for set-based imports.
+capital is still micro. One rule, two spellings kept in agreement by the tests: `scale_of` for
+single records, `scale_expr` (Polars) for whole columns (imports, synth).
 """
 
 from datetime import date
@@ -61,15 +61,3 @@ def scale_expr(capital: pl.Expr, annual_sales: pl.Expr, founded: pl.Expr, on: da
     after_founding = founded.is_null() | ((pl.lit(on) - founded).dt.total_days() >= FOUNDING_DAYS)
     by_sales = annual_sales.is_not_null() & after_founding
     return pl.when(by_sales).then(_expr_by(annual_sales, 2)).otherwise(_expr_by(capital, 1))
-
-
-def _sql_by(amount: str, column: int) -> str:
-    steps = " ".join(f"WHEN {amount} <= {limits[column]} THEN '{limits[0]}'" for limits in LIMITS)
-    return f"CASE WHEN {amount} IS NULL THEN NULL {steps} ELSE '{Scale.LARGE.value}' END"
-
-
-def scale_sql(capital: str, annual_sales: str, founded: str, founding_cutoff: str) -> str:
-    """`scale_of` as a SQL expression over column names; `founding_cutoff` is a parameter or
-    literal holding the ISO date one year before the reference date."""
-    by_sales = f"{annual_sales} IS NOT NULL AND ({founded} IS NULL OR {founded} <= {founding_cutoff})"
-    return f"CASE WHEN {by_sales} THEN {_sql_by(annual_sales, 2)} ELSE {_sql_by(capital, 1)} END"

@@ -21,6 +21,8 @@ from entas.ingest.staging import Staging
 from entas.ingest.upsert import Counts
 
 EXAMPLES = 3
+# Every importable file names its place in this field (the schemas map their aliases onto it).
+REGION_COLUMN = "village_code"
 T = TypeVar("T")
 
 
@@ -101,9 +103,11 @@ class WarningTally:
 def stage(
     table: Table, schema: Schema, mapping: HeaderMap, staging: Staging, reporter: Reporter
 ) -> tuple[int, WarningTally]:
-    """Check every chunk and load it into the staging table; (rows read, warnings)."""
+    """Check every chunk and load it into the staging table; (rows read, warnings). Also notes
+    in `staging.villages` the villages that the rows passing the row checks name."""
     tally = WarningTally(schema.warnings)
     rows = 0
+    named = REGION_COLUMN in staging.columns
 
     def checked_chunks() -> Iterator[tuple[int, pl.DataFrame, Any]]:
         for chunk in table.chunks():
@@ -115,9 +119,12 @@ def stage(
         with transaction.atomic():
             staging.load(encoded)
         tally.add(checked)
+        if named:
+            valid = checked.filter(pl.col("_reasons").is_null())[REGION_COLUMN]
+            staging.villages.update(valid.drop_nulls().unique().to_list())
         rows += checked.height
         reporter.reading(rows, position, table.size)
-    staging.loaded = rows
+    staging.finish_loading(rows)
     tally.notes.extend(table.warnings)
     if mapping.unused:
         tally.notes.append("row 1 (header): columns not used: " + ", ".join(mapping.unused))

@@ -37,6 +37,17 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A column the file does not give, computed from the typed fields of each row and staged
+    with them (e.g. an enterprise's KBLI section): worked out in the reading thread, which overlaps
+    loading, instead of in the merge. Meaningful for valid rows only."""
+
+    name: str
+    sql: str  # generic SQL type of entas.ingest.types
+    expr: pl.Expr
+
+
+@dataclass(frozen=True)
 class HeaderMap:
     columns: dict[str, str]  # field name -> chunk column (c0, c1, ...)
     unused: tuple[str, ...]  # header names no field takes
@@ -54,6 +65,7 @@ def raw(name: str) -> pl.Expr:
 class Schema:
     fields: tuple[Field, ...]
     rules: tuple[Rule, ...] = ()
+    derived: tuple[Derived, ...] = ()
 
     @property
     def errors(self) -> tuple[Rule, ...]:
@@ -82,13 +94,14 @@ class Schema:
         return HeaderMap(columns, tuple(unused))
 
     def validate(self, frame: pl.DataFrame, mapping: HeaderMap) -> pl.DataFrame:
-        """`_row`, `_reasons`, every field typed (null where absent or invalid), `{field}__raw`
-        and `_w0`, `_w1`... true where a warning rule applies."""
+        """`_row`, `_reasons`, every field typed (null where absent or invalid), `{field}__raw`,
+        `_w0`, `_w1`... true where a warning rule applies, and the derived columns."""
         typed = self._typed(frame, mapping)
         bad = pl.any_horizontal(pl.col("_shape").is_not_null(), *self._failures())
         warnings = [rule.condition.fill_null(False).alias(f"_w{i}") for i, rule in enumerate(self.warnings)]
+        derived = [d.expr.alias(d.name) for d in self.derived]
         # Lazy, so that Polars plans the checks of all fields as one (a quarter faster than eager).
-        checked = typed.lazy().with_columns(bad.alias("_bad"), *warnings).collect()
+        checked = typed.lazy().with_columns(bad.alias("_bad"), *warnings, *derived).collect()
         good = checked.filter(~pl.col("_bad")).with_columns(pl.lit(None, pl.String).alias("_reasons"))
         rejected = checked.filter(pl.col("_bad"))
         if rejected.height:

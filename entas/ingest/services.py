@@ -22,15 +22,14 @@ from entas.core.scoping import user_scope
 from entas.ingest import signals
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
-from entas.ingest.pipeline import Plan, PlanFactory, WarningTally, stage
+from entas.ingest.pipeline import REGION_COLUMN, Plan, PlanFactory, WarningTally, stage
 from entas.ingest.progress import Reporter
 from entas.ingest.reading import CHUNK_BYTES, CHUNK_ROWS, Table, open_table
 from entas.ingest.rejects import rejects_path, write_rejects
-from entas.ingest.staging import Staging, bulk_session, rows
+from entas.ingest.staging import Staging, bulk_session
 from entas.ingest.targets import ProgressCallback
 
 SHOWN_REJECTS = 3
-REGION_COLUMN = "village_code"
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,8 @@ def _run(actor: Any, batch: ImportBatch, request: Request, plans: PlanFactory, r
         plan = plans(request.kind, table.header, batch)
         batch.kind = plan.kind
         mapping = plan.schema.map_header(table.header)
-        staging = Staging({f.name: f.type.sql for f in plan.schema.fields if f.name in mapping.columns})
+        staging = Staging({f.name: f.type.sql for f in plan.schema.fields if f.name in mapping.columns}
+                          | {d.name: d.sql for d in plan.schema.derived})
         staging.create()
         rows, tally = stage(table, plan.schema, mapping, staging, reporter)
         if rows == 0:
@@ -127,13 +127,10 @@ def _finish(actor: Any, batch: ImportBatch, table: Table, plan: Plan, staging: S
 
 def _announce(batch: ImportBatch, staging: Staging, left: frozenset[str]) -> None:
     """Tell the apps above (monitoring's rollups) which villages the loaded rows name, and those
-    that rows moved away from (`left`), once the data is committed. One DISTINCT over the staging
-    table: the rows never come into Python."""
-    villages = left
-    if REGION_COLUMN in staging.columns:
-        found = rows(f"SELECT DISTINCT {REGION_COLUMN} FROM {staging.name} "
-                     f"WHERE _reasons IS NULL AND {REGION_COLUMN} IS NOT NULL")
-        villages |= frozenset(str(code) for (code,) in found)
+    that rows moved away from (`left`), once the data is committed. The villages were noted while
+    reading; a row refused later by a cross-row check may add one: a needless refresh, never a
+    missed one."""
+    villages = left | frozenset(staging.villages)
     transaction.on_commit(partial(signals.import_finished.send, sender=ImportBatch, batch=batch,
                                   target=batch.target, villages=villages))
 

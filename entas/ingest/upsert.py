@@ -138,8 +138,7 @@ NEW_KEYS = "ingest_new_keys"
 def upsert(merge: Upsert, *, keep_updated: bool = False) -> Counts:
     """Merge; with `keep_updated`, TEMP table updated_table(merge.table) holds the ids of the
     rows this merge updated (the inserted ones are those after Counts.last_old_id)."""
-    if connection.vendor == "postgresql":
-        run(f"LOCK TABLE {merge.table} IN SHARE ROW EXCLUSIVE MODE")
+    locked_for_merge(merge.table)
     last_old_id = int(one(f"SELECT COALESCE(MAX(id), 0) FROM {merge.table}")[0])
     if keep_updated:
         run(f"DROP TABLE IF EXISTS {updated_table(merge.table)}")
@@ -154,6 +153,12 @@ def upsert(merge: Upsert, *, keep_updated: bool = False) -> Counts:
     return replace(counts, kept_newer=kept_newer)
 
 
+def locked_for_merge(table: str) -> None:
+    """PostgreSQL: no other writer changes `table` until this transaction ends (readers still can)."""
+    if connection.vendor == "postgresql":
+        run(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+
+
 def _later_extract_stored(merge: Upsert) -> bool:
     # Any finished batch of a later extract (of whatever target): the batch table is small.
     return bool(one(f"SELECT EXISTS (SELECT 1 FROM {BATCH} WHERE extract_date > %s AND status = %s AND id <> %s)",
@@ -164,8 +169,8 @@ def _postgresql(merge: Upsert, keep_updated: bool, last_old_id: int) -> Counts:
     if not one(f"SELECT EXISTS (SELECT 1 FROM {merge.table} WHERE {merge.within or 'TRUE'})")[0]:
         # A first load (of the rows the key is unique among): every key is new, so neither the
         # anti-join nor the update is needed. The staged rows bound the new ones (rejected rows
-        # included), enough to choose a rebuild.
-        staged = int(one(f"SELECT COUNT(*) FROM {Staging.name}")[0])
+        # included), enough to choose a rebuild; the planner's count of them saves a scan.
+        staged = _staged_rows()
         with rebuilt_indexes(merge.table, staged, 0), ids_drawn_in_blocks(merge.table):
             return Counts(run(merge.insert(), merge.params), 0, last_old_id)
     run(f"DROP TABLE IF EXISTS {NEW_KEYS}")
@@ -183,6 +188,13 @@ def _postgresql(merge: Upsert, keep_updated: bool, last_old_id: int) -> Counts:
         return Counts(inserted, updated, last_old_id)
     finally:
         run(f"DROP TABLE IF EXISTS {NEW_KEYS}")
+
+
+def _staged_rows() -> int:
+    """About the rows of the staging table: as its ANALYZE estimated them from the sampled pages
+    (close for a table only appended to), or counted now when it was not analysed."""
+    estimate = float(one("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Staging.name])[0])
+    return int(estimate) if estimate >= 0 else int(one(f"SELECT COUNT(*) FROM {Staging.name}")[0])
 
 
 def _sqlite(merge: Upsert, keep_updated: bool, last_old_id: int) -> Counts:
@@ -214,30 +226,45 @@ def ids_drawn_in_blocks(table: str, block: int = 1000) -> Iterator[None]:
 @contextmanager
 def rebuilt_indexes(table: str, new_rows: int, stored_rows: int) -> Iterator[None]:
     """Around a bulk insert of `new_rows` into `table` (holding about `stored_rows`; ids are a fair
-    upper bound): on PostgreSQL, when the insert grows a table by a third or more, its secondary
-    indexes are built again afterwards (`indexes_built_after`)."""
+    upper bound): on PostgreSQL, when the insert grows a table by a third or more, its indexes
+    are built again afterwards (`indexes_built_after`)."""
     if connection.vendor != "postgresql" or new_rows < max(REBUILD_MIN_ROWS, stored_rows // REBUILD_SHARE):
         yield
         return
-    with indexes_built_after(table):
+    with indexes_built_after(table, new_rows):
         yield
 
 
 @contextmanager
-def indexes_built_after(table: str) -> Iterator[None]:
+def indexes_built_after(table: str, new_rows: int = 0) -> Iterator[None]:
     """PostgreSQL: drop the indexes of `table` and the unique constraints behind them, and build
     them again when the block ends, inside the caller's transaction, so a failure leaves them as
-    they were. The primary key too, unless a foreign key of another table depends on it."""
+    they were. The primary key too, when no other table's foreign key depends on it, or when the
+    tables whose foreign keys do hold fewer rows than the `new_rows` the block inserts: those keys
+    are dropped with it and added again after, which checks each of their rows once (one lookup
+    in the rebuilt key) instead of adding each inserted row to the key (measured: a 2-million-row
+    insert took 2.64 s with the key against 1.49 s without, and the key's build 0.44 s)."""
+    references = rows(
+        "SELECT f.conrelid::regclass::text, f.conname, pg_get_constraintdef(f.oid), f.conrelid = f.confrelid "
+        "FROM pg_constraint AS f WHERE f.contype = 'f' AND f.confrelid = %s::regclass ORDER BY 1, 2", [table])
+    with_primary = not references or (not any(own for *_, own in references) and _fewer_rows_than(
+        sorted({str(referencing) for referencing, *_ in references}), new_rows))
     found = rows(
         "SELECT i.relname, pg_get_indexdef(x.indexrelid), c.conname, pg_get_constraintdef(c.oid) "
         "FROM pg_index AS x JOIN pg_class AS i ON i.oid = x.indexrelid "
         "LEFT JOIN pg_constraint AS c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid "
-        "WHERE x.indrelid = %s::regclass AND (NOT x.indisprimary OR NOT EXISTS "
-        "(SELECT 1 FROM pg_constraint AS f WHERE f.contype = 'f' AND f.confrelid = x.indrelid)) "
-        "ORDER BY x.indisprimary DESC, i.relname", [table])
+        "WHERE x.indrelid = %s::regclass AND (NOT x.indisprimary OR %s) "
+        "ORDER BY x.indisprimary DESC, i.relname", [table, with_primary])
     if not found:  # none left to drop, e.g. inside an enclosing rebuild of the same table
         yield
         return
+    dropped_references = references if with_primary else []
+    if dropped_references:
+        # A table with deferred checks of its own foreign keys pending cannot be altered: run them first.
+        run("SET CONSTRAINTS ALL IMMEDIATE")
+        for referencing, constraint, _definition, _own in dropped_references:
+            run(f'ALTER TABLE {referencing} DROP CONSTRAINT "{constraint}"')
+        run("SET CONSTRAINTS ALL DEFERRED")
     for index, _definition, constraint, _constraint_definition in found:
         run(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"' if constraint else f'DROP INDEX "{index}"')
     yield
@@ -247,4 +274,16 @@ def indexes_built_after(table: str) -> Iterator[None]:
     run("SET LOCAL maintenance_work_mem = '512MB'")
     for _index, definition, constraint, constraint_definition in found:
         run(f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {constraint_definition}' if constraint else definition)
+    for referencing, constraint, definition, _own in dropped_references:
+        run(f'ALTER TABLE {referencing} ADD CONSTRAINT "{constraint}" {definition}')
     run("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _fewer_rows_than(tables: list[str], limit: int) -> bool:
+    """Whether `tables` together hold fewer than `limit` rows; reads at most `limit` of them."""
+    held = 0
+    for name in tables:
+        held += int(one(f"SELECT COUNT(*) FROM (SELECT 1 FROM {name} LIMIT %s) AS x", [limit])[0])
+        if held >= limit:
+            return False
+    return True

@@ -2,20 +2,23 @@
 all-or-nothing writes nothing, accept-valid loads the rest and returns a rejects file, and a
 second import of the same file changes nothing."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from entas.accounts.models import User
 from entas.core.models import AuditEntry
 from entas.enterprises.importer import ENTERPRISE
-from entas.enterprises.models import Cooperative, Enterprise
+from entas.enterprises.models import Cooperative, Enterprise, Job
 from entas.enterprises.services import import_kumkm
 from entas.ingest import upsert
 from entas.ingest.models import ImportBatch
 from entas.ingest.staging import rows
+from entas.ingest.staging import run as run_sql
 from tests.enterprises.factories import TODAY, cooperative, person
 
 pytestmark = pytest.mark.django_db
@@ -110,15 +113,17 @@ def test_accept_valid_loads_the_good_rows_and_returns_the_rejects(tmp_path: Path
 
 
 def test_importing_the_same_file_again_changes_nothing(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD, GOOD2)
-    run(path)
+    informal = ",Jamu Gendong Mbok Sri,3310015505800001,Sri,33.10.01.2001,10799,2020,1000000,,1,\n"
+    path = write(tmp_path, GOOD, informal, GOOD2)
+    first = run(path)  # into the empty table: formal and informal ones in one insert
+    assert (first.inserted, Enterprise.objects.filter(nib__isnull=True).count()) == (3, 1)
     before = list(Enterprise.objects.order_by("id").values())
     again = run(path)
-    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
     assert [{**row, "batch_id": None} for row in Enterprise.objects.order_by("id").values()] == [
         {**row, "batch_id": None} for row in before]
-    changed = run(write(tmp_path, GOOD.replace(",3,", ",4,"), GOOD2))
-    assert (changed.inserted, changed.updated, changed.unchanged) == (0, 1, 1)
+    changed = run(write(tmp_path, GOOD.replace(",3,", ",4,"), GOOD2, informal.replace(",1,", ",2,")))
+    assert (changed.inserted, changed.updated, changed.unchanged) == (0, 2, 1)
 
 
 def test_informal_enterprises_are_keyed_by_owner_village_and_name(tmp_path: Path) -> None:
@@ -141,18 +146,64 @@ def test_an_informal_enterprise_twice_is_a_duplicate_but_a_registered_namesake_i
     assert Enterprise.objects.get().nib == "1234567890125"
 
 
+def indexes_and_references(table: str) -> list[tuple[Any, ...]]:
+    """The indexes of `table` and the foreign keys of other tables to it."""
+    return rows("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [table]) + rows(
+        "SELECT conrelid::regclass::text, conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND confrelid = %s::regclass ORDER BY 1, 2", [table])
+
+
+def statements_of(work: Callable[[], object]) -> list[str]:
+    statements: list[str] = []
+
+    def remember(execute: Any, sql: str, *args: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(remember):
+        work()
+    return statements
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="index rebuilds are a PostgreSQL path")
 def test_a_large_file_builds_the_indexes_once_for_both_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(upsert, "REBUILD_MIN_ROWS", 0)
     informal = ",Jamu Gendong Mbok Sri,3310015505800001,Sri,33.10.01.2001,10799,2020,1000000,,1,\n"
     run(write(tmp_path, informal))
-    before = rows("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [ENTERPRISE])
+    job = Job.objects.create(enterprise=Enterprise.objects.get(), person=person("3310010000000001"), start=TODAY)
+    before = indexes_and_references(ENTERPRISE)
     other = informal.replace("Jamu Gendong", "Jamu Sehat")
-    batch = run(write(tmp_path, GOOD, informal.replace(",1,", ",2,"), GOOD2, other))
-    assert (batch.status, batch.inserted, batch.updated) == (ImportBatch.Status.DONE, 3, 1)
-    assert rows("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [ENTERPRISE]) == before
+    batches: list[ImportBatch] = []
+    done = statements_of(lambda: batches.append(run(write(tmp_path, GOOD, informal.replace(",1,", ",2,"), GOOD2,
+                                                           other))))
+    assert (batches[0].status, batches[0].inserted, batches[0].updated) == (ImportBatch.Status.DONE, 3, 1)
+    # One job refers to the enterprises, fewer than the 3 inserted: the primary key is built anew
+    # too, and the jobs' foreign key dropped and added again, once.
+    assert [sql for sql in done if "DROP CONSTRAINT" in sql and "pkey" in sql]
+    added = [sql for sql in done if "ADD CONSTRAINT" in sql and "FOREIGN KEY" in sql]
+    assert len([sql for sql in added if "enterprises_job" in sql]) == 1
+    assert indexes_and_references(ENTERPRISE) == before
     assert Enterprise.objects.get(name="Jamu Gendong Mbok Sri").workers == 2
     assert Enterprise.objects.get(nib="1234567890124").kbli_section == "I"
+    assert Job.objects.get().enterprise_id == job.enterprise_id
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Job.objects.create(enterprise_id=10**9, person=job.person, start=TODAY)
+        run_sql("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="index rebuilds are a PostgreSQL path")
+def test_the_primary_key_stays_when_more_rows_refer_to_it_than_are_inserted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(upsert, "REBUILD_MIN_ROWS", 0)
+    run(write(tmp_path, GOOD))
+    for worker in range(1, 4):
+        Job.objects.create(enterprise=Enterprise.objects.get(), person=person(f"331001000000{worker:04d}"), start=TODAY)
+    before = indexes_and_references(ENTERPRISE)
+    done = statements_of(lambda: run(write(tmp_path, GOOD2)))
+    assert [sql for sql in done if "DROP INDEX" in sql or "DROP CONSTRAINT" in sql]
+    assert not [sql for sql in done if "pkey" in sql or "FOREIGN KEY" in sql]
+    assert indexes_and_references(ENTERPRISE) == before
 
 
 def test_a_declared_scale_that_disagrees_is_a_warning(tmp_path: Path) -> None:

@@ -6,12 +6,14 @@ import csv
 from collections import Counter
 from pathlib import Path
 
+import polars as pl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 from entas.enterprises import kbli
+from entas.enterprises.import_schema import section_expr
 
 
 def test_every_listed_code_has_the_section_of_its_division() -> None:
@@ -25,6 +27,14 @@ def test_sections_differ_between_versions_where_isic_rev5_moved_them() -> None:
     assert kbli.section_of("95210", "2020") == "S"
     assert kbli.section_of("95210", "2025") == "T"
     assert kbli.section_of("45405", "2025") is None  # division 45 is gone in KBLI 2025
+
+
+def test_the_polars_rule_for_whole_columns_agrees_with_section_of() -> None:
+    cases = [(f"{division:02d}110", version) for division in range(100) for version in ("2020", "2025", "2019")]
+    frame = pl.DataFrame(cases, schema={"code": pl.String, "version": pl.String}, orient="row")
+    got = frame.select(section_expr(pl.col("code"), pl.col("version"))).to_series().to_list()
+    assert got == [kbli.section_of(code, version) for code, version in cases]
+    assert got.count(None) == 100 + 12 + 13  # the unknown version, and the divisions in no section
 
 
 def test_it_explains_why_a_code_is_refused() -> None:

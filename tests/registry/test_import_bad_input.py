@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from django.db import connection
 from django.utils import translation
 
+from entas.ingest import staging
 from entas.ingest.csvfile import NOT_UTF8
 from entas.ingest.models import ImportBatch
 from entas.registry.models import Household, Person
@@ -246,6 +248,18 @@ def test_it_rejects_the_same_nik_in_two_households(tmp_path: Path, homes: None) 
     assert (batch.inserted, batch.rejected) == (1, 2)
     assert "nik: in more than one household in this file (rows 2 and 3)" in rejects(batch)
     assert list(Person.objects.values_list("nik", flat=True)) == [CHILD]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL finds repeats by a hash of the key")
+def test_keys_that_only_share_a_hash_are_not_repeats(tmp_path: Path, homes: None,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every NIK has 16 characters: with the length as the hash, all rows are candidates.
+    monkeypatch.setattr(staging, "KEY_HASH", "length({})")
+    batch = run(people_file(tmp_path, person(HEAD), person(WIFE, sex="P", born="1984-02-03"),
+                            person(CHILD, born="2010-11-30"), person(HEAD)),
+                mode=ACCEPT)
+    assert (batch.inserted, batch.rejected) == (2, 2)
+    assert "nik: appears 2 times in this file (rows 2 and 5)" in rejects(batch)
 
 
 def test_it_rejects_a_person_whose_household_is_unknown(tmp_path: Path, homes: None) -> None:
