@@ -1,6 +1,6 @@
 """Running one import: the batch row, the transactions, the mode, the audit record.
 
-Reading and staging happen before the data transaction (staging is a private TEMP table, and
+Reading and staging happen before the data transaction (the staging table is the import's own, and
 progress committed between chunks stays visible to a page polling the batch). Cross-row checks,
 the rejects file and the merge then run in ONE transaction with the batch's final state and the
 audit record: either all of it lands or none of it.

@@ -1,10 +1,11 @@
 """The staging table of one import, and the set-based SQL run on it.
 
-Every row of the file lands in a session-private TEMP table (PostgreSQL: COPY; SQLite: one
-executemany per chunk), valid or not, with `_row` and `_reasons`. Checks that need other rows
-(the same key twice, a reference to nothing) are single UPDATE statements on that table, so
-memory stays that of one chunk however large the file. Merging into the target tables is
-`entas.ingest.upsert`.
+Every row of the file lands in a private staging table, valid or not, with `_row` and `_reasons`:
+on PostgreSQL a TEMP table filled by COPY; on SQLite a file of the import's own filled through the
+ADBC driver (`entas.ingest.sidefile`), or, inside a transaction, a TEMP table and executemany.
+Checks that need other rows (the same key twice, a reference to nothing) are single UPDATE
+statements on that table, so memory stays that of one chunk however large the file. Merging into
+the target tables is `entas.ingest.upsert`.
 """
 
 import contextlib
