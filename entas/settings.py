@@ -23,9 +23,9 @@ def env_bool(name: str, default: bool) -> bool:
 
 DATA_DIR = Path(os.environ.get("ENTAS_DATA_DIR", BASE_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-# The KBLI codes imports and forms accept: the shipped subset unless an operator names a complete
-# list (docs/data-formats.md, "The KBLI list"); `entas manage check` checks the file.
-KBLI_FILE = Path(os.environ.get("ENTAS_KBLI_FILE", BASE_DIR / "entas" / "enterprises" / "data" / "kbli.csv"))
+# The KBLI codes imports and forms accept: a complete list an operator names (docs/data-formats.md,
+# "The KBLI list"; `entas manage check` checks the file); empty: the shipped subset (kbli.SHIPPED).
+KBLI_FILE = os.environ.get("ENTAS_KBLI_FILE", "")
 
 
 def _secret_key() -> str:

@@ -71,13 +71,12 @@ class EnterprisesPlan:
         # One index rebuild for both merges when the file is large against the table, not one each.
         with rebuilt_indexes(ENTERPRISE, valid, stored):
             # The unique indexes are partial, so each merge names its predicate (ON CONFLICT needs it).
-            if not stored and formal:
-                # An empty table: no staged row can match a stored one by either key, so one insert
-                # takes them all (one pass over the staged rows instead of two).
-                done.append(self._merge(("nib",), "TRUE", "nib IS NOT NULL"))
-            elif formal:
-                done.append(self._merge(("nib",), "s.nib IS NOT NULL", "nib IS NOT NULL"))
-            if "owner_nik" in self.present and (stored or not formal):
+            # Into an empty table no staged row can match a stored one by either key: the merge by
+            # NIB then takes them all (one pass over the staged rows instead of two).
+            at_once = formal and not stored
+            if formal:
+                done.append(self._merge(("nib",), "TRUE" if at_once else "s.nib IS NOT NULL", "nib IS NOT NULL"))
+            if "owner_nik" in self.present and not at_once:
                 informal = "s.nib IS NULL" if formal else "TRUE"
                 done.append(self._merge(("owner_nik", "village_id", "name"), informal, "nib IS NULL"))
         total = Counts(sum(c.inserted for c in done), sum(c.updated for c in done))

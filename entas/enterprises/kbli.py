@@ -1,7 +1,7 @@
 """KBLI codes (5-digit kelompok) by version, and the section letter each division belongs to.
 
-Which codes exist comes from the file settings.KBLI_FILE names: by default data/kbli.csv (a
-documented subset, see data/README.md), or a complete list an operator supplies. Which section a
+Which codes exist comes from `list_file()`: a complete list an operator names (settings.KBLI_FILE),
+else data/kbli.csv (a documented subset, see data/README.md). Which section a
 division falls in comes from the structure of each version below, and the file must agree with it.
 """
 
@@ -55,9 +55,13 @@ def section_of(code: str, version: str) -> str | None:
     return next((letter for letter, low, high in SECTIONS[version] if low <= division <= high), None)
 
 
+def list_file() -> Path:
+    return Path(settings.KBLI_FILE) if settings.KBLI_FILE else SHIPPED
+
+
 def codes() -> dict[tuple[str, str], Kbli]:
-    """(version, code) -> Kbli, from the file settings.KBLI_FILE names (read once per file)."""
-    return _read(Path(settings.KBLI_FILE))
+    """(version, code) -> Kbli, from `list_file()` (read once per file)."""
+    return _read(list_file())
 
 
 @cache
@@ -118,7 +122,7 @@ def row_problem(version: str, code: str, name: str, section: str) -> str | None:
 def check_kbli_file(**kwargs: Any) -> list[checks.CheckMessage]:
     """A system check (registered in apps.py): `manage.py check`, and every start of the server,
     names each bad line of the KBLI list."""
-    path = Path(settings.KBLI_FILE)
+    path = list_file()
     _, problems = read_file(path)
     hint = "See docs/data-formats.md, 'The KBLI list'."
     return [checks.Error(f"KBLI list {path}: {problem}", hint=hint, id="enterprises.E001")

@@ -3,9 +3,10 @@
 Python's sqlite3 module makes a Python object of every value and binds them one by one: 2.0 s
 for a million people, a third of the whole import. The ADBC driver binds the Arrow columns of a
 chunk in C (0.7 s). It writes through a connection of its own, so the table lives in a private
-file, attached to the import's connection once loading is done; unqualified, the table's name
-then finds it there. SQLite cannot attach a file inside a transaction: inside one (a caller's
-atomic block, the test suite's) the staging table stays TEMP, filled with executemany.
+file, which the import's connection attaches once loading is done (`Staging.finish_loading`);
+unqualified, the table's name then finds it there. SQLite cannot attach a file inside a
+transaction: inside one (a caller's atomic block, the test suite's) the staging table stays TEMP,
+filled with executemany.
 """
 
 import contextlib
@@ -25,15 +26,6 @@ from adbc_driver_manager import (
 )
 from django.db import connection
 
-SCHEMA = "ingest_side"
-# The same page cache as the import's own databases get (staging.SQLITE_CACHE_KIB).
-CACHE_KIB = 256 * 1024
-
-
-def _run(sql: str, params: list[str] | None = None) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
 
 def usable() -> bool:
     """Whether the import's connection can attach a file now."""
@@ -46,7 +38,6 @@ class SideFile:
         self.table = table
         self.folder = Path(tempfile.mkdtemp(prefix="entas-staging-"))
         self.path = self.folder / "staging.sqlite3"
-        self.attached = False
         self.database: AdbcDatabase | None = adbc_driver_sqlite.connect(str(self.path))
         self.connection: AdbcConnection | None = AdbcConnection(self.database)
         # Nothing here outlives the import: no journal, no waiting for the disk.
@@ -63,7 +54,7 @@ class SideFile:
             statement.close()
 
     def append(self, frame: pl.DataFrame) -> None:
-        assert self.connection is not None, "the side file is attached: loading is over"
+        assert self.connection is not None, "loading is over: the file is closed"
         statement = AdbcStatement(self.connection)
         try:
             statement.set_options(**{INGEST_OPTION_TARGET_TABLE: self.table,
@@ -73,25 +64,14 @@ class SideFile:
         finally:
             statement.close()
 
-    def attach(self) -> None:
-        """Hand the file over to the import's connection (outside a transaction)."""
-        self._close_driver()
-        _run(f"ATTACH DATABASE %s AS {SCHEMA}", [str(self.path)])
-        self.attached = True
-        # A failed import throws the file away: the checks need no journal for it either.
-        _run(f"PRAGMA {SCHEMA}.journal_mode = OFF")
-        _run(f"PRAGMA {SCHEMA}.cache_size = -{CACHE_KIB}")
-
-    def remove(self) -> None:
-        self._close_driver()
-        if self.attached:
-            _run(f"DETACH DATABASE {SCHEMA}")
-            self.attached = False
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    def _close_driver(self) -> None:
+    def close(self) -> None:
+        """Loading is over: the driver lets go of the file, which the import's connection attaches."""
         for handle in (self.connection, self.database):
             if handle is not None:
                 with contextlib.suppress(Exception):
                     handle.close()
         self.connection = self.database = None
+
+    def remove(self) -> None:
+        self.close()
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -110,6 +110,8 @@ def append_reason(message_sql: str) -> str:
     return f"_reasons = CASE WHEN _reasons IS NULL THEN {message_sql} ELSE _reasons || '; ' || {message_sql} END"
 
 
+# SQLite: the name the staging table's own file is attached under.
+SIDE_SCHEMA = "ingest_side"
 # PostgreSQL: a row's key (its columns joined by a unit separator) as 64 bits, for finding repeats.
 KEY_HASH = "hashtextextended({}, 0)"
 
@@ -141,10 +143,16 @@ class Staging:
         """All `rows` are staged: the checks and the merge can begin."""
         self.loaded = rows
         if self.side is not None:
-            self.side.attach()
+            self.side.close()
+            run(f"ATTACH DATABASE %s AS {SIDE_SCHEMA}", [str(self.side.path)])
+            # A failed import throws the file away: the checks need no journal for it.
+            run(f"PRAGMA {SIDE_SCHEMA}.journal_mode = OFF")
+            run(f"PRAGMA {SIDE_SCHEMA}.cache_size = -{SQLITE_CACHE_KIB}")
 
     def drop(self) -> None:
         if self.side is not None:
+            if one("SELECT COUNT(*) FROM pragma_database_list WHERE name = %s", [SIDE_SCHEMA])[0]:
+                run(f"DETACH DATABASE {SIDE_SCHEMA}")
             self.side.remove()
             self.side = None
         for table in (self.name, self.rejects, self.repeated):
@@ -205,8 +213,9 @@ class Staging:
             # First the repeated keys alone: the narrowest grouping of every row, and usually empty.
             run(f"CREATE TEMP TABLE {self.repeated} AS SELECT {keys} FROM {self.name} WHERE {present} "
                 f"GROUP BY {', '.join(exprs)} HAVING COUNT(*) > 1")
-            repeated = " AND ".join(f"r.k{i} = {e}" for i, e in enumerate(exprs))
-        if not repeated or not one(f"SELECT EXISTS (SELECT 1 FROM {self.repeated})")[0]:
+            found = one(f"SELECT EXISTS (SELECT 1 FROM {self.repeated})")[0]
+            repeated = " AND ".join(f"r.k{i} = {e}" for i, e in enumerate(exprs)) if found else ""
+        if not repeated:
             return 0
         # MIN <> MAX rather than COUNT(DISTINCT): it keeps the grouping a hash aggregate, no sort.
         spread = f"CASE WHEN MIN({apart}) <> MAX({apart}) THEN 1 ELSE 0 END" if apart else "0"

@@ -248,7 +248,7 @@ def indexes_built_after(table: str, new_rows: int = 0) -> Iterator[None]:
         "SELECT f.conrelid::regclass::text, f.conname, pg_get_constraintdef(f.oid), f.conrelid = f.confrelid "
         "FROM pg_constraint AS f WHERE f.contype = 'f' AND f.confrelid = %s::regclass ORDER BY 1, 2", [table])
     with_primary = not references or (not any(own for *_, own in references) and _fewer_rows_than(
-        sorted({str(referencing) for referencing, *_ in references}), new_rows))
+        sorted({referencing for referencing, *_ in references}), new_rows))
     found = rows(
         "SELECT i.relname, pg_get_indexdef(x.indexrelid), c.conname, pg_get_constraintdef(c.oid) "
         "FROM pg_index AS x JOIN pg_class AS i ON i.oid = x.indexrelid "

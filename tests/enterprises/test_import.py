@@ -2,7 +2,6 @@
 all-or-nothing writes nothing, accept-valid loads the rest and returns a rejects file, and a
 second import of the same file changes nothing."""
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from entas.ingest.models import ImportBatch
 from entas.ingest.staging import rows
 from entas.ingest.staging import run as run_sql
 from tests.enterprises.factories import TODAY, cooperative, person
+from tests.ingest.samples import indexes, statements_of
 
 pytestmark = pytest.mark.django_db
 HEADER = "nib,name,owner_nik,owner_name,village_code,kbli_code,kbli_version,capital,annual_sales,workers,founded\n"
@@ -148,21 +148,9 @@ def test_an_informal_enterprise_twice_is_a_duplicate_but_a_registered_namesake_i
 
 def indexes_and_references(table: str) -> list[tuple[Any, ...]]:
     """The indexes of `table` and the foreign keys of other tables to it."""
-    return rows("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [table]) + rows(
+    return [*indexes(table), *rows(
         "SELECT conrelid::regclass::text, conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE contype = 'f' AND confrelid = %s::regclass ORDER BY 1, 2", [table])
-
-
-def statements_of(work: Callable[[], object]) -> list[str]:
-    statements: list[str] = []
-
-    def remember(execute: Any, sql: str, *args: Any) -> Any:
-        statements.append(sql)
-        return execute(sql, *args)
-
-    with connection.execute_wrapper(remember):
-        work()
-    return statements
+        "WHERE contype = 'f' AND confrelid = %s::regclass ORDER BY 1, 2", [table])]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="index rebuilds are a PostgreSQL path")

@@ -1,10 +1,15 @@
-"""Small registry files for the import tests: real region codes, NIK and No. KK built by rule."""
+"""Small registry files for the import tests: real region codes, NIK and No. KK built by rule; and
+what the tests of index rebuilds look at (the SQL an import runs, a table's indexes)."""
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
+
 from entas.ingest.models import ImportBatch
+from entas.ingest.staging import rows
 from entas.registry.services import import_registry
 
 DISTRICT = "331001"  # 33.10.01 Prambanan, Klaten
@@ -65,3 +70,22 @@ def load_households(folder: Path, *kk_numbers: str) -> ImportBatch:
 
 def rejects(batch: ImportBatch) -> str:
     return Path(batch.rejects_path).read_text(encoding="utf-8-sig")
+
+
+def statements_of(work: Callable[[], object]) -> list[str]:
+    """The SQL statements `work` runs."""
+    statements: list[str] = []
+
+    def remember(execute: Any, sql: str, *args: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(remember):
+        work()
+    return statements
+
+
+def indexes(table: str) -> list[tuple[str, str]]:
+    """PostgreSQL: (name, definition) of each index of `table`."""
+    return [(str(name), str(definition)) for name, definition in rows(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexname", [table])]

@@ -3,7 +3,6 @@ leaves them exactly as they were, whether the import lands or fails."""
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -12,17 +11,22 @@ from entas.ingest import upsert
 from entas.ingest.models import ImportBatch
 from entas.ingest.staging import rows
 from entas.registry.models import Person
-from tests.ingest.samples import KK1, PEOPLE_HEADER, load_households, nik, person, run, write
+from tests.ingest.samples import (
+    KK1,
+    PEOPLE_HEADER,
+    indexes,
+    load_households,
+    nik,
+    person,
+    run,
+    statements_of,
+    write,
+)
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="index rebuilds are a PostgreSQL path"),
 ]
-
-
-def indexes(table: str) -> list[tuple[str, str]]:
-    return [(str(name), str(definition)) for name, definition in rows(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexname", [table])]
 
 
 def people(count: int) -> list[str]:
@@ -70,14 +74,7 @@ def test_a_failed_merge_leaves_the_indexes_in_place(tmp_path: Path, monkeypatch:
 def test_a_small_merge_into_a_large_table_keeps_its_indexes(tmp_path: Path) -> None:
     # The default threshold: 30 new people are far below it, so nothing is dropped.
     load_households(tmp_path, KK1)
-    statements: list[str] = []
-
-    def remember(execute: Any, sql: str, *args: Any) -> Any:
-        statements.append(sql)
-        return execute(sql, *args)
-
-    with connection.execute_wrapper(remember):
-        run(write(tmp_path, "people.csv", [PEOPLE_HEADER, *people(30)]))
+    statements = statements_of(lambda: run(write(tmp_path, "people.csv", [PEOPLE_HEADER, *people(30)])))
     assert not [sql for sql in statements if "DROP INDEX" in sql or "DROP CONSTRAINT" in sql]
 
 
