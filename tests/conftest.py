@@ -15,7 +15,9 @@ PASSWORD = "a-long-test-password-1"
 @pytest.fixture(autouse=True, scope="session")
 def tasks_run_inline() -> Iterator[None]:
     # Background tasks run inside the test, so a test sees their effect without a worker process.
-    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+    # MD5 instead of PBKDF2: one real hash costs about a second here, and tests create many users.
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+                           PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
 
 

@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and agencies")
 
     def ready(self) -> None:
-        from entas.accounts import signals  # noqa: F401
+        from entas.accounts import scopes, signals  # noqa: F401
+
+        scopes.register()

@@ -3,8 +3,15 @@
 Every view, API endpoint, export and admin page narrows its queryset through `visible()`.
 A model opts in by naming its region field in `scope_region_field` (a dotted region code or a
 foreign key to Region, whose key is that code); being inside a region is a prefix match on it.
+
+Some roles see less than their region: a facilitator her caseload, a cooperative manager his
+cooperatives. Those roles are `confine`d, and the apps that know what a caseload or a managed
+cooperative is register one `rule` per model and role (in AppConfig.ready, so core imports no
+feature app). A confined role sees nothing of a model without a rule: a new model is closed to
+them until someone decides what they may see of it.
 """
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models
@@ -30,6 +37,26 @@ def user_scope(user: Any) -> str | None:
     return getattr(user, "region_id", None)
 
 
+Rule = Callable[[Any], Q] | None
+"""user -> the condition on top of the region scope; None: the region scope is all there is."""
+
+_confined: set[str] = set()
+_rules: dict[tuple[str, str], Rule] = {}
+
+
+def confine(*roles: str) -> None:
+    """These roles see, of each model, only what a registered rule lets through."""
+    _confined.update(roles)
+
+
+def rule(model: type[models.Model], role: str, condition: Rule) -> None:
+    _rules[(model._meta.label_lower, role)] = condition
+
+
+def is_confined(user: Any) -> bool:
+    return getattr(user, "role", None) in _confined
+
+
 def visible(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """The part of `queryset` that `user` may see: nothing for anonymous or inactive users."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -37,7 +64,15 @@ def visible(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     field = getattr(queryset.model, "scope_region_field", None)
     if field is None:
         raise TypeError(f"{queryset.model.__name__} has no scope_region_field; it cannot be scoped")
-    return queryset.filter(region_q(user_scope(user), field))
+    queryset = queryset.filter(region_q(user_scope(user), field))
+    role = getattr(user, "role", None)
+    if role not in _confined:
+        return queryset
+    key = (queryset.model._meta.label_lower, role)
+    if key not in _rules:
+        return queryset.none()
+    condition = _rules[key]
+    return queryset if condition is None else queryset.filter(condition(user))
 
 
 def get_visible_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:

@@ -27,3 +27,7 @@ class EnterprisesConfig(AppConfig):
             link_import.TARGET, (*link_import.KINDS, "auto"), link_import.import_links,
             help="cooperative memberships or jobs of registry people (CSV or XLSX)",
         ))
+
+        from entas.enterprises import scopes
+
+        scopes.register()

@@ -7,6 +7,7 @@ village, groups by their region, and the rows below them through their parent.
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -181,6 +182,31 @@ class Cooperative(models.Model):
     @property
     def audit_region_code(self) -> str:
         return self.village_id
+
+
+class CooperativeAccess(models.Model):
+    """A cooperative-manager account that acts for a cooperative: its scope is the cooperatives it
+    holds such access to (members, units, groups), nothing else of the registry."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cooperative_access",
+                             verbose_name=_("user"))
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="accounts",
+                                    verbose_name=_("cooperative"))
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+
+    scope_region_field = "cooperative__village_id"
+
+    class Meta:
+        verbose_name = _("cooperative access")
+        verbose_name_plural = _("cooperative access")
+        constraints = [models.UniqueConstraint(fields=["user", "cooperative"], name="enterprises_access_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.cooperative_id}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.cooperative.village_id
 
 
 class UnitKind(models.TextChoices):

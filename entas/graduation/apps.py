@@ -6,3 +6,8 @@ class GraduationConfig(AppConfig):
     name = "entas.graduation"
     label = "graduation"
     verbose_name = _("Graduation")
+
+    def ready(self) -> None:
+        from entas.graduation import scopes
+
+        scopes.register()

@@ -38,6 +38,13 @@ class ImportBatch(models.Model):
     # Per-table counts and warning samples: their shape depends on the target.
     details = models.JSONField(_("details"), default=dict, blank=True)
     rejects_path = models.CharField(_("rejects file"), max_length=500, blank=True)
+    # The uploaded file while it waits and runs; deleted when the import ends (or after
+    # settings.UPLOAD_RETENTION_DAYS), since it holds DTSEN personal data.
+    file_path = models.CharField(_("stored file"), max_length=500, blank=True)
+    file_sha256 = models.CharField(_("file checksum (SHA-256)"), max_length=64, blank=True)
+    file_removed_at = models.DateTimeField(_("file removed"), null=True, blank=True)
+    # host:pid of the process running the import: a batch left running by a dead process is stale.
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
     error_message = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

@@ -10,6 +10,7 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         # Imports and services below monitoring announce their changes; monitoring listens, so
         # nothing has to import it.
-        from entas.monitoring import receivers
+        from entas.monitoring import receivers, scopes
 
         receivers.connect()
+        scopes.register()

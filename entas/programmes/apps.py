@@ -6,3 +6,8 @@ class ProgrammesConfig(AppConfig):
     name = "entas.programmes"
     label = "programmes"
     verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        from entas.programmes import scopes
+
+        scopes.register()

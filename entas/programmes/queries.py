@@ -39,10 +39,8 @@ def near_family(user: Any, enrolment: Enrolment, places: QuerySet[Any]) -> Query
 
 
 def enrolments_for(user: Any, queryset: QuerySet[Enrolment] | None = None) -> QuerySet[Enrolment]:
-    found = visible(user, queryset if queryset is not None else Enrolment.objects.all())
-    if getattr(user, "role", None) == Role.FACILITATOR:
-        found = found.filter(facilitator__user=user)
-    return found
+    """A facilitator's are her caseload (programmes.scopes)."""
+    return visible(user, queryset if queryset is not None else Enrolment.objects.all())
 
 
 def facilitator_progress(facilitators: QuerySet[Facilitator], year: int) -> QuerySet[Facilitator]:
@@ -67,11 +65,8 @@ def get_enrolment_or_404(user: Any, pk: int, queryset: QuerySet[Enrolment] | Non
 
 
 def facilitators_for(user: Any) -> QuerySet[Facilitator]:
-    """Facilitators inside the user's region; a facilitator sees only herself."""
-    found = visible(user, Facilitator.objects.select_related("user"))
-    if getattr(user, "role", None) == Role.FACILITATOR:
-        found = found.filter(user=user)
-    return found
+    """Facilitators inside the user's region; a facilitator sees only herself (programmes.scopes)."""
+    return visible(user, Facilitator.objects.select_related("user"))
 
 
 def cooperative_member_on(enrolment: Enrolment, day: date) -> bool:

@@ -316,3 +316,57 @@ class AssistanceReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} {self.component} {self.period} Rp{self.amount:,}"
+
+
+class MoveStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class MoveRequest(models.Model):
+    """A person whom an import puts in a household of another region than the one they live in now.
+
+    The import may not move them (the importing officer cannot see the person's current household),
+    so the row becomes a request that a user whose scope covers both villages approves or rejects.
+    What the requester sees is only what their own file said (`given_name`, the NIK, the No. KK).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="move_requests",
+                               db_constraint=False, verbose_name=_("person"))
+    given_name = models.CharField(_("name in the file"), max_length=200, blank=True)
+    to_kk_number = models.CharField(_("to No. KK"), max_length=16)
+    to_village = models.CharField(_("to village"), max_length=13)
+    relationship = models.CharField(_("relationship to head"), max_length=16, choices=Relationship.choices,
+                                    null=True, blank=True)
+    from_village = models.CharField(_("from village"), max_length=13, blank=True)
+    requested_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("requested by"))
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("import"))
+    row = models.PositiveBigIntegerField(_("row in the file"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=MoveStatus.choices, default=MoveStatus.PENDING)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    # The requester's side: an officer sees the requests into her region; approving also needs the
+    # origin inside the approver's scope (registry.moves).
+    scope_region_field = "to_village"
+
+    class Meta:
+        verbose_name = _("move request")
+        verbose_name_plural = _("move requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(status="pending"), name="registry_move_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.to_kk_number} ({self.status})"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.to_village

@@ -8,11 +8,13 @@ from typing import Any
 import polars as pl
 import pytest
 
-from entas.accounts.models import User
+from entas.accounts.models import Agency, User
 from entas.accounts.roles import Role
 from entas.core.models import AuditEntry
+from entas.programmes.services import enrol_household
 from entas.registry.models import Household
 from tests.conftest import client_for
+from tests.programmes.factories import TODAY, facilitator, programme
 from tests.registry.factories import household
 
 pytestmark = pytest.mark.django_db
@@ -90,11 +92,15 @@ def test_an_analyst_sees_masked_identifiers(analyst: User, homes: dict[str, Hous
     assert homes["klaten"].members.get().nik not in body
 
 
-def test_a_facilitator_sees_full_identifiers(make_user: Callable[..., User], homes: dict[str, Household]) -> None:
-    facilitator = make_user("pendamping", Role.FACILITATOR, "33.10.01")
-    body = client_for(facilitator).get(f"/registry/households/{homes['klaten'].pk}/").content.decode()
+def test_a_facilitator_sees_full_identifiers_of_her_own_families(agency: Agency, homes: dict[str, Household]) -> None:
+    mine = facilitator(agency, "pendamping")
+    enrol_household(None, programme(agency), homes["klaten"], facilitator=mine, on=TODAY)
+    client = client_for(mine.user)
+    body = client.get(f"/registry/households/{homes['klaten'].pk}/").content.decode()
     assert "3310010101250001" in body
     assert homes["klaten"].members.get().nik in body
+    # Not enrolled with her: a family of her own district is not hers to read.
+    assert client.get(f"/registry/households/{homes['klaten_rich'].pk}/").status_code == 404
 
 
 def test_opening_a_household_is_audit_logged(klaten_officer: User, homes: dict[str, Household]) -> None:

@@ -1,0 +1,40 @@
+"""A cooperative manager's scope is the cooperatives his account acts for (CooperativeAccess): their
+members, units, managers and groups, and the enterprises in those groups; nothing else of the
+registry. Registered with core.scoping."""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from entas.accounts.roles import Role
+from entas.core import scoping
+from entas.enterprises.models import (
+    BusinessUnit,
+    Cooperative,
+    CooperativeAccess,
+    Enterprise,
+    Group,
+    GroupMember,
+    Manager,
+    Membership,
+)
+from entas.registry.models import Person
+
+MANAGER = Role.COOPERATIVE_MANAGER
+
+
+def managed(user: Any) -> QuerySet[CooperativeAccess]:
+    return CooperativeAccess.objects.filter(user=user).values("cooperative_id")
+
+
+def register() -> None:
+    rule = scoping.rule
+    rule(Cooperative, MANAGER, lambda user: Q(pk__in=managed(user)))
+    for model in (BusinessUnit, Manager, Membership, Group):
+        rule(model, MANAGER, lambda user: Q(cooperative_id__in=managed(user)))
+    rule(GroupMember, MANAGER, lambda user: Q(group__cooperative_id__in=managed(user)))
+    rule(CooperativeAccess, MANAGER, lambda user: Q(user=user))
+    rule(Enterprise, MANAGER, lambda user: Q(Exists(GroupMember.objects.filter(
+        enterprise=OuterRef("pk"), group__cooperative_id__in=managed(user)))))
+    rule(Person, MANAGER, lambda user: Q(Exists(Membership.objects.filter(
+        person=OuterRef("pk"), cooperative_id__in=managed(user)))))

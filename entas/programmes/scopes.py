@@ -1,0 +1,53 @@
+"""A facilitator's scope is her caseload: the families whose enrolment she is assigned to, on every
+route (registry pages, API, exports, admin). Registered with core.scoping."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from entas.accounts.roles import Role
+from entas.core import scoping
+from entas.enterprises.models import BusinessUnit, Cooperative, Enterprise, Group, GroupMember, Job, Manager, Membership
+from entas.programmes.models import (
+    Assessment,
+    CaseloadAssignment,
+    Enrolment,
+    Facilitator,
+    Loan,
+    MarketAccess,
+    PriorityLocation,
+    TrainingSession,
+    Visit,
+)
+from entas.registry.models import AssistanceReceipt, DecileRecord, Household, HouseholdMembership, Person
+
+FACILITATOR = Role.FACILITATOR
+
+
+def caseload(user: Any) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(facilitator__user=user)
+
+
+def in_caseload(household_field: str) -> Callable[[Any], Q]:
+    return lambda user: Q(**{f"{household_field}__in": caseload(user).values("household_id")})
+
+
+def register() -> None:
+    rule = scoping.rule
+    rule(Household, FACILITATOR, in_caseload("pk"))
+    for model in (Person, HouseholdMembership, DecileRecord, AssistanceReceipt):
+        rule(model, FACILITATOR, in_caseload("household_id"))
+    for model in (Membership, Job):
+        rule(model, FACILITATOR, in_caseload("person__household_id"))
+    rule(GroupMember, FACILITATOR,
+         lambda user: Q(person__isnull=True) | in_caseload("person__household_id")(user))
+    # Places to take a family to: enterprises, cooperatives and groups of her region; the people
+    # listed on their pages are narrowed by the rules above.
+    for model in (Enterprise, Cooperative, Group, BusinessUnit, Manager, PriorityLocation, TrainingSession):
+        rule(model, FACILITATOR, None)
+    rule(Enrolment, FACILITATOR, lambda user: Q(facilitator__user=user))
+    for model in (CaseloadAssignment, Visit, Assessment, Loan, MarketAccess):
+        rule(model, FACILITATOR, lambda user: Q(enrolment__facilitator__user=user))
+    rule(Facilitator, FACILITATOR, lambda user: Q(user=user))
+    rule(PriorityLocation, Role.COOPERATIVE_MANAGER, None)
