@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("entas.accounts.urls")),
     path("regions/", include("entas.regions.urls")),
     path("registry/", include("entas.registry.urls")),
     path("enterprises/", include("entas.enterprises.urls")),
