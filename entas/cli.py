@@ -12,8 +12,10 @@ COMMANDS = [
     ("synth", "synth", "write synthetic households and people as CSV (for demos and tests)"),
     ("synth-kumkm", "synth_kumkm", "write synthetic enterprises and cooperatives for the demo households (--load)"),
     ("import", "import_data", "import a registry (or, later, KUMKM) file: CSV or XLSX, with a rejects file"),
+    ("cleanup-imports", "cleanup_imports", "fail imports left running by a dead process; delete old uploads"),
     ("migrate", "migrate", "create or update the database tables"),
     ("create-user", "create_user", "create a user with a role, an agency and a region scope"),
+    ("create-token", "create_token", "create an API token for a user and print it once (--name, --days)"),
     ("refresh-rollups", "refresh_rollups", "recompute indicator numbers per village (--indicator, --village)"),
     ("enrol", "enrol", "enrol the eligible households of some regions in a programme (set-based)"),
     ("evaluate-graduation", "evaluate_graduation", "check a programme's families against its graduation rules"),
@@ -43,6 +45,8 @@ def usage() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Files Entas writes hold personal data: readable by the account running Entas only.
+    os.umask(0o077)
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help", "help"}:
         print(usage())

@@ -1,5 +1,6 @@
 """Entas settings: one file, driven by environment variables, SQLite by default."""
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -21,11 +22,34 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Everything Entas writes (the SQLite database and its -wal/-shm, uploads, rejects files, the secret
+# key) holds personal data or guards it: nobody but the account running Entas may read it. Every
+# process loads these settings (web workers, the task worker, the CLI, the tests), so the umask is
+# set here; entas/cli.py and entas/wsgi.py also set it before anything else runs.
+os.umask(0o077)
 DATA_DIR = Path(os.environ.get("ENTAS_DATA_DIR", BASE_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# A data folder made before (or by hand, or by an older version) may be open to others. One that
+# belongs to another account (a mounted volume) keeps the mode its owner gave it.
+with contextlib.suppress(PermissionError):
+    DATA_DIR.chmod(0o700)
 # The KBLI codes imports and forms accept: a complete list an operator names (docs/data-formats.md,
 # "The KBLI list"; `entas manage check` checks the file); empty: the shipped subset (kbli.SHIPPED).
 KBLI_FILE = os.environ.get("ENTAS_KBLI_FILE", "")
+# Imported spreadsheets (entas.ingest.archive): a zip part, or all parts together, may inflate to
+# this many times the file's size and never past the bytes given; the grid of the sheet's cells
+# is capped too (a tiny file with a value in cell XFD1048576 would ask for 550 GB).
+IMPORT_XLSX_MAX_RATIO = int(os.environ.get("ENTAS_IMPORT_XLSX_MAX_RATIO", "100"))
+IMPORT_XLSX_MAX_BYTES = int(os.environ.get("ENTAS_IMPORT_XLSX_MAX_BYTES", str(2 << 30)))
+IMPORT_XLSX_MAX_CELLS = int(os.environ.get("ENTAS_IMPORT_XLSX_MAX_CELLS", "20000000"))
+# A rejects file holds at most this many rows and bytes; a last line counts the rows left out.
+IMPORT_REJECTS_MAX_ROWS = int(os.environ.get("ENTAS_IMPORT_REJECTS_MAX_ROWS", "100000"))
+IMPORT_REJECTS_MAX_BYTES = int(os.environ.get("ENTAS_IMPORT_REJECTS_MAX_BYTES", str(100 << 20)))
+# Uploaded files hold DTSEN personal data: deleted when their import ends, unless kept this many
+# days (then by `entas cleanup-imports`, which `entas serve` also runs at start-up).
+UPLOAD_RETENTION_DAYS = int(os.environ.get("ENTAS_UPLOAD_RETENTION_DAYS", "0"))
+# Rejects files (the rows as the file had them) stay downloadable this long after the import.
+REJECTS_RETENTION_DAYS = int(os.environ.get("ENTAS_REJECTS_RETENTION_DAYS", "30"))
 
 
 def _secret_key() -> str:
@@ -55,7 +79,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -77,6 +100,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep their caching), around everything else.
+    "entas.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "entas.core.middleware.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -148,19 +173,62 @@ STATICFILES_DIRS = [BASE_DIR / "entas" / "static"]
 # Serving straight from the finders keeps `make run` free of a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+# Django chmods stored uploads (agreement PDFs) to 0o644 by default, whatever the umask: owner only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# --- Security -------------------------------------------------------------------------------------
+# HTTPS deployments: docs/operations.md, "Running in production", lists the values that make
+# `entas manage check --deploy` clean. The defaults suit `entas serve` on http://127.0.0.1.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# SECURE_COOKIES=true sets both; each can also be set on its own.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", env_bool("SECURE_COOKIES", False))
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a reverse proxy that ends TLS: "HTTP_X_FORWARDED_PROTO,https" (the header the proxy sets,
+# and its value for HTTPS). Only when the proxy always sets (or strips) that header itself.
+if _proxy_ssl := os.environ.get("SECURE_PROXY_SSL_HEADER", ""):
+    _header, _comma, _value = _proxy_ssl.partition(",")
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
+# Reverse proxies (their addresses, comma-separated) whose X-Forwarded-For gives the client's
+# address (audit log, login throttling); the header is ignored from anyone else.
+TRUSTED_PROXIES = [a.strip() for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a.strip()]
+SECURE_CONTENT_TYPE_NOSNIFF = env_bool("SECURE_CONTENT_TYPE_NOSNIFF", True)
+SECURE_REFERRER_POLICY = os.environ.get("REFERRER_POLICY", "same-origin")
+X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, images and fonts from this server only (Leaflet, Chart.js, htmx and Swagger UI are
+# vendored): no inline script or style attribute in any template. SecurityHeadersMiddleware sends it.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "object-src 'none'",
+    "base-uri 'self'", "frame-ancestors 'none'", "form-action 'self'",
+])
+
+# Login throttling (entas/accounts/lockout.py): this many failed logins of one account within the
+# window lock it for LOGIN_LOCKOUT_MINUTES; one client address gets a higher limit, because a whole
+# district office may sit behind it. An administrator can unlock an account at /account/locked/.
+AUTHENTICATION_BACKENDS = ["entas.accounts.backends.LockoutModelBackend"]
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50"))
+LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+
+# Days an API token lives unless its creator says otherwise (entas/accounts/tokens.py).
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("ENTAS_API_TOKEN_LIFETIME_DAYS", "90"))
 
 REST_FRAMEWORK = {
+    # API tokens first, so that a call without credentials answers 401 with WWW-Authenticate;
+    # the session serves the API docs page and the browser.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "entas.accounts.tokens.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "entas.core.api.Schema",
+    # ?limit= and ?offset=; a page holds at most 1,000 records, a malformed limit answers 400.
+    "DEFAULT_PAGINATION_CLASS": "entas.core.pagination.Pages",
     "PAGE_SIZE": 100,
 }
 
@@ -180,6 +248,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SessionKindEnum": "entas.programmes.models.SessionKind",
         "LoanStatusEnum": "entas.programmes.models.LoanStatus",
+        # An enterprise's KBLI section and a group's sector are the same letters A-V.
+        "KbliSectionEnum": "entas.enterprises.models.SECTIONS",
     },
 }
 

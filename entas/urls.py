@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from entas.accounts.login_forms import AdminLoginForm, LoginForm
 from entas.regions import views as region_views
+
+# The admin's own login page says when an account is locked, like the site's.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", region_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("entas.accounts.urls")),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db.models import QuerySet
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -7,7 +9,7 @@ from rest_framework.views import APIView
 
 from entas.accounts.models import Agency, User
 from entas.accounts.roles import MANAGES_USERS
-from entas.core.api import ScopedReadOnlyViewSet
+from entas.core.api import AuditedList, ScopedReadOnlyViewSet
 from entas.core.models import AuditEntry
 
 
@@ -39,7 +41,7 @@ class ManagesUsers(permissions.BasePermission):
         return getattr(request.user, "role", None) in MANAGES_USERS
 
 
-class UserViewSet(ScopedReadOnlyViewSet[User]):
+class UserViewSet(AuditedList, ScopedReadOnlyViewSet[User]):
     serializer_class = UserSerializer
     permission_classes = [permissions.IsAuthenticated, ManagesUsers]
 
@@ -47,7 +49,7 @@ class UserViewSet(ScopedReadOnlyViewSet[User]):
         return User.objects.select_related("agency").order_by("username")
 
     @action(detail=False, permission_classes=[permissions.IsAuthenticated])
-    def me(self, request: Request) -> Response:
+    def me(self, request: Request, **kwargs: Any) -> Response:
         return Response(UserSerializer(request.user).data)  # type: ignore[arg-type]
 
 

@@ -3,12 +3,15 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from entas.accounts import lockout
 from entas.core import audit
+from entas.core.middleware import client_address
 
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit.record(user, "auth.login")
+    lockout.succeeded(user.get_username())
 
 
 @receiver(user_logged_out)
@@ -20,4 +23,9 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     # The password is never written; the username tried is, to spot guessing.
-    audit.record(None, "auth.failed", details={"username": str(credentials.get("username", ""))[:150]})
+    username = str(credentials.get("username", ""))[:150]
+    address = client_address(request) if request is not None else ""
+    refused = lockout.current_lock(username, address) is not None
+    audit.record(None, "auth.failed", details={"username": username, **({"refused": "locked"} if refused else {})})
+    if not refused:
+        lockout.failed(username, address)

@@ -1,9 +1,11 @@
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
+from entas.core import audit
 from entas.core.models import AuditEntry
 from entas.core.scoping import visible
 
@@ -13,6 +15,30 @@ class ScopedAdmin(admin.ModelAdmin[Any]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return visible(request.user, super().get_queryset(request))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        """Like every other route: 404 for an object outside the scope, with a `scope.denied` entry.
+
+        Django's admin would redirect to its index with "doesn't exist" for both an object outside
+        the scope and one that does not exist; answering 404 for both tells them apart no more than
+        any other page does."""
+        found = super().get_object(request, object_id, from_field)
+        if found is None:
+            self._deny(request, object_id, from_field)
+        return found
+
+    def _deny(self, request: HttpRequest, object_id: str, from_field: str | None) -> None:
+        opts = self.model._meta
+        try:
+            field = opts.pk if from_field is None else opts.get_field(from_field)
+            key = field.to_python(object_id)
+            exists = self.model._default_manager.filter(**{field.name: key}).exists()
+        except (FieldDoesNotExist, ValidationError, ValueError, TypeError):
+            exists = False
+        if exists:
+            audit.record(request.user, "scope.denied", details={
+                "model": opts.label_lower, "lookup": {field.name: str(object_id)}})
+        raise Http404
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_staff)

@@ -3,6 +3,8 @@
 Every view, API endpoint, export and admin page narrows its queryset through `visible()`.
 A model opts in by naming its region field in `scope_region_field` (a dotted region code or a
 foreign key to Region, whose key is that code); being inside a region is a prefix match on it.
+A model that names a person outside its own place (a membership, a job) also lists that relation in
+`scope_also`: the row is visible only when the person is.
 
 Some roles see less than their region: a facilitator her caseload, a cooperative manager his
 cooperatives. Those roles are `confine`d, and the apps that know what a caseload or a managed
@@ -57,6 +59,15 @@ def is_confined(user: Any) -> bool:
     return getattr(user, "role", None) in _confined
 
 
+def region_only(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The user's region without the narrowing of a confined role. Only for an exact lookup that
+    the user's task needs beyond what she may list (a new cooperative member by the NIK on his
+    KTP): never for a list or a search."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    return queryset.filter(region_q(user_scope(user), queryset.model.scope_region_field))  # type: ignore[attr-defined]
+
+
 def visible(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """The part of `queryset` that `user` may see: nothing for anonymous or inactive users."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -66,13 +77,31 @@ def visible(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
         raise TypeError(f"{queryset.model.__name__} has no scope_region_field; it cannot be scoped")
     queryset = queryset.filter(region_q(user_scope(user), field))
     role = getattr(user, "role", None)
-    if role not in _confined:
-        return queryset
-    key = (queryset.model._meta.label_lower, role)
-    if key not in _rules:
-        return queryset.none()
-    condition = _rules[key]
-    return queryset if condition is None else queryset.filter(condition(user))
+    if role in _confined:
+        key = (queryset.model._meta.label_lower, role)
+        if key not in _rules:
+            return queryset.none()
+        condition = _rules[key]
+        if condition is not None:
+            queryset = queryset.filter(condition(user))
+    return _with_visible_relations(user, queryset)
+
+
+def _with_visible_relations(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """A row that names a person (a cooperative membership, a job) lies where its place lies, but
+    is shown only when its person is visible too (`scope_also` names such relations): a member who
+    moved to another regency, or a family outside a facilitator's caseload, stays out of sight."""
+    names = getattr(queryset.model, "scope_also", ())
+    if not names or (user_scope(user) is None and not is_confined(user)):
+        return queryset  # the whole country, unconfined: every related row is visible anyway
+    for name in names:
+        relation = queryset.model._meta.get_field(name)
+        related = visible(user, relation.related_model._default_manager.all())  # type: ignore[union-attr]
+        condition = Q(**{f"{name}__in": related.values("pk")})
+        if relation.null:
+            condition |= Q(**{f"{name}__isnull": True})
+        queryset = queryset.filter(condition)
+    return queryset
 
 
 def get_visible_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:

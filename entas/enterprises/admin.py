@@ -1,8 +1,11 @@
 """Read-only and scoped: changes go through the services (checks and audit), not admin forms."""
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from entas.core.admin import ReadOnlyScopedAdmin
+from entas.enterprises import queries
 from entas.enterprises.models import BusinessUnit, Cooperative, Enterprise, Group, Job, Manager, Membership
 
 
@@ -13,6 +16,13 @@ class EnterpriseAdmin(ReadOnlyScopedAdmin):
     search_fields = ["name", "nib"]
     raw_id_fields = ["owner", "village"]
     exclude = ["owner_nik"]
+
+    def get_exclude(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        # The enterprise lies in the viewer's region; its owner may not (another regency, or
+        # outside a facilitator's caseload): then neither the name nor the link to the person.
+        hidden = obj is not None and getattr(obj, "owner_id", None) is not None and not queries.people(
+            request.user).filter(pk=obj.owner_id).exists()  # type: ignore[attr-defined]
+        return [*self.exclude, *(["owner", "owner_name"] if hidden else [])]
 
 
 @admin.register(Cooperative)

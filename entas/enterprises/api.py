@@ -1,5 +1,7 @@
 """Enterprises, cooperatives, memberships, jobs and groups for API clients: scoped like the
-pages, NIK masked by role, query parameters validated (a bad one answers 400 naming it)."""
+pages, NIK masked by role, query parameters validated (a bad one answers 400 naming it). Opening
+a record that names people, and every page of such a list (enterprises with their owners,
+memberships, jobs), is audit-logged."""
 
 from typing import Any
 
@@ -10,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from entas.core import audit
-from entas.core.api import ScopedReadOnlyViewSet
+from entas.core.api import AuditedList, IdField, ScopedReadOnlyViewSet
 from entas.enterprises import queries
 from entas.enterprises.kbli import LETTERS
 from entas.enterprises.models import (
@@ -30,12 +32,20 @@ from entas.registry.api import MaskedIdentifier
 
 
 class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
-    owner_nik = MaskedIdentifier(read_only=True)
+    # null for an enterprise registered without its owner's NIK
+    owner_nik = MaskedIdentifier(read_only=True, allow_null=True)
 
     class Meta:
         model = Enterprise
         fields = ["id", "name", "nib", "owner_nik", "owner_name", "owner", "village", "kbli_code", "kbli_version",
                   "kbli_section", "capital", "annual_sales", "scale", "workers", "legal_form", "status", "founded"]
+
+    def to_representation(self, instance: Enterprise) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not getattr(instance, "owner_shown", True):
+            # The owner lives outside what the caller may see: the enterprise is hers, the person not.
+            data.update(owner_nik=None, owner_name=None, owner=None)
+        return data
 
 
 class JobSerializer(serializers.ModelSerializer[Job]):
@@ -102,7 +112,7 @@ class GroupQuery(RegionQuery):
 
 
 class MembershipQuery(RegionQuery):
-    cooperative = serializers.IntegerField(required=False, min_value=1)
+    cooperative = IdField(required=False, help_text="id of the cooperative")
 
 
 class JobQuery(RegionQuery):
@@ -128,12 +138,13 @@ class AuditedRetrieve:
 
 
 @extend_schema_view(list=extend_schema(parameters=[EnterpriseQuery]))
-class EnterpriseViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Enterprise]):
+class EnterpriseViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Enterprise]):
     serializer_class = EnterpriseSerializer
+    listed_people = "owner_id"
     action_name = "enterprise.viewed"
 
     def base_queryset(self) -> QuerySet[Enterprise]:
-        return Enterprise.objects.order_by("id")
+        return queries.with_owner_shown(self.request.user, Enterprise.objects.order_by("id"))
 
     def get_queryset(self) -> QuerySet[Enterprise]:
         if self.action != "list":
@@ -158,8 +169,9 @@ class CooperativeViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Cooperative]):
 
 
 @extend_schema_view(list=extend_schema(parameters=[MembershipQuery]))
-class MembershipViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Membership]):
+class MembershipViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Membership]):
     serializer_class = MembershipSerializer
+    listed_people = "person_id"
     action_name = "cooperative.membership_viewed"
 
     def base_queryset(self) -> QuerySet[Membership]:
@@ -172,8 +184,9 @@ class MembershipViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Membership]):
 
 
 @extend_schema_view(list=extend_schema(parameters=[JobQuery]))
-class JobViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Job]):
+class JobViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Job]):
     serializer_class = JobSerializer
+    listed_people = "person_id"
     action_name = "job.viewed"
 
     def base_queryset(self) -> QuerySet[Job]:

@@ -14,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from entas.accounts.roles import Role
 from entas.core.forms import show_errors
-from entas.core.scoping import get_visible_or_404, user_scope, visible
+from entas.core.scoping import get_visible_or_404, region_only, user_scope, visible
 from entas.enterprises import services
 from entas.enterprises.change_forms import (
     CooperativeForm,
@@ -37,8 +38,12 @@ def _allowed(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _person(request: HttpRequest, nik: str) -> Person:
-    found = visible(request.user, Person.objects.all()).filter(nik=nik).first()
+def _person(request: HttpRequest, nik: str, *, new_member: bool = False) -> Person:
+    people = Person.objects.filter(nik=nik)
+    # A cooperative manager sees his members only; a new member shows the KTP, so the exact NIK
+    # is looked up in his region (he still cannot list or search anyone).
+    manager = new_member and getattr(request.user, "role", None) == Role.COOPERATIVE_MANAGER
+    found = (region_only(request.user, people) if manager else visible(request.user, people)).first()
     if found is None:
         raise ValidationError({"nik": _("No person with NIK %(nik)s in the registry inside your region.")
                                % {"nik": nik}})
@@ -75,7 +80,7 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
 
     def act(data: dict[str, Any]) -> Membership:
         return services.join_cooperative(
-            request.user, cooperative, _person(request, data["nik"]), joined=data["joined"],
+            request.user, cooperative, _person(request, data["nik"], new_member=True), joined=data["joined"],
             share_principal=data["share_principal"], share_mandatory=data["share_mandatory"])
 
     return _page(request, JoinForm(request.POST or None), act,

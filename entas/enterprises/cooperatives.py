@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from entas.core import audit
+from entas.core.dates import happened
 from entas.enterprises.checks import fail, money, village
 from entas.enterprises.models import (
     BusinessUnit,
@@ -45,6 +46,7 @@ def register_cooperative(
             raise fail("village", f"{place.name} ({place.code}) already has a Koperasi Desa/Kelurahan Merah Putih: "
                                   f"'{existing.name}'")
     _unique_numbers(registration_number, legal_entity_number)
+    happened("founded", founded)
     cooperative = Cooperative.objects.create(
         name=name.strip(), type=type, village=place, registration_number=registration_number or None,
         legal_entity_number=legal_entity_number or None, founded=founded,
@@ -62,6 +64,7 @@ def add_business_unit(actor: Any, cooperative: Cooperative, *, kind: str, status
         raise fail("status", f"'{status}' is not one of {', '.join(UnitStatus.values)}")
     if cooperative.units.filter(kind=kind).exists():
         raise fail("kind", f"'{cooperative.name}' already has a unit of kind '{kind}'")
+    happened("opened", opened)
     unit = BusinessUnit.objects.create(cooperative=cooperative, kind=kind, status=status, opened=opened)
     audit.record(actor, "cooperative.unit_added", unit, details={"kind": kind, "status": status})
     return unit
@@ -71,6 +74,7 @@ def add_business_unit(actor: Any, cooperative: Cooperative, *, kind: str, status
 def set_unit_status(actor: Any, unit: BusinessUnit, *, status: str, opened: date | None = None) -> BusinessUnit:
     if status not in UnitStatus.values:
         raise fail("status", f"'{status}' is not one of {', '.join(UnitStatus.values)}")
+    happened("opened", opened)
     before = unit.status
     unit.status = status
     unit.opened = opened or unit.opened
@@ -89,6 +93,7 @@ def join_cooperative(
     cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
     if cooperative.status != CooperativeStatus.ACTIVE:
         raise fail("cooperative", f"'{cooperative.name}' is not active")
+    happened("joined", joined)
     current = Membership.objects.filter(cooperative=cooperative, person=person).exclude(left__lte=joined).first()
     if current:
         raise fail("person", f"{person.full_name} is already a member of '{cooperative.name}' since {current.joined}")
@@ -106,6 +111,7 @@ def join_cooperative(
 def leave_cooperative(actor: Any, membership: Membership, *, left: date) -> Membership:
     if membership.left is not None:
         raise fail("left", f"this membership already ended on {membership.left}")
+    happened("left", left)
     if left <= membership.joined:
         raise fail("left", f"the leave date {left} must be after the join date {membership.joined}")
     membership.left = left
@@ -130,6 +136,7 @@ def appoint_manager(actor: Any, cooperative: Cooperative, person: Person, *, rol
         raise fail("role", f"'{role}' is not one of {', '.join(ManagerRole.values)}")
     if cooperative.managers.filter(role=role, person=person, end__isnull=True).exists():
         raise fail("person", f"{person.full_name} already holds this role")
+    happened("start", start)
     manager = Manager.objects.create(cooperative=cooperative, person=person, role=role, start=start)
     audit.record(actor, "cooperative.manager_appointed", manager, details={"role": role, "person": person.pk})
     return manager

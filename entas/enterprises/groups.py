@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from entas.core import audit
+from entas.core.dates import happened
 from entas.enterprises.checks import fail, region
 from entas.enterprises.kbli import LETTERS
 from entas.enterprises.models import Cooperative, Enterprise, Group, GroupKind, GroupMember
@@ -25,6 +26,7 @@ def form_group(
         raise fail("kind", f"'{kind}' is not one of {', '.join(GroupKind.values)}")
     if sector not in LETTERS:
         raise fail("sector", f"'{sector}' is not a KBLI section letter (A-V)")
+    happened("formed", formed)
     place = region(region_code)
     if cooperative is not None and not within(cooperative.village_id, place.code):
         raise fail("cooperative", f"'{cooperative.name}' lies outside {place.name} ({place.code})")
@@ -47,6 +49,7 @@ def add_group_member(actor: Any, group: Group, *, joined: date, enterprise: Ente
     """Add an enterprise or a person (exactly one) living or working inside the group's region."""
     if (enterprise is None) == (person is None):
         raise fail("enterprise", "give an enterprise or a person, not both or neither")
+    happened("joined", joined)
     if not within(_member_village(enterprise, person), group.region_id):
         raise fail("enterprise" if enterprise else "person", f"lies outside the group's region {group.region_id}")
     current = group.members.filter(enterprise=enterprise, person=person, left__isnull=True)

@@ -9,6 +9,7 @@ cooperatives  upsert by registration number; one Koperasi Desa/Kelurahan Merah P
 from dataclasses import dataclass
 from datetime import date
 
+from entas.core.scoping import user_scope
 from entas.enterprises import import_schema as schemas
 from entas.enterprises.models import Cooperative, Enterprise
 from entas.ingest.errors import ImportFileError
@@ -18,7 +19,7 @@ from entas.ingest.schema import Schema
 from entas.ingest.staging import Staging, append_reason, one, quote, run
 from entas.ingest.upsert import Counts, Upsert, locked_for_merge, rebuilt_indexes, upsert
 from entas.registry.import_schemas import in_header
-from entas.registry.importer import codes
+from entas.registry.importer import codes, mark_people_outside
 from entas.registry.models import Person
 
 KINDS = ("enterprises", "cooperatives")
@@ -36,6 +37,7 @@ class EnterprisesPlan:
     schema: Schema
     batch_id: int
     present: set[str]
+    scope: str | None = None  # the importing officer's region; None: national
     kind: str = "enterprises"
 
     def check(self, staging: Staging) -> None:
@@ -45,6 +47,9 @@ class EnterprisesPlan:
         if "owner_nik" in self.present:
             # An enterprise with a NIB is told apart by it; only those without are by owner, village and name.
             staging.mark_duplicates(["owner_nik", "village_code", "name"], "name", among="nib IS NULL" if nib else "")
+            if self.scope is not None:
+                # Linking the owner would show a person of another region on the enterprise page.
+                mark_people_outside(staging, "owner_nik", self.scope)
 
     def _columns(self) -> dict[str, str]:
         """Target column -> SQL over the staged row (section and scale were derived while reading)."""
@@ -144,4 +149,4 @@ def plan_for(kind: str, header: list[str], batch: ImportBatch) -> Plan:
         schema = schemas.cooperative_schema(codes(4))
         return CooperativesPlan(schema, batch.pk, set(schema.map_header(header).columns))
     schema = schemas.enterprise_schema(codes(4), batch.extract_date or date.today())
-    return EnterprisesPlan(schema, batch.pk, set(schema.map_header(header).columns))
+    return EnterprisesPlan(schema, batch.pk, set(schema.map_header(header).columns), user_scope(batch.created_by))

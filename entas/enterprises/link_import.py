@@ -35,13 +35,13 @@ from entas.ingest.types import Date, Text
 from entas.ingest.upsert import Upsert, upsert
 from entas.registry.import_rules import IdentityNumber
 from entas.registry.import_schemas import NIK_ALIASES, in_header
-from entas.registry.models import Household, Person
+from entas.registry.importer import mark_people_outside
+from entas.registry.models import Person
 
 TARGET = "kumkm-people"
 KINDS = ("memberships", "jobs")
 S = Staging.name
 PERSON = Person._meta.db_table
-HOUSEHOLD = Household._meta.db_table
 OPEN_END = "'9999-12-31'"  # an open period runs until this day; ISO text compares as a date on SQLite
 
 
@@ -100,10 +100,11 @@ def job_schema() -> Schema:
     return Schema(fields, (_after(JOBS),))
 
 
-def _overlap(a: str, b: str, link: Link, b_end: str) -> str:
-    """SQL: the periods of rows `a` (staged) and `b` share at least one day; `b_end` its end column."""
-    return (f"{b}.{link.start} < COALESCE({a}.{link.end}, {OPEN_END}) "
-            f"AND {a}.{link.start} < COALESCE({b}.{b_end}, {OPEN_END})")
+def _overlap(a: str, a_end: str, b: str, b_end: str, link: Link) -> str:
+    """SQL: the periods of rows `a` (staged) and `b` share at least one day; `a_end`, `b_end`:
+    SQL for their ends."""
+    return (f"{b}.{link.start} < COALESCE({a_end}, {OPEN_END}) "
+            f"AND {a}.{link.start} < COALESCE({b_end}, {OPEN_END})")
 
 
 @dataclass(frozen=True)
@@ -127,37 +128,42 @@ class LinkPlan:
             staging.mark_outside(link.place_field, self.scope, f"{link.place_field}: the {link.place_label} lies "
                                  f"outside your region {self.scope}", via=(link.place_table, link.place_column,
                                                                           "village_id"))
-            self._mark_people_outside(staging, self.scope)
+            # A scoped officer links only people she can see, as the pages find them (core.scoping).
+            mark_people_outside(staging, "nik", self.scope)
         self._mark_overlaps()
-
-    def _mark_people_outside(self, staging: Staging, scope: str) -> None:
-        """A scoped officer links only people she can see: those whose household lies in her region
-        (the pages find people the same way, through core.scoping.visible). A person without a
-        household lies nowhere, so outside."""
-        homes = (f"(SELECT p.nik, COALESCE(h.village_id, '') AS village_id FROM {PERSON} AS p "
-                 f"LEFT JOIN {HOUSEHOLD} AS h ON h.id = p.household_id)")
-        staging.mark_outside("nik", scope, f"nik: this person does not live inside your region {scope}",
-                             via=(homes, "nik", "village_id"))
 
     def _mark_overlaps(self) -> None:
         link = self.link
         other = (f"FROM {S} AS o WHERE o.{link.place_field} = {S}.{link.place_field} AND o.nik = {S}.nik "
-                 f"AND o._row <> {S}._row AND {_overlap(S, 'o', link, link.end)}")
+                 f"AND o._row <> {S}._row AND {_overlap(S, self._end(S), 'o', self._end('o'), link)}")
         said = quote(f" is in this {link.place_label} twice at the same time in this file (also row ")
         twice = f"{quote('nik: ')} || {S}.nik || {said} || (SELECT MIN(o._row) {other}) || ')'"
         run(f"UPDATE {S} SET {append_reason(twice)} WHERE EXISTS (SELECT 1 {other})")
         stored = (f"SELECT 1 FROM {link.table} AS t JOIN {link.place_table} AS pl ON pl.id = t.{link.place_key} "
                   f"JOIN {PERSON} AS p ON p.id = t.person_id WHERE pl.{link.place_column} = {S}.{link.place_field} "
                   f"AND p.nik = {S}.nik AND t.{link.start} <> {S}.{link.start} "
-                  f"AND {_overlap(S, 't', link, link.stored_end)}")
+                  f"AND {_overlap(S, self._end(S), 't', f't.{link.stored_end}', link)}")
         message = quote(f"nik: already in this {link.place_label} for a period that overlaps this one "
                         f"(a person cannot be there twice at the same time)")
         run(f"UPDATE {S} SET {append_reason(message)} WHERE EXISTS ({stored})")
 
+    def _end(self, row: str) -> str:
+        """SQL for the end of the period of staged row `row`. A file without the end column
+        (it is optional) leaves a stored period's end as it is, like any absent column, and a new
+        period open."""
+        link = self.link
+        if link.end in self.present:
+            return f"{row}.{link.end}"
+        return (f"(SELECT e.{link.stored_end} FROM {link.table} AS e JOIN {link.place_table} AS ep "
+                f"ON ep.id = e.{link.place_key} JOIN {PERSON} AS ee ON ee.id = e.person_id "
+                f"WHERE ep.{link.place_column} = {row}.{link.place_field} AND ee.nik = {row}.nik "
+                f"AND e.{link.start} = {row}.{link.start})")
+
     def load(self, staging: Staging) -> Outcome:
         link = self.link
-        columns = {link.place_key: "pl.id", "person_id": "p.id", link.start: f"s.{link.start}",
-                   link.stored_end: f"s.{link.end}"}
+        columns = {link.place_key: "pl.id", "person_id": "p.id", link.start: f"s.{link.start}"}
+        if link.end in self.present:
+            columns[link.stored_end] = f"s.{link.end}"
         columns |= {c: f"COALESCE(s.{c}, {link.empty})" for c in link.plain if c in self.present}
         source = (f"FROM {S} AS s JOIN {link.place_table} AS pl ON pl.{link.place_column} = s.{link.place_field} "
                   f"JOIN {PERSON} AS p ON p.nik = s.nik WHERE s._reasons IS NULL")

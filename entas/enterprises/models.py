@@ -113,6 +113,7 @@ class Job(models.Model):
     batch = batch_field()
 
     scope_region_field = "enterprise__village_id"
+    scope_also = ("person",)
 
     class Meta:
         verbose_name = _("job")
@@ -263,6 +264,7 @@ class Membership(models.Model):
     batch = batch_field()
 
     scope_region_field = "cooperative__village_id"
+    scope_also = ("person",)
 
     class Meta:
         verbose_name = _("cooperative membership")
@@ -308,6 +310,7 @@ class Manager(models.Model):
     end = models.DateField(_("until"), null=True, blank=True)
 
     scope_region_field = "cooperative__village_id"
+    scope_also = ("person",)
 
     class Meta:
         verbose_name = _("cooperative manager")
@@ -368,6 +371,7 @@ class GroupMember(models.Model):
     left = models.DateField(_("left"), null=True, blank=True)
 
     scope_region_field = "group__region_id"
+    scope_also = ("person",)
 
     class Meta:
         verbose_name = _("group member")

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
 from entas.core.scoping import region_q, visible
-from entas.enterprises.models import Cooperative, Enterprise, Group, Job, Membership
+from entas.enterprises.models import BusinessUnit, Cooperative, Enterprise, Group, GroupMember, Job, Manager, Membership
 from entas.enterprises.sections import POOR_DECILES
+from entas.registry.models import Household, Person
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,28 @@ class EnterpriseFilter:
         return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
 
 
+def people(user: Any) -> QuerySet[Person]:
+    """The registry people `user` may see: the people a page of places (enterprises, cooperatives,
+    groups) names are narrowed by it, for the place may lie inside a scope that its people do not
+    (a facilitator sees every enterprise of her region but only her caseload's people; a member
+    may have moved to another regency)."""
+    return visible(user, Person.objects.all())
+
+
+def owner_shown(user: Any) -> Q:
+    """An enterprise whose owner's NIK `user` may read (and search by): an owner who is not in the
+    registry, or one she may see."""
+    return Q(owner__isnull=True) | Q(Exists(people(user).filter(pk=OuterRef("owner_id"))))
+
+
+def with_owner_shown(user: Any, queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """`owner_shown` on each enterprise: whether `user` may read its owner (name, NIK, household)."""
+    return queryset.annotate(owner_shown=Case(When(owner_shown(user), then=Value(True)), default=Value(False),
+                                              output_field=BooleanField()))
+
+
 def enterprises(user: Any, flt: EnterpriseFilter) -> QuerySet[Enterprise]:
-    queryset = visible(user, Enterprise.objects.select_related("village"))
+    queryset = with_owner_shown(user, visible(user, Enterprise.objects.select_related("village")))
     if flt.region:
         queryset = queryset.filter(region_q(flt.region, "village_id"))
     for name in ("scale", "status"):
@@ -35,7 +56,10 @@ def enterprises(user: Any, flt: EnterpriseFilter) -> QuerySet[Enterprise]:
     if flt.formal is not None:
         queryset = queryset.filter(nib__isnull=not flt.formal)
     if q := flt.q.strip():
-        queryset = queryset.filter(Q(nib=q) | Q(owner_nik=q) if q.isdigit() else Q(name__icontains=q))
+        # By the owner's NIK only where the owner is shown: else the answer would tell which
+        # enterprise a person outside the user's scope owns.
+        by_number = Q(nib=q) | (Q(owner_nik=q) & owner_shown(user))
+        queryset = queryset.filter(by_number if q.isdigit() else Q(name__icontains=q))
     return queryset.order_by("village_id", "name", "id")
 
 
@@ -76,17 +100,57 @@ def poor() -> Case:
                 output_field=BooleanField())
 
 
-def members(cooperative: Cooperative) -> QuerySet[Membership]:
-    return cooperative.memberships.select_related("person__household").annotate(poor=poor()).order_by(
-        "left", "person__full_name")
+def member_counts(cooperative: Cooperative) -> dict[str, int]:
+    """Current members, and those from desil 1-2 households: counts of all of them, no one named."""
+    current = cooperative.memberships.filter(left__isnull=True)
+    return current.aggregate(total=Count("pk"), poor=Count("pk", filter=Q(person__household__decile__in=POOR_DECILES)))
 
 
-def jobs(enterprise: Enterprise) -> QuerySet[Job]:
-    return enterprise.jobs.select_related("person__household").annotate(poor=poor()).order_by("end", "-start")
+def members(user: Any, cooperative: Cooperative) -> QuerySet[Membership]:
+    """The memberships of `cooperative` whose person `user` may see."""
+    return (visible(user, cooperative.memberships.all()).filter(person__in=people(user))
+            .select_related("person__household").annotate(poor=poor()).order_by("left", "person__full_name"))
+
+
+def managers(user: Any, cooperative: Cooperative) -> QuerySet[Manager]:
+    return (visible(user, cooperative.managers.all()).filter(person__in=people(user)).select_related("person")
+            .order_by("end", "role"))
+
+
+def units(user: Any, cooperative: Cooperative) -> QuerySet[BusinessUnit]:
+    return visible(user, cooperative.units.all()).order_by("kind")
+
+
+def jobs(user: Any, enterprise: Enterprise) -> QuerySet[Job]:
+    """The jobs at `enterprise` that `user` may see, held by people she may see."""
+    return (visible(user, enterprise.jobs.all()).filter(person__in=people(user))
+            .select_related("person__household").annotate(poor=poor()).order_by("end", "-start"))
+
+
+def enterprise_groups(user: Any, enterprise: Enterprise) -> QuerySet[Group]:
+    groups = Group.objects.filter(members__enterprise=enterprise, members__left__isnull=True)
+    return visible(user, groups).distinct().order_by("name")
+
+
+def group_members(user: Any, group: Group) -> QuerySet[GroupMember]:
+    """The members of `group` that `user` may see: enterprises of her scope, people she may see."""
+    shown = Q(enterprise__in=visible(user, Enterprise.objects.all())) | Q(person__in=people(user))
+    return (visible(user, group.members.all()).filter(shown).select_related("enterprise", "person")
+            .order_by("left", "joined"))
+
+
+def owner_household(user: Any, enterprise: Enterprise) -> Household | None:
+    """The owner's household, when `user` may see it (its link and desil are shown only then)."""
+    owner = enterprise.owner
+    if owner is None or owner.household_id is None:
+        return None
+    return visible(user, Household.objects.filter(pk=owner.household_id)).first()
 
 
 def scoped_jobs(user: Any, *, region: str = "", poor_only: bool = False) -> QuerySet[Job]:
-    queryset = visible(user, Job.objects.select_related("enterprise", "person__household"))
+    """Jobs inside the user's scope held by people she may see (a worker may live in another regency)."""
+    queryset = visible(user, Job.objects.select_related("enterprise", "person__household")).filter(
+        person__in=people(user))
     if region:
         queryset = queryset.filter(region_q(region, "enterprise__village_id"))
     if poor_only:
@@ -95,7 +159,9 @@ def scoped_jobs(user: Any, *, region: str = "", poor_only: bool = False) -> Quer
 
 
 def scoped_memberships(user: Any, *, region: str = "", cooperative: int | None = None) -> QuerySet[Membership]:
-    queryset = visible(user, Membership.objects.select_related("cooperative", "person__household"))
+    """Memberships inside the user's scope of people she may see."""
+    queryset = visible(user, Membership.objects.select_related("cooperative", "person__household")).filter(
+        person__in=people(user))
     if region:
         queryset = queryset.filter(region_q(region, "cooperative__village_id"))
     if cooperative is not None:

@@ -1,6 +1,6 @@
 """A cooperative manager's scope is the cooperatives his account acts for (CooperativeAccess): their
-members, units, managers and groups, and the enterprises in those groups; nothing else of the
-registry. Registered with core.scoping."""
+members, units, managers (the board and its people) and groups, and the enterprises in those
+groups; nothing else of the registry. Registered with core.scoping."""
 
 from typing import Any
 
@@ -23,7 +23,7 @@ from entas.registry.models import Person
 MANAGER = Role.COOPERATIVE_MANAGER
 
 
-def managed(user: Any) -> QuerySet[CooperativeAccess]:
+def managed(user: Any) -> QuerySet[CooperativeAccess, Any]:
     return CooperativeAccess.objects.filter(user=user).values("cooperative_id")
 
 
@@ -36,5 +36,13 @@ def register() -> None:
     rule(CooperativeAccess, MANAGER, lambda user: Q(user=user))
     rule(Enterprise, MANAGER, lambda user: Q(Exists(GroupMember.objects.filter(
         enterprise=OuterRef("pk"), group__cooperative_id__in=managed(user)))))
-    rule(Person, MANAGER, lambda user: Q(Exists(Membership.objects.filter(
-        person=OuterRef("pk"), cooperative_id__in=managed(user)))))
+    rule(Person, MANAGER, people_of_his_cooperatives)
+
+
+def people_of_his_cooperatives(user: Any) -> Q:
+    """The members and the board (pengurus, pengawas, a hired manager) of his cooperatives: a board
+    member need not be a member, and the cooperative's own page names its board. People in its
+    groups who are not members stay hidden: the group lists them as "not shown"."""
+    mine = managed(user)
+    return (Q(Exists(Membership.objects.filter(person=OuterRef("pk"), cooperative_id__in=mine)))
+            | Q(Exists(Manager.objects.filter(person=OuterRef("pk"), cooperative_id__in=mine))))

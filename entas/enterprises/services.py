@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from entas.core import audit
+from entas.core.dates import happened
 from entas.core.identifiers import nik_problem
 from entas.enterprises import kbli
 from entas.enterprises.checks import fail, money, nib_problem, village
@@ -62,6 +63,8 @@ def register_enterprise(
     if not name.strip():
         raise fail("name", "missing")
     _identity(nib, owner_nik)
+    happened("founded", founded)
+    happened("on", on)
     if problem := kbli.problem(kbli_code, kbli_version):
         raise fail("kbli_code", problem)
     capital, annual_sales = money("capital", capital), money("annual_sales", annual_sales)
@@ -94,6 +97,7 @@ def record_job(actor: Any, enterprise: Enterprise, person: Person, *, start: dat
     """A person starts working at an enterprise; one job at a time per person and enterprise."""
     if enterprise.status != EnterpriseStatus.ACTIVE:
         raise fail("enterprise", f"'{enterprise.name}' is closed")
+    happened("start", start)
     overlapping = Job.objects.filter(enterprise=enterprise, person=person).exclude(end__lte=start).first()
     if overlapping:
         raise fail("person", f"{person.full_name} already works at '{enterprise.name}' since {overlapping.start}")
@@ -106,6 +110,7 @@ def record_job(actor: Any, enterprise: Enterprise, person: Person, *, start: dat
 def end_job(actor: Any, job: Job, *, end: date) -> Job:
     if job.end is not None:
         raise fail("end", f"this job already ended on {job.end}")
+    happened("end", end)
     if end <= job.start:
         raise fail("end", f"the end date {end} must be after the start date {job.start}")
     job.end = end

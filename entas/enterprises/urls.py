@@ -1,6 +1,6 @@
 from django.urls import path
 
-from entas.enterprises import change_views, views
+from entas.enterprises import access_views, change_views, views
 
 app_name = "enterprises"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("jobs/<int:pk>/end/", change_views.end_job, name="end_job"),
     path("cooperatives/new/", change_views.register_cooperative, name="register_cooperative"),
     path("cooperatives/<int:pk>/join/", change_views.join, name="join"),
+    path("cooperatives/<int:pk>/access/", access_views.cooperative_access, name="cooperative_access"),
     path("memberships/<int:pk>/leave/", change_views.leave, name="leave"),
     path("groups/new/", change_views.form_group, name="form_group"),
     path("groups/<int:pk>/members/new/", change_views.add_group_member, name="add_group_member"),

@@ -11,8 +11,8 @@ from django.shortcuts import render
 
 from entas.accounts.roles import IMPORTS_DATA
 from entas.core import audit
-from entas.core.scoping import get_visible_or_404
-from entas.enterprises import queries
+from entas.core.scoping import get_visible_or_404, visible
+from entas.enterprises import access, queries
 from entas.enterprises.change_forms import may_change
 from entas.enterprises.forms import CooperativeFilterForm, EnterpriseFilterForm, GroupFilterForm
 from entas.enterprises.models import Cooperative, Enterprise, Group
@@ -21,12 +21,18 @@ from entas.registry.identifiers import sees_full_identifiers
 PAGE_SIZE = 50
 
 
-def _listing(request: HttpRequest, form: forms.Form, rows: Any, template: str) -> HttpResponse:
-    """Render a filtered list; `rows` turns the valid form into the queryset."""
+def _listing(request: HttpRequest, form: forms.Form, rows: Any, template: str,
+             listed_people: str | None = None) -> HttpResponse:
+    """Render a filtered list; `rows` turns the valid form into the queryset. A list whose rows
+    name people (`listed_people`: the attribute holding the person id) is audit-logged per page."""
     page = None
     if not request.GET or form.is_valid():
         queryset: QuerySet[Any] = rows(form)
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        if listed_people:
+            audit.record_list_read(request.user, queryset.model._meta.label_lower, request.GET,
+                                   [row.pk for row in page], people=[getattr(row, listed_people) for row in page
+                                                                     if getattr(row, listed_people) is not None])
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, template, {"form": form, "page": page, "query": query.urlencode(),
@@ -39,7 +45,8 @@ def _listing(request: HttpRequest, form: forms.Form, rows: Any, template: str) -
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET or None)
     return _listing(request, form, lambda f: queries.enterprises(
-        request.user, f.to_filter() if request.GET else queries.EnterpriseFilter()), "enterprises/enterprise_list.html")
+        request.user, f.to_filter() if request.GET else queries.EnterpriseFilter()), "enterprises/enterprise_list.html",
+        listed_people="owner_id")
 
 
 @login_required
@@ -49,14 +56,20 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The owner and the workers are named people: every view is on the record (UU 27/2022 PDP).
     audit.record(request.user, "enterprise.viewed", enterprise)
     return render(request, "enterprises/enterprise_detail.html", {
-        "enterprise": enterprise, "jobs": queries.jobs(enterprise)[:500],
-        "groups": enterprise_groups(enterprise), "full_ids": sees_full_identifiers(request.user),
+        "enterprise": enterprise, **_owner(request.user, enterprise),
+        "jobs": queries.jobs(request.user, enterprise)[:500],
+        "groups": queries.enterprise_groups(request.user, enterprise), "full_ids": sees_full_identifiers(request.user),
         "may_change": may_change(request.user),
     })
 
 
-def enterprise_groups(enterprise: Enterprise) -> QuerySet[Group]:
-    return Group.objects.filter(members__enterprise=enterprise, members__left__isnull=True).order_by("name")
+def _owner(user: Any, enterprise: Enterprise) -> dict[str, Any]:
+    """What the page may say of the owner: the registry's name and the full NIK only when the user
+    may see the owner, the household's link and desil only when she may see the household; else
+    the name the enterprise was registered with and the NIK masked."""
+    seen = enterprise.owner_id is not None and queries.people(user).filter(pk=enterprise.owner_id).exists()
+    return {"owner_seen": seen, "owner_household": queries.owner_household(user, enterprise) if seen else None,
+            "owner_full_nik": sees_full_identifiers(user) and (seen or enterprise.owner_id is None)}
 
 
 @login_required
@@ -71,14 +84,17 @@ def cooperative_list(request: HttpRequest) -> HttpResponse:
 def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cooperative = get_visible_or_404(request.user, Cooperative.objects.select_related("village"), pk=pk)
     audit.record(request.user, "cooperative.viewed", cooperative)
-    members = list(queries.members(cooperative)[:1000])
-    current = [m for m in members if m.left is None]
+    # The counts are of every member; the list names only those the user may see.
+    counts = queries.member_counts(cooperative)
+    listed = queries.members(request.user, cooperative)
     return render(request, "enterprises/cooperative_detail.html", {
-        "cooperative": cooperative, "members": members, "current_count": len(current),
-        "poor_count": len([m for m in current if getattr(m, "poor", False)]),
-        "units": cooperative.units.order_by("kind"),
-        "managers": cooperative.managers.select_related("person").order_by("end", "role"),
-        "groups": cooperative.groups.order_by("name"), "full_ids": sees_full_identifiers(request.user),
+        "cooperative": cooperative, "members": list(listed[:1000]), "current_count": counts["total"],
+        "poor_count": counts["poor"], "unlisted_count": counts["total"] - listed.filter(left__isnull=True).count(),
+        "units": queries.units(request.user, cooperative),
+        "managers": queries.managers(request.user, cooperative),
+        "groups": visible(request.user, cooperative.groups.all()).order_by("name"),
+        "full_ids": sees_full_identifiers(request.user),
+        "may_grant": access.may_grant(request.user, cooperative),
         "may_change": may_change(request.user),
     })
 
@@ -99,7 +115,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_visible_or_404(request.user, Group.objects.select_related("region", "cooperative"), pk=pk)
     audit.record(request.user, "group.viewed", group)
-    members = group.members.select_related("enterprise", "person").order_by("left", "joined")
+    members = queries.group_members(request.user, group)
     return render(request, "enterprises/group_detail.html", {"group": group, "members": members,
                                                               "full_ids": sees_full_identifiers(request.user),
                                                               "may_change": may_change(request.user)})

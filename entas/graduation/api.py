@@ -12,12 +12,13 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entas.core.api import IdField, bounded_integer
 from entas.graduation import pathway
 from entas.graduation import services as graduation
 from entas.graduation.api_interventions import InterventionViewSet
 from entas.programmes import api as programmes_api
 from entas.programmes import services as programmes
-from entas.programmes.models import Enrolment, ExitReason, Visit
+from entas.programmes.models import Assessment, Enrolment, ExitReason, Visit
 from entas.programmes.queries import cooperative_member_on, facilitators_for
 
 # Moves a person may ask for; "sustain" is only ever the outcome of the 24-month follow-up.
@@ -50,13 +51,15 @@ class TransitionSerializer(serializers.Serializer[Any]):
 
 
 class AssessmentSerializer(serializers.Serializer[Any]):
-    per_capita_income = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    income_sources = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    business_months = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    savings = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    # Bounded like the Assessment columns: a number beyond them answers 400 naming the item.
+    per_capita_income = bounded_integer(Assessment, "per_capita_income", required=False, allow_null=True,
+                                        min_value=0)
+    income_sources = bounded_integer(Assessment, "income_sources", required=False, allow_null=True)
+    business_months = bounded_integer(Assessment, "business_months", required=False, allow_null=True)
+    savings = bounded_integer(Assessment, "savings", required=False, allow_null=True, min_value=0)
     cooperative_member = serializers.BooleanField(required=False, allow_null=True)
-    school_age_children = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    children_in_school = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    school_age_children = bounded_integer(Assessment, "school_age_children", required=False, allow_null=True)
+    children_in_school = bounded_integer(Assessment, "children_in_school", required=False, allow_null=True)
     food_shortage = serializers.BooleanField(required=False, allow_null=True)
 
     def to_internal_value(self, data: Any) -> Any:
@@ -78,7 +81,7 @@ class VisitSerializer(serializers.ModelSerializer[Visit]):
 
 
 class ReassignSerializer(serializers.Serializer[Any]):
-    facilitator = serializers.IntegerField(help_text="id of the new facilitator")
+    facilitator = IdField(help_text="id of the new facilitator")
     reason = serializers.CharField(max_length=200)
 
 
@@ -88,7 +91,7 @@ class EnrolmentViewSet(InterventionViewSet):
 
     @extend_schema(request=TransitionSerializer, responses=programmes_api.EnrolmentSerializer)
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk: str | None = None) -> Response:
+    def transition(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         enrolment = self._writable()
         incoming = TransitionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -116,7 +119,7 @@ class EnrolmentViewSet(InterventionViewSet):
 
     @extend_schema(request=VisitSerializer, responses={201: VisitSerializer})
     @action(detail=True, methods=["post"])
-    def visits(self, request: Request, pk: str | None = None) -> Response:
+    def visits(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         enrolment = self._writable()
         incoming = VisitSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -130,7 +133,7 @@ class EnrolmentViewSet(InterventionViewSet):
 
     @extend_schema(request=ReassignSerializer, responses=programmes_api.EnrolmentSerializer)
     @action(detail=True, methods=["post"])
-    def reassign(self, request: Request, pk: str | None = None) -> Response:
+    def reassign(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         enrolment = self._writable()
         incoming = ReassignSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

@@ -2,10 +2,12 @@
 applied → approved → disbursed → repaid/defaulted), market access, cooperative membership and job
 placement (recorded in entas.enterprises by its services). Every route first finds the enrolment
 inside the caller's scope or caseload (404 otherwise, logged), then checks the role (403 for
-readers), then calls one service function; a refusal answers 400 naming the field."""
+readers), then calls one service function; a refusal answers 400 naming the field. The lists of
+an enrolment's loans and market access are paginated like every list."""
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -15,6 +17,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entas.core.api import ID_PATTERN, BoundedModelSerializer, bounded_integer
 from entas.enterprises import services as enterprises
 from entas.enterprises.models import Cooperative, Enterprise, Job, Membership
 from entas.programmes import api as programmes_api
@@ -33,7 +36,7 @@ class LoanSerializer(serializers.ModelSerializer[Loan]):
 class NewLoanSerializer(serializers.Serializer[Any]):
     scheme = serializers.ChoiceField(choices=Scheme.choices)
     lender = serializers.CharField(max_length=200)
-    amount = serializers.IntegerField(help_text="rupiah, 0 or more")
+    amount = bounded_integer(Loan, "amount", help_text="rupiah, 0 or more")
     on = serializers.DateField(help_text="date of the application")
 
 
@@ -52,7 +55,7 @@ class MarketAccessSerializer(serializers.ModelSerializer[MarketAccess]):
         extra_kwargs = {"channel": {"choices": Channel.choices}, "sales_value": {"min_value": None}}
 
 
-class FamilyMembershipSerializer(serializers.ModelSerializer[Membership]):
+class FamilyMembershipSerializer(BoundedModelSerializer[Membership]):
     class Meta:
         model = Membership
         fields = ["id", "cooperative", "person", "joined", "left", "share_principal"]
@@ -62,7 +65,7 @@ class FamilyMembershipSerializer(serializers.ModelSerializer[Membership]):
                         "person": {"queryset": Person.objects.all()}}
 
 
-class PlacementSerializer(serializers.ModelSerializer[Job]):
+class PlacementSerializer(BoundedModelSerializer[Job]):
     class Meta:
         model = Job
         fields = ["id", "enterprise", "person", "position", "start", "end"]
@@ -81,6 +84,11 @@ class InterventionViewSet(programmes_api.EnrolmentViewSet):
             raise PermissionDenied("your role may read enrolments but not change them")
         return enrolment
 
+    def _page(self, rows: QuerySet[Any], serializer: type[serializers.BaseSerializer[Any]]) -> Response:
+        """One page of an enrolment's loans or market access, paginated like every list."""
+        view: Any = self  # the viewset's pagination is typed for enrolments
+        return view.get_paginated_response(serializer(view.paginate_queryset(rows), many=True).data)
+
     def _member(self, enrolment: Enrolment, person: Person) -> Person:
         if person.household_id != enrolment.household_id:
             raise ApiValidationError({"person": [f"person {person.pk} is not a member of this household"]})
@@ -97,10 +105,10 @@ class InterventionViewSet(programmes_api.EnrolmentViewSet):
     @extend_schema(methods=["GET"], responses=LoanSerializer(many=True))
     @extend_schema(methods=["POST"], request=NewLoanSerializer, responses={201: LoanSerializer})
     @action(detail=True, methods=["get", "post"])
-    def loans(self, request: Request, pk: str | None = None) -> Response:
+    def loans(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         if request.method == "GET":
             enrolment = self.get_object()
-            return Response(LoanSerializer(enrolment.loans.order_by("applied_on", "id"), many=True).data)
+            return self._page(enrolment.loans.order_by("applied_on", "id"), LoanSerializer)
         enrolment = self._writable()
         incoming = NewLoanSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -108,8 +116,9 @@ class InterventionViewSet(programmes_api.EnrolmentViewSet):
         return Response(LoanSerializer(loan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=LoanStatusSerializer, responses=LoanSerializer)
-    @action(detail=True, methods=["post"], url_path=r"loans/(?P<loan_id>[0-9]+)/status")
-    def loan_status(self, request: Request, pk: str | None = None, loan_id: str | None = None) -> Response:
+    @action(detail=True, methods=["post"], url_path=rf"loans/(?P<loan_id>{ID_PATTERN})/status")
+    def loan_status(self, request: Request, pk: str | None = None, loan_id: str | None = None,
+                    **kwargs: Any) -> Response:
         enrolment = self._writable()
         loan = enrolment.loans.filter(pk=int(loan_id or 0)).first()
         if loan is None:
@@ -123,10 +132,10 @@ class InterventionViewSet(programmes_api.EnrolmentViewSet):
     @extend_schema(methods=["GET"], responses=MarketAccessSerializer(many=True))
     @extend_schema(methods=["POST"], request=MarketAccessSerializer, responses={201: MarketAccessSerializer})
     @action(detail=True, methods=["get", "post"], url_path="market-access")
-    def market_access(self, request: Request, pk: str | None = None) -> Response:
+    def market_access(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         if request.method == "GET":
             enrolment = self.get_object()
-            return Response(MarketAccessSerializer(enrolment.market_access.order_by("date", "id"), many=True).data)
+            return self._page(enrolment.market_access.order_by("date", "id"), MarketAccessSerializer)
         enrolment = self._writable()
         incoming = MarketAccessSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -137,7 +146,7 @@ class InterventionViewSet(programmes_api.EnrolmentViewSet):
 
     @extend_schema(request=FamilyMembershipSerializer, responses={201: FamilyMembershipSerializer})
     @action(detail=True, methods=["post"], url_path="cooperative-memberships")
-    def cooperative_memberships(self, request: Request, pk: str | None = None) -> Response:
+    def cooperative_memberships(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         enrolment = self._writable()
         incoming = FamilyMembershipSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -150,7 +159,7 @@ class InterventionViewSet(programmes_api.EnrolmentViewSet):
 
     @extend_schema(request=PlacementSerializer, responses={201: PlacementSerializer})
     @action(detail=True, methods=["post"])
-    def jobs(self, request: Request, pk: str | None = None) -> Response:
+    def jobs(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         enrolment = self._writable()
         incoming = PlacementSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from entas.core import audit
+from entas.core.dates import happened
 from entas.graduation import pathway
 from entas.graduation.evaluate import essentials_met
 from entas.graduation.models import AppliesWhen, Code, Criterion, FollowUp, PovertyLine, RuleSet, StatusChange
@@ -30,6 +31,7 @@ def active_rule_set(programme: Programme) -> RuleSet:
 
 
 def _transition(actor: Any, enrolment: Enrolment, action: str, on: date, note: str = "", **fields: Any) -> Enrolment:
+    happened("on", on)
     # Lock and re-read, so two people acting at once cannot both move the same family.
     current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if problem := pathway.refusal(action, current.status):
@@ -64,6 +66,7 @@ def mark_ready(actor: Any, enrolment: Enrolment, *, on: date) -> Enrolment:
 @transaction.atomic
 def graduate(actor: Any, enrolment: Enrolment, *, on: date) -> Enrolment:
     """Refused unless the latest assessment meets every essential criterion of the active rule set."""
+    happened("on", on)
     if problem := pathway.refusal("graduate", enrolment.status):
         raise _fail("status", problem)
     met, failing = essentials_met(active_rule_set(enrolment.programme), enrolment)
@@ -105,6 +108,7 @@ def record_follow_up(actor: Any, enrolment: Enrolment, *, month: int, on: date) 
     criteria keeps the family graduated (sustained after 24 months); otherwise it relapses."""
     if enrolment.status != Status.GRADUATED or enrolment.graduated_on is None:
         raise _fail("month", f"a follow-up comes after graduation; this enrolment is {enrolment.status}")
+    happened("on", on)
     expected = _next_follow_up(enrolment)
     if month != expected:
         raise _fail("month", f"the next follow-up is at {expected} months, not {month}")

@@ -6,6 +6,7 @@ in the header line. Polars parses each chunk; a chunk Polars refuses (a line wit
 fields, an unclosed quote) is parsed again line by line so the message can name the line.
 Polars pads a short line with empty fields, so the fields of every line are counted on the
 bytes (NumPy, quote-aware): a truncated line or another delimiter is caught, not silently padded.
+A line whose every field is empty (a blank line, a stray line of delimiters) is no data: skipped.
 """
 
 import csv
@@ -19,13 +20,14 @@ import numpy as np
 import polars as pl
 
 from entas.ingest.errors import ImportFileError
-from entas.ingest.reading import Chunk, column_names
+from entas.ingest.reading import SHOWN_EMPTY_ROWS, Chunk, column_names, empty_rows_note
 
 DELIMITERS = (",", ";", "\t", "|")
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 HEAD_BYTES = 1 << 20
-# A record longer than this many chunks means a quote that never closes, not a long address.
+# A record longer than this many chunks means a quote that never closes, or a file whose line ends
+# were lost, not a long address.
 MAX_CHUNKS_PER_RECORD = 4
 NOT_UTF8 = "the file is not UTF-8; it was read as Windows-1252 (Latin-1): check names with accents"
 
@@ -50,6 +52,9 @@ class CsvTable:
         if not head[start:].strip():
             raise ImportFileError(f"{path.name}: the file is empty (row 1 should be the header)")
         end = head.find(b"\n", start)
+        if end < 0 and b"\r" in head[start:].rstrip(b"\r"):
+            raise ImportFileError(f"{path.name}: its lines end in a carriage return only (CR, the old Mac "
+                                  "format), which Entas cannot read; save it as CSV UTF-8")
         if end < 0 and len(head) == HEAD_BYTES:
             raise ImportFileError(f"{path.name}: row 1 (the header) has no line end in the first MiB")
         end = len(head) if end < 0 else end
@@ -81,6 +86,7 @@ class CsvTable:
     def chunks(self) -> Iterator[Chunk]:
         names = column_names(len(self.header))
         row, position = 2, self.data_start
+        empty = EmptyRows()
         with self.path.open("rb") as handle:
             handle.seek(self.data_start)
             try:
@@ -89,9 +95,19 @@ class CsvTable:
                     frame = self.parse(self.decode(block), names)
                     frame = frame.with_columns(pl.int_range(row, row + frame.height, dtype=pl.Int64).alias("_row"))
                     row += frame.height
-                    yield Chunk(shaped(frame, len(names)), position)
+                    frame, blank = shaped(frame, len(names))
+                    empty.add(blank, frame.get_column("_row"))
+                    yield Chunk(frame, position)
             except UnclosedQuote:
                 raise ImportFileError(f"row {row}: a quoted field is not closed (an unbalanced \")") from None
+            except LongLine as exc:
+                limit = MAX_CHUNKS_PER_RECORD * self.chunk_bytes
+                quote = ", and a quoted field in it is not closed" if exc.quoted else ""
+                raise ImportFileError(
+                    f"row {row}: the line is longer than {limit:,} bytes without a line end{quote}; a row cannot be "
+                    "that long: is this a CSV file with one row per line (were the line ends lost)?") from None
+        if empty.count and (note := empty.note()) not in self.warnings:
+            self.warnings.append(note)
 
     def parse(self, data: bytes, names: list[str]) -> pl.DataFrame:
         """The chunk's rows as strings plus `_fields`, the number of fields of each line
@@ -130,15 +146,55 @@ def field_counts(data: bytes, delimiter: str) -> "np.ndarray[tuple[int], np.dtyp
     return np.diff(before, prepend=0) + 1
 
 
-def shaped(frame: pl.DataFrame, width: int) -> pl.DataFrame:
-    """Blank lines dropped; `_shape` says what is wrong with a line that is not `width` fields."""
+def shaped(frame: pl.DataFrame, width: int) -> tuple[pl.DataFrame, pl.Series]:
+    """(the lines that are not empty, the row numbers of those that are); `_shape` says what is
+    wrong with a line that is not `width` fields. A line of more fields than the header is never
+    taken for empty: the fields beyond the header were not kept."""
     fields = pl.col("_fields")
-    blank = (fields == 1) & (pl.col("c0").fill_null("").str.strip_chars() == "")
+    cells = column_names(width)
+    blank = fields.is_between(1, width) & pl.all_horizontal(pl.col(cells).fill_null("").str.strip_chars() == "")
     shape = (
         pl.when(fields == UNCLOSED).then(pl.lit("a quoted field is not closed (truncated?)"))
         .when(fields != width).then(pl.format(f"{{}} of {width} fields (truncated, or another delimiter?)", fields))
     )
-    return frame.filter(~blank).with_columns(shape.alias("_shape")).drop("_fields")
+    frame = frame.with_columns(blank.alias("_blank"))
+    kept = frame.filter(~pl.col("_blank")).with_columns(shape.alias("_shape")).drop("_fields", "_blank")
+    return kept, frame.filter(pl.col("_blank")).get_column("_row")
+
+
+@dataclass
+class EmptyRows:
+    """The empty rows between data rows. Empty rows after the last data row (blank lines at the
+    end of a file) are not worth a note: they are only counted once a data row follows them."""
+
+    count: int = 0
+    first: list[int] = field(default_factory=list)
+    pending: list[int] = field(default_factory=list)  # the first few rows since the last data row
+    pending_count: int = 0
+
+    def add(self, blank: pl.Series, data: pl.Series) -> None:
+        last = data.max()
+        if last is None:
+            self._wait(blank)
+            return
+        self._confirm(self.pending, self.pending_count)
+        before = blank.filter(blank < last)
+        self._confirm(before.head(SHOWN_EMPTY_ROWS).to_list(), before.len())
+        self.pending, self.pending_count = [], 0
+        self._wait(blank.filter(blank > last))
+
+    def _wait(self, blank: pl.Series) -> None:
+        self.pending += blank.head(SHOWN_EMPTY_ROWS).to_list()
+        del self.pending[SHOWN_EMPTY_ROWS:]
+        self.pending_count += blank.len()
+
+    def _confirm(self, rows: list[int], count: int) -> None:
+        self.first += rows
+        del self.first[SHOWN_EMPTY_ROWS:]
+        self.count += count
+
+    def note(self) -> str:
+        return empty_rows_note(self.first, self.count)
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -150,6 +206,14 @@ class UnclosedQuote(Exception):
     """A quote open for longer than any field could be: the rest of the file is one "record"."""
 
 
+class LongLine(Exception):
+    """No line end for longer than any record could be."""
+
+    def __init__(self, quoted: bool) -> None:
+        super().__init__()
+        self.quoted = quoted  # a quote is open at the end of what was read
+
+
 def records(handle: BinaryIO, size: int) -> Iterator[bytes]:
     """Blocks of about `size` bytes that end at a record boundary (a newline outside quotes)."""
     carry = b""
@@ -158,7 +222,10 @@ def records(handle: BinaryIO, size: int) -> Iterator[bytes]:
         cut = last_record_end(buffer)
         if cut == 0:
             if len(buffer) > MAX_CHUNKS_PER_RECORD * size:
-                raise UnclosedQuote
+                # With a line end in it, the record only goes on because a quote is open.
+                if b"\n" in buffer:
+                    raise UnclosedQuote
+                raise LongLine(quoted=buffer.count(b'"') % 2 == 1)
             carry = buffer
             continue
         yield buffer[:cut]

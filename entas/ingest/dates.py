@@ -2,7 +2,8 @@
 
 Accepted: ISO `2024-07-31` (a time after it is ignored), `2024/07/31`, day first `31/07/2024`,
 `31-07-2024`, `31.07.2024`, month names in Indonesian or English (`31 Juli 2024`, `31-Jul-2024`)
-and Excel serial numbers of five digits (`45504`; four digits are taken for a year, not a date).
+and Excel serial numbers of five digits (`45504`; four digits are taken for a year, not a date;
+a fraction, `45504.75`, is the time of day and is dropped).
 Two-digit years are refused: 01/02/03 has no safe reading.
 """
 
@@ -22,7 +23,7 @@ ABBREVIATIONS = dict(enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
 # first, 7-9 day, month name, year; 10 an Excel serial number.
 PATTERN = (
     r"^(?:(\d{4})[-/](\d{1,2})[-/](\d{1,2})|(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
-    r"|(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{4})|(\d{5})(?:\.0+)?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    r"|(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{4})|(\d{5})(?:\.\d+)?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 EXCEL_EPOCH = date(1899, 12, 30)
 

@@ -2,7 +2,9 @@
 
 Every chunk is a Polars frame with one String column per header column, named `c0`, `c1`, ...
 (header text can be anything), plus `_row` (the row number a spreadsheet shows: the header is
-row 1) and `_shape` (why the line itself is broken, else null). Nothing is typed or checked here.
+row 1) and `_shape` (why the line itself is broken, else null); spreadsheets add `cK__number`
+(entas.ingest.xlsxfile). Nothing is typed or checked here. Rows empty in every column are not
+data: they are skipped, and the table's warnings say how many lay between the data rows.
 """
 
 from collections.abc import Iterator
@@ -44,6 +46,17 @@ def column_names(count: int) -> list[str]:
     return [f"c{i}" for i in range(count)]
 
 
+SHOWN_EMPTY_ROWS = 5
+
+
+def empty_rows_note(first_rows: list[int], count: int) -> str:
+    """The note about the empty rows skipped; `first_rows`: some of their numbers."""
+    shown = ", ".join(str(row) for row in first_rows[:SHOWN_EMPTY_ROWS])
+    more = ", ..." if count > SHOWN_EMPTY_ROWS else ""
+    rows = "row" if count == 1 else "rows"
+    return f"{count:,} empty {rows} between the data skipped ({rows} {shown}{more}): every cell empty, not data"
+
+
 @dataclass
 class FrameTable:
     """A table already in memory (a spreadsheet sheet), handed out in slices."""
@@ -71,6 +84,11 @@ def open_table(path: Path, *, chunk_bytes: int = CHUNK_BYTES, chunk_rows: int = 
         raise ImportFileError(f"{path}: no such file")
     with path.open("rb") as handle:
         magic = handle.read(4)
-    if magic in EXCEL_MAGIC:
-        return xlsxfile.open_sheet(path, chunk_rows)
-    return csvfile.CsvTable.open(path, chunk_bytes)
+    spreadsheet = magic in EXCEL_MAGIC
+    table: Table = xlsxfile.open_sheet(path, chunk_rows) if spreadsheet else csvfile.CsvTable.open(path, chunk_bytes)
+    if any("\x00" in name for name in table.header):
+        # Messages quote header names, and PostgreSQL stores no NUL in text.
+        raise ImportFileError(f"{path.name}: row 1 (the header) contains NUL characters (\\x00), which are not text: "
+                              "is it UTF-16 without a byte order mark, or not a CSV or spreadsheet file at all? "
+                              "Save it as CSV UTF-8")
+    return table

@@ -2,8 +2,11 @@
 their types, and checks across the fields of one row.
 
 `Schema.validate` turns a raw chunk into typed columns plus `_reasons`, every problem of the row
-as `field: reason; field: reason`, null for a valid row. Checks that need other rows (duplicates,
-references) run later in SQL on the staging table (entas.ingest.staging).
+as `field: reason; field: reason`, null for a valid row. Two problems come before any type's own
+and leave the field untyped: a NUL character (never text, and PostgreSQL stores none), and a cell
+a spreadsheet stored as a number where the type needs the text (FieldType.number_problem).
+Checks that need other rows (duplicates, references) run later in SQL on the staging table
+(entas.ingest.staging).
 """
 
 import re
@@ -53,12 +56,43 @@ class HeaderMap:
     unused: tuple[str, ...]  # header names no field takes
 
 
+NUL = ("contains a NUL character (\\x00), which is not text; remove it (was the file damaged, or saved by a "
+       "program as binary data?)")
+
+
 def normalise(name: str) -> str:
     return re.sub(r"[\s\-./]+", "_", name.strip().lower())
 
 
 def raw(name: str) -> pl.Expr:
     return pl.col(f"{name}__raw")
+
+
+@dataclass(frozen=True)
+class Refusals:
+    """Problems that come before a type's own (see the module's docstring), for one chunk."""
+
+    numbers: dict[str, pl.Expr]  # field -> why its number cells are refused (Schema._number_fields)
+    nul: bool  # some text of the chunk holds a NUL: most chunks hold none, and skip the check
+
+    @property
+    def possible(self) -> bool:
+        return self.nul or bool(self.numbers)
+
+    def reason(self, name: str) -> pl.Expr:
+        """Why the text of field `name` is refused before its type reads it; null where it is not."""
+        found = [pl.when(raw(name).str.contains("\x00", literal=True)).then(pl.lit(NUL))] if self.nul else []
+        if name in self.numbers:
+            found.append(pl.when(pl.col(f"{name}__number")).then(self.numbers[name]))
+        return pl.coalesce(found) if found else pl.lit(None, pl.String)
+
+
+def _has_nul(frame: pl.DataFrame, mapping: HeaderMap) -> bool:
+    columns = list(mapping.columns.values())
+    if not columns or frame.height == 0:
+        return False
+    found = frame.select(pl.any_horizontal(pl.col(columns).str.contains("\x00", literal=True)).any())
+    return bool(found.item())
 
 
 @dataclass(frozen=True)
@@ -96,7 +130,9 @@ class Schema:
     def validate(self, frame: pl.DataFrame, mapping: HeaderMap) -> pl.DataFrame:
         """`_row`, `_reasons`, every field typed (null where absent or invalid), `{field}__raw`,
         `_w0`, `_w1`... true where a warning rule applies, and the derived columns."""
-        typed = self._typed(frame, mapping)
+        numbers = self._number_fields(frame, mapping)
+        refusals = Refusals(numbers, _has_nul(frame, mapping))
+        typed = self._typed(frame, mapping, refusals)
         bad = pl.any_horizontal(pl.col("_shape").is_not_null(), *self._failures())
         warnings = [rule.condition.fill_null(False).alias(f"_w{i}") for i, rule in enumerate(self.warnings)]
         derived = [d.expr.alias(d.name) for d in self.derived]
@@ -105,40 +141,59 @@ class Schema:
         good = checked.filter(~pl.col("_bad")).with_columns(pl.lit(None, pl.String).alias("_reasons"))
         rejected = checked.filter(pl.col("_bad"))
         if rejected.height:
-            reasons = pl.concat_str(self._reasons(), separator="; ", ignore_nulls=True)
+            reasons = pl.concat_str(self._reasons(refusals), separator="; ", ignore_nulls=True)
             good = pl.concat([good, rejected.with_columns(reasons.alias("_reasons"))])
-        return good.drop("_bad", "_shape")
+        return good.drop("_bad", "_shape", *(f"{name}__number" for name in numbers))
 
-    def _typed(self, frame: pl.DataFrame, mapping: HeaderMap) -> pl.DataFrame:
+    def _number_fields(self, frame: pl.DataFrame, mapping: HeaderMap) -> dict[str, pl.Expr]:
+        """Field -> why its number cells are refused, for the fields whose type refuses numbers and
+        whose column holds some (`cK__number`, from spreadsheets)."""
+        found = {}
+        for f in self.fields:
+            problem = f.type.number_problem(raw(f.name))
+            if problem is not None and f"{mapping.columns.get(f.name)}__number" in frame.columns:
+                found[f.name] = problem
+        return found
+
+    def _typed(self, frame: pl.DataFrame, mapping: HeaderMap, refusals: Refusals) -> pl.DataFrame:
         """Typed columns: the quick parse everywhere, the full parse where that left text untyped."""
         texts = [
             _clean(pl.col(mapping.columns[f.name])).alias(f"{f.name}__raw") if f.name in mapping.columns
             else pl.lit(None, pl.String).alias(f"{f.name}__raw")
             for f in self.fields
         ]
+        flags = [pl.col(f"{mapping.columns[name]}__number").fill_null(False).alias(f"{name}__number")
+                 for name in refusals.numbers]
         untyped = pl.any_horizontal(raw(f.name).is_not_null() & pl.col(f.name).is_null() for f in self.fields)
-        typed = (frame.lazy().select("_row", "_shape", *texts)
+        typed = (frame.lazy().select("_row", "_shape", *texts, *flags)
                  .with_columns(f.type.quick(raw(f.name)).alias(f.name) for f in self.fields)
                  .with_columns(untyped.alias("_untyped")).collect())
         retry = typed.filter(pl.col("_untyped"))
-        if retry.height == 0:
-            return typed.drop("_untyped")
-        retry = retry.with_columns(pl.coalesce(pl.col(f.name), f.type.parse(raw(f.name))).alias(f.name)
-                                   for f in self.fields)
-        return pl.concat([typed.filter(~pl.col("_untyped")), retry]).drop("_untyped")
+        if retry.height:
+            retry = retry.with_columns(pl.coalesce(pl.col(f.name), f.type.parse(raw(f.name))).alias(f.name)
+                                       for f in self.fields)
+            typed = pl.concat([typed.filter(~pl.col("_untyped")), retry])
+        typed = typed.drop("_untyped")
+        if not refusals.possible:
+            return typed
+        # Refused text is not typed: no check across rows or merge ever sees it.
+        return typed.with_columns(pl.when(refusals.reason(f.name).is_null()).then(pl.col(f.name)).alias(f.name)
+                                  for f in self.fields)
 
     def _failures(self) -> list[pl.Expr]:
         found = [raw(f.name).is_null() for f in self.fields if f.required]
         found += [raw(f.name).is_not_null() & pl.col(f.name).is_null() for f in self.fields]
         return found + [rule.condition.fill_null(False) for rule in self.errors]
 
-    def _reasons(self) -> list[pl.Expr]:
+    def _reasons(self, refusals: Refusals) -> list[pl.Expr]:
         reasons = [pl.concat_str([pl.lit("line: "), pl.col("_shape")])]
         for f in self.fields:
             text, value = raw(f.name), pl.col(f.name)
             problem: pl.Expr = pl.when(text.is_not_null() & value.is_null()).then(f.type.problem(text))
             if f.required:
                 problem = pl.when(text.is_null()).then(pl.lit("missing")).otherwise(problem)
+            if refusals.possible:
+                problem = pl.coalesce(refusals.reason(f.name), problem)
             checks = [problem, *(pl.when(r.condition).then(r.message) for r in self.errors if r.field == f.name)]
             reasons.extend(pl.concat_str([pl.lit(f"{f.name}: "), check]) for check in checks)
         return reasons

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from entas.core import audit
 from entas.core.scoping import user_scope
-from entas.ingest import signals
+from entas.ingest import housekeeping, rejects, signals
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import REGION_COLUMN, Plan, PlanFactory, WarningTally, stage
@@ -87,6 +87,7 @@ def _start(actor: Any, request: Request, batch: ImportBatch | None) -> ImportBat
     fields = {
         "target": request.target, "kind": request.kind, "source": request.source, "mode": request.mode,
         "extract_date": request.extract_date or timezone.localdate(), "status": ImportBatch.Status.RUNNING,
+        "worker": housekeeping.process_token(),
     }
     if batch is None:
         user = actor if getattr(actor, "is_authenticated", False) else None
@@ -110,8 +111,10 @@ def _finish(actor: Any, batch: ImportBatch, table: Table, plan: Plan, staging: S
         if batch.rejected:
             reporter.phase("rejects")
             path = rejects_path(batch.pk)
-            write_rejects(table, staging, path)
+            written = write_rejects(table, staging, path)
             batch.rejects_path = str(path)
+            if written.note:
+                batch.details["notes"] = [*batch.details.get("notes", []), written.note]
         if batch.rejected and batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
             batch.error_message = _rejects_message(batch, staging)
             _close(actor, batch, ImportBatch.Status.FAILED)
@@ -157,7 +160,8 @@ def _rejects_message(batch: ImportBatch, staging: Staging) -> str:
     ) % {"count": f"{count:,}"}
     text += "".join(f" row {row}: {reasons}." for row, reasons in first)
     if count > len(first):
-        text += " " + _("%(more)s more in the rejects file.") % {"more": f"{count - len(first):,}"}
+        text += " " + _("%(more)s more rows have problems; the rejects file lists them (at most %(cap)s).") % {
+            "more": f"{count - len(first):,}", "cap": f"{rejects.row_cap():,}"}
     return text
 
 

@@ -26,6 +26,8 @@ from adbc_driver_manager import (
 )
 from django.db import connection
 
+from entas.ingest import housekeeping
+
 
 def usable() -> bool:
     """Whether the import's connection can attach a file now."""
@@ -36,7 +38,8 @@ class SideFile:
     def __init__(self, table: str, body: str) -> None:
         """Create `table` with column definitions `body` in a new private file."""
         self.table = table
-        self.folder = Path(tempfile.mkdtemp(prefix="entas-staging-"))
+        # Named after this process, so a crash's leftovers are found (ingest.housekeeping).
+        self.folder = Path(tempfile.mkdtemp(prefix=housekeeping.staging_prefix(), dir=housekeeping.staging_dir()))
         self.path = self.folder / "staging.sqlite3"
         self.database: AdbcDatabase | None = adbc_driver_sqlite.connect(str(self.path))
         self.connection: AdbcConnection | None = AdbcConnection(self.database)

@@ -4,7 +4,8 @@ A type gives three Polars expressions, so a chunk is checked column by column, n
 `quick` reads the spelling nearly every file uses and runs on every row; `parse` reads every
 accepted spelling and runs only on rows `quick` left empty; `problem` says why a text is not a
 value and runs only on rejected rows. Both parses give null for anything not a valid value
-(out of range included): null with text present is what marks a problem.
+(out of range included): null with text present is what marks a problem. `number_problem` says
+why a cell a spreadsheet stored as a number cannot be taken; most types take numbers.
 Apps add types (NIK, region codes) by subclassing FieldType.
 """
 
@@ -29,6 +30,11 @@ class FieldType:
 
     def problem(self, raw: pl.Expr) -> pl.Expr:
         raise NotImplementedError
+
+    def number_problem(self, raw: pl.Expr) -> pl.Expr | None:
+        """Why a cell the spreadsheet stored as a number (its text: `raw`) is refused; None when
+        numbers are as good as text (amounts, codes of a few digits, dates as serial numbers)."""
+        return None
 
 
 @dataclass(frozen=True)

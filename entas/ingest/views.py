@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from entas.accounts.roles import IMPORTS_DATA
 from entas.core import audit
@@ -35,16 +35,27 @@ def upload(request: HttpRequest, target: str) -> HttpResponse:
                                                   "batches": visible_batches(request.user)[:20]})
 
 
+def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
+    """Someone else's batch (and its rejects file) answers 404 and is logged, like every route."""
+    found = visible_batches(request.user).filter(pk=pk).first()
+    if found is None:
+        if ImportBatch.objects.filter(pk=pk).exists():
+            audit.record(request.user, "scope.denied", details={"model": ImportBatch._meta.label_lower,
+                                                                "lookup": {"pk": str(pk)}})
+        raise Http404
+    return found
+
+
 @login_required
 def batch(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(visible_batches(request.user), pk=pk)
+    found = _batch_or_404(request, pk)
     template = "ingest/_batch_status.html" if request.headers.get("HX-Request") else "ingest/batch.html"
     return render(request, template, {"batch": found, "running": found.status in _RUNNING})
 
 
 @login_required
 def rejects(request: HttpRequest, pk: int) -> FileResponse:
-    found: ImportBatch = get_object_or_404(visible_batches(request.user), pk=pk)
+    found = _batch_or_404(request, pk)
     path = Path(found.rejects_path) if found.rejects_path else None
     if path is None or not path.exists():
         raise Http404

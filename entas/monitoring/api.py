@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
-from entas.core.api import ScopedReadOnlyViewSet
+from entas.core.api import NumericIds, ScopedReadOnlyViewSet
 from entas.monitoring.models import Indicator, Period, Rollup, Target
 
 
@@ -29,7 +29,7 @@ class RollupSerializer(serializers.ModelSerializer[Rollup]):
         fields = ["id", "indicator", "village", "period", "value", "denominator", "computed_at"]
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
+class IndicatorViewSet(NumericIds, viewsets.ReadOnlyModelViewSet[Indicator]):
     serializer_class = IndicatorSerializer
     queryset = Indicator.objects.order_by("code")
 

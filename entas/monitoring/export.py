@@ -5,12 +5,11 @@ import io
 from decimal import Decimal
 from typing import Any
 
-import xlsxwriter
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from entas.core import audit
+from entas.core import audit, sheets
 from entas.monitoring.dashboard import Line, Trend
 from entas.monitoring.models import Indicator, Period
 from entas.monitoring.village import Profile
@@ -21,9 +20,10 @@ Cell = str | int | float | Decimal | None
 
 def _rows(book: Any, name: str, header: list[str], rows: list[list[Cell]]) -> None:
     sheet = book.add_worksheet(name[:31])
-    sheet.write_row(0, 0, header)
+    sheets.write_row(book, sheet, 0, header)
     for index, row in enumerate(rows, start=1):
-        sheet.write_row(index, 0, [float(v) if isinstance(v, Decimal) else v for v in row])
+        # Names typed in forms (a cooperative's, a region's) go in as text, never as formulas.
+        sheets.write_row(book, sheet, index, row)
 
 
 def _sheet(book: Any, name: str, first: str, lines: list[Line]) -> None:
@@ -44,7 +44,7 @@ def dashboard_xlsx(request: HttpRequest, region: Region | None, period: Period, 
     audit.record(request.user, "dashboard.exported", region_code=code, details={
         "period": str(period), "indicator": indicator.code if indicator else "", "rows": len(lines) + len(children)})
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = sheets.workbook(buffer, in_memory=True)
     _sheet(book, _("Indicators"), _("Indicator"), lines)
     if indicator is not None and children:
         _sheet(book, indicator.code, _("Region"), children)
@@ -59,7 +59,7 @@ def village_xlsx(request: HttpRequest, region: Region, period: Period, lines: li
     audit.record(request.user, "dashboard.exported", region_code=region.code, details={
         "period": str(period), "village_profile": True})
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = sheets.workbook(buffer, in_memory=True)
     _rows(book, _("Deciles"), [_("Decile"), _("Households")], [[d, n] for d, n in profile.deciles])
     _rows(book, _("Assistance"), [_("Programme"), _("Households"), _("% of households")],
           [[c.programme, c.households, c.percent] for c in profile.coverage])

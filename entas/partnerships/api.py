@@ -2,6 +2,7 @@
 
 from rest_framework import serializers, viewsets
 
+from entas.core.api import NumericIds
 from entas.partnerships.models import Agreement, AgreementQuerySet, Partner
 
 
@@ -20,12 +21,12 @@ class AgreementSerializer(serializers.ModelSerializer[Agreement]):
                   "programmes"]
 
 
-class PartnerViewSet(viewsets.ReadOnlyModelViewSet[Partner]):
+class PartnerViewSet(NumericIds, viewsets.ReadOnlyModelViewSet[Partner]):
     serializer_class = PartnerSerializer
     queryset = Partner.objects.order_by("name")
 
 
-class AgreementViewSet(viewsets.ReadOnlyModelViewSet[Agreement]):
+class AgreementViewSet(NumericIds, viewsets.ReadOnlyModelViewSet[Agreement]):
     serializer_class = AgreementSerializer
 
     def get_queryset(self) -> AgreementQuerySet:

@@ -1,6 +1,8 @@
 """Programmes and enrolments for API clients, scoped like the pages: a region officer sees her
-region, a facilitator only her own caseload; an enrolment outside answers 404, logged."""
+region, a facilitator only her own caseload; an enrolment outside answers 404, logged. Every page
+of enrolments is audit-logged (`enrolment.listed`, with the households and their members)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as ModelValidationError
@@ -11,9 +13,10 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from entas.core import audit
-from entas.core.api import ScopedReadOnlyViewSet
+from entas.core.api import AuditedList, NumericIds, ScopedReadOnlyViewSet
 from entas.programmes.models import Enrolment, Programme
 from entas.programmes.queries import enrolments_for
+from entas.registry.api import members_of
 
 
 def service_refusal(error: ModelValidationError) -> ApiValidationError:
@@ -45,15 +48,19 @@ class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
                   "graduated_on", "relapses", "exit_reason", "exited_on"]
 
 
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet[Programme]):
+class ProgrammeViewSet(NumericIds, viewsets.ReadOnlyModelViewSet[Programme]):
     """Programmes are national: every signed-in user may read them."""
 
     serializer_class = ProgrammeSerializer
-    queryset = Programme.objects.all()
+    queryset = Programme.objects.order_by("id")
 
 
-class EnrolmentViewSet(ServiceRefusals, ScopedReadOnlyViewSet[Enrolment]):
+class EnrolmentViewSet(ServiceRefusals, AuditedList, ScopedReadOnlyViewSet[Enrolment]):
     serializer_class = EnrolmentSerializer
+    listed_households = "household_id"
+
+    def people_listed(self, rows: Sequence[Any], households: list[int]) -> list[int]:
+        return members_of(households)
 
     def base_queryset(self) -> QuerySet[Enrolment]:
         return Enrolment.objects.order_by("id")

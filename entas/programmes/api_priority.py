@@ -5,16 +5,18 @@ Klaten; asking for another region answers 400 naming `within`). Saved lists are 
 belong to a programme) but only the places inside the caller's region are shown. Saving a list
 decides who may be enrolled in the programme, so only a national administrator may do it."""
 
+import math
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entas.core.api import MAX_ID, IdRelatedField, NumericIds
 from entas.core.scoping import user_scope, visible
 from entas.programmes import priority, services
 from entas.programmes.api import ServiceRefusals
@@ -39,6 +41,8 @@ class RankedSerializer(serializers.Serializer[Any]):
     explanation = serializers.CharField()
 
 
+# One object (the ranking with its results), although it answers the list route.
+@extend_schema_serializer(many=False)
 class RankingSerializer(serializers.Serializer[Any]):
     level = serializers.CharField()
     within = serializers.CharField(allow_null=True)
@@ -51,24 +55,33 @@ WEIGHT_PARAMETERS = [OpenApiParameter(name, float, description=f"weight (default
                      for name, default in priority.DEFAULT_WEIGHTS.items()]
 
 
+class RankingQuery(serializers.Serializer[dict[str, Any]]):
+    level = serializers.ChoiceField(choices=list(priority.LEVELS), required=False, help_text="regency or district")
+    within = serializers.CharField(required=False, max_length=13, help_text="a region code (default: your region)")
+    top = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID, help_text="only the best N")
+
+
+def _weights(params: Any) -> dict[str, float]:
+    weights = priority.weights_from(params)
+    for name, value in weights.items():
+        if not math.isfinite(value) or value < 0:
+            raise ApiValidationError({"weights": [f"{name}: '{params.get(name)}' is not a number of 0 or more"]})
+    return weights
+
+
 class PriorityRankingViewSet(ServiceRefusals, viewsets.ViewSet):
     """GET: every regency or district inside `within` (default: your region), best first."""
 
-    @extend_schema(responses=RankingSerializer, parameters=[
-        OpenApiParameter("level", str, enum=list(priority.LEVELS), description="regency or district"),
-        OpenApiParameter("within", str, description="a region code (default: your region)"),
-        OpenApiParameter("top", int, description="only the best N"), *WEIGHT_PARAMETERS])
+    @extend_schema(responses=RankingSerializer, parameters=[RankingQuery, *WEIGHT_PARAMETERS])
     def list(self, request: Request) -> Response:
-        params = request.query_params
-        scope = user_scope(request.user)
-        level = params.get("level") or priority.default_level(scope)
+        incoming = RankingQuery(data=request.query_params)
+        incoming.is_valid(raise_exception=True)
+        params = incoming.validated_data
+        level = params.get("level") or priority.default_level(user_scope(request.user))
         where = _within(request.user, params.get("within"))
-        top = params.get("top", "")
-        if top and not top.isdigit():
-            raise ApiValidationError({"top": [f"'{top}' is not a whole number"]})
-        weights = priority.weights_from(params)
+        weights = _weights(request.query_params)
         ranked = priority.rank(weights, level, where)
-        shown = ranked[: int(top)] if top else ranked
+        shown = ranked[: params["top"]] if "top" in params else ranked
         for row in shown:
             row.explanation = priority.explain(row)
         return Response(RankingSerializer({"level": level, "within": where, "weights": weights, "count": len(ranked),
@@ -94,17 +107,19 @@ class PriorityListSerializer(serializers.ModelSerializer[PriorityList]):
 
 
 class NewPriorityListSerializer(serializers.Serializer[Any]):
-    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    programme = IdRelatedField(queryset=Programme.objects.all())
     name = serializers.CharField(max_length=200)
     level = serializers.ChoiceField(choices=PriorityLevel.choices, default=PriorityLevel.REGENCY)
     within = serializers.CharField(max_length=13, required=False, allow_blank=True, default="")
-    weights = serializers.DictField(help_text=f"names: {', '.join(priority.WEIGHT_NAMES)}; missing ones count 0")
+    weights = serializers.DictField(child=serializers.FloatField(),
+                                    help_text=f"names: {', '.join(priority.WEIGHT_NAMES)}; missing ones count 0")
     quotas = serializers.DictField(child=serializers.IntegerField(), required=False, default=dict,
                                    help_text="province code -> how many of its places")
     limit = serializers.IntegerField(required=False, allow_null=True, help_text="or the best N overall")
 
 
-class PriorityListViewSet(ServiceRefusals, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[PriorityList]):
+class PriorityListViewSet(ServiceRefusals, NumericIds, mixins.CreateModelMixin,
+                          viewsets.ReadOnlyModelViewSet[PriorityList]):
     serializer_class = PriorityListSerializer
 
     def get_queryset(self) -> QuerySet[PriorityList]:

@@ -6,7 +6,7 @@ the region, or another facilitator's) are refused with 400 naming `attendees`.""
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from entas.core.api import ScopedReadOnlyViewSet
+from entas.core.api import IdField, IdRelatedField, ScopedReadOnlyViewSet
 from entas.core.scoping import user_scope
 from entas.programmes import services
 from entas.programmes.api import ServiceRefusals
@@ -37,17 +37,17 @@ class TrainingSessionSerializer(serializers.ModelSerializer[TrainingSession]):
 
 
 class NewSessionSerializer(serializers.Serializer[Any]):
-    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    programme = IdRelatedField(queryset=Programme.objects.all())
     kind = serializers.ChoiceField(choices=SessionKind.choices)
     topic = serializers.CharField(max_length=200)
     date = serializers.DateField()
     region = serializers.CharField(max_length=13, help_text="where it was held: village, district or regency code")
-    attendees = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+    attendees = serializers.ListField(child=IdField(), required=False, default=list,
                                       help_text="enrolment ids of the families who attended")
 
 
 class AttendanceSerializer(serializers.Serializer[Any]):
-    attendees = serializers.ListField(child=serializers.IntegerField(), allow_empty=False,
+    attendees = serializers.ListField(child=IdField(), allow_empty=False,
                                       help_text="enrolment ids of the families who attended")
 
 
@@ -60,8 +60,11 @@ def families(user: Any, ids: list[int]) -> list[Enrolment]:
     return [found[i] for i in ids]
 
 
-@extend_schema_view(list=extend_schema(parameters=[
-    OpenApiParameter("programme", int, description="only this programme's sessions")]))
+class SessionQuery(serializers.Serializer[dict[str, Any]]):
+    programme = IdField(required=False, help_text="only this programme's sessions")
+
+
+@extend_schema_view(list=extend_schema(parameters=[SessionQuery]))
 class TrainingSessionViewSet(ServiceRefusals, mixins.CreateModelMixin, ScopedReadOnlyViewSet[TrainingSession]):
     serializer_class = TrainingSessionSerializer
 
@@ -73,11 +76,12 @@ class TrainingSessionViewSet(ServiceRefusals, mixins.CreateModelMixin, ScopedRea
 
     def get_queryset(self) -> QuerySet[TrainingSession]:
         found = super().get_queryset()
-        asked = self.request.query_params.get("programme")
-        if asked is not None:
-            if not asked.isdigit():
-                raise ApiValidationError({"programme": [f"'{asked}' is not a programme id"]})
-            found = found.filter(programme_id=int(asked))
+        if self.action != "list":
+            return found
+        params = SessionQuery(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        if "programme" in params.validated_data:
+            found = found.filter(programme_id=params.validated_data["programme"])
         return found
 
     def _may_change(self) -> None:
@@ -101,7 +105,7 @@ class TrainingSessionViewSet(ServiceRefusals, mixins.CreateModelMixin, ScopedRea
 
     @extend_schema(request=AttendanceSerializer, responses=TrainingSessionSerializer)
     @action(detail=True, methods=["post"])
-    def attendance(self, request: Request, pk: str | None = None) -> Response:
+    def attendance(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         session = self.get_object()  # 404 outside the scope, logged
         self._may_change()
         incoming = AttendanceSerializer(data=request.data)

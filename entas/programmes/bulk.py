@@ -26,6 +26,7 @@ from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q, Valu
 from django.utils import timezone
 
 from entas.core import audit
+from entas.core.dates import happened
 from entas.programmes import signals
 from entas.programmes.checks import cohort_of, eligible, fail, within_any
 from entas.programmes.models import OPEN_STATUSES, Enrolment, Programme, Status
@@ -141,6 +142,7 @@ def enrol_in_bulk(actor: Any, programme: Programme, *, region_codes: list[str], 
     """Enrol every eligible household of the regions not yet enrolled; say why the others were not.
     `decile_max` narrows the programme's rule for this run (poorest first); it never widens it."""
     day = on or timezone.localdate()
+    happened("on", day)
     _check_regions(region_codes)
     top = _decile_limit(programme, decile_max)
     in_regions = within_any(Household.objects.all(), region_codes)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from entas.core import audit
+from entas.core.dates import happened
 from entas.programmes.checks import fail, rupiah
 from entas.programmes.models import (
     OPEN_STATUSES,
@@ -56,6 +57,7 @@ def record_visit(actor: Any, enrolment: Enrolment, *, on: date, notes: str = "",
                  assessment: dict[str, Any] | None = None) -> Visit:
     """A home visit by the family's facilitator, with an assessment when one was made."""
     _open(enrolment)
+    happened("on", on)
     values = _assessment_values(assessment) if assessment else None
     visit = Visit.objects.create(enrolment=enrolment, facilitator=enrolment.facilitator, date=on, notes=notes)
     if values is not None:
@@ -72,6 +74,7 @@ def record_loan(actor: Any, enrolment: Enrolment, *, scheme: str, lender: str, a
         raise fail("scheme", f"'{scheme}' is not a scheme; choose one of {', '.join(Scheme.values)}")
     if not lender.strip():
         raise fail("lender", "missing")
+    happened("on", on)
     loan = Loan.objects.create(enrolment=enrolment, scheme=scheme, lender=lender.strip(),
                                amount=rupiah("amount", amount), applied_on=on, status_on=on)
     audit.record(actor, "loan.applied", loan, region_code=enrolment.village_id,
@@ -85,6 +88,7 @@ def set_loan_status(actor: Any, loan: Loan, status: str, *, on: date) -> Loan:
     if status not in allowed:
         nexts = ", ".join(sorted(allowed)) or "nothing (final)"
         raise fail("status", f"a loan that is {loan.status} cannot become {status}; allowed: {nexts}")
+    happened("on", on)
     if on < loan.status_on:
         raise fail("on", f"{on} is before the loan's last change on {loan.status_on}")
     before = loan.status
@@ -101,6 +105,7 @@ def record_market_access(actor: Any, enrolment: Enrolment, *, channel: str, sale
     _open(enrolment)
     if channel not in Channel.values:
         raise fail("channel", f"'{channel}' is not a channel; choose one of {', '.join(Channel.values)}")
+    happened("on", on)
     access = MarketAccess.objects.create(enrolment=enrolment, channel=channel, date=on,
                                          sales_value=rupiah("sales_value", sales_value))
     audit.record(actor, "market_access.recorded", access, region_code=enrolment.village_id,

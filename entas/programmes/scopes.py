@@ -4,7 +4,7 @@ route (registry pages, API, exports, admin). Registered with core.scoping."""
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from entas.accounts.roles import Role
 from entas.core import scoping
@@ -36,18 +36,19 @@ def in_caseload(household_field: str) -> Callable[[Any], Q]:
 def register() -> None:
     rule = scoping.rule
     rule(Household, FACILITATOR, in_caseload("pk"))
-    for model in (Person, HouseholdMembership, DecileRecord, AssistanceReceipt):
+    families: tuple[type[Model], ...] = (Person, HouseholdMembership, DecileRecord, AssistanceReceipt)
+    for model in families:
         rule(model, FACILITATOR, in_caseload("household_id"))
-    for model in (Membership, Job):
-        rule(model, FACILITATOR, in_caseload("person__household_id"))
-    rule(GroupMember, FACILITATOR,
-         lambda user: Q(person__isnull=True) | in_caseload("person__household_id")(user))
-    # Places to take a family to: enterprises, cooperatives and groups of her region; the people
-    # listed on their pages are narrowed by the rules above.
-    for model in (Enterprise, Cooperative, Group, BusinessUnit, Manager, PriorityLocation, TrainingSession):
+    # Places to take a family to: enterprises, cooperatives and groups of her region. The rows that
+    # name a person there (memberships, jobs, group members, board) show only the people she may
+    # see (their `scope_also`).
+    places: tuple[type[Model], ...] = (Enterprise, Cooperative, Group, BusinessUnit, Manager, Membership, Job,
+                                       GroupMember, PriorityLocation, TrainingSession)
+    for model in places:
         rule(model, FACILITATOR, None)
     rule(Enrolment, FACILITATOR, lambda user: Q(facilitator__user=user))
-    for model in (CaseloadAssignment, Visit, Assessment, Loan, MarketAccess):
+    work: tuple[type[Model], ...] = (CaseloadAssignment, Visit, Assessment, Loan, MarketAccess)
+    for model in work:
         rule(model, FACILITATOR, lambda user: Q(enrolment__facilitator__user=user))
     rule(Facilitator, FACILITATOR, lambda user: Q(user=user))
     rule(PriorityLocation, Role.COOPERATIVE_MANAGER, None)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from entas.accounts.models import Agency, User
 from entas.core import audit
+from entas.core.dates import happened
 from entas.programmes import priority
 from entas.programmes.bulk import enrol_in_bulk  # noqa: F401  (one import for callers)
 from entas.programmes.checks import cohort_of, fail, has_room, rupiah, why_not_eligible
@@ -108,6 +109,7 @@ def enrol_household(actor: Any, programme: Programme, household: Household, *,
     if facilitator is not None:
         has_room(facilitator, household.village_id)
     day = on or timezone.localdate()
+    happened("on", day)
     enrolment = Enrolment.objects.create(programme=programme, household=household, village_id=household.village_id,
                                          facilitator=facilitator, enrolled_on=day, cohort=cohort_of(day))
     if facilitator is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from entas.core import audit
+from entas.core.dates import happened
 from entas.programmes.checks import fail
 from entas.programmes.models import OPEN_STATUSES, Enrolment, Programme, SessionKind, TrainingSession
 from entas.regions.codes import within
@@ -45,6 +46,7 @@ def record_training(actor: Any, programme: Programme | int, *, kind: str, topic:
         raise fail("kind", f"'{kind}' is not one of {', '.join(SessionKind.values)}")
     if not topic.strip():
         raise fail("topic", "missing: say what the session was about")
+    happened("date", on)
     if not programme.start <= on <= programme.end:
         raise fail("date", f"{on} is outside the programme's period {programme.start} to {programme.end}")
     region = Region.objects.filter(code=region_code).first()

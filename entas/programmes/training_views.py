@@ -36,9 +36,14 @@ def attendance_candidates(user: Any, session: TrainingSession) -> QuerySet[Enrol
             .exclude(sessions=session).select_related("household", "village").order_by("village_id", "id"))
 
 
+def _programme(asked: str) -> Programme | None:
+    # Only digits reach the query: `?programme=abc` lists every session instead of failing.
+    return Programme.objects.filter(pk=int(asked)).first() if asked.isdigit() and len(asked) < 19 else None
+
+
 @login_required
 def session_list(request: HttpRequest) -> HttpResponse:
-    programme = Programme.objects.filter(pk=request.GET.get("programme") or 0).first()
+    programme = _programme(request.GET.get("programme", ""))
     sessions = sessions_for(request.user, programme).annotate(attended=Count("attendees")).order_by("-date", "-id")
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "programmes/session_list.html", {

@@ -4,6 +4,8 @@ Region codes and names are public reference data (Kemendagri), so every signed-i
 all of them; what lies inside a region (people, enterprises) is scoped by each app's own API.
 """
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -51,8 +53,9 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):
             queryset = queryset.filter(name__icontains=data["q"])
         return queryset
 
+    @extend_schema(responses=RegionSerializer(many=True))
     @action(detail=True)
-    def children(self, request: Request, code: str | None = None) -> Response:
+    def children(self, request: Request, code: str | None = None, **kwargs: Any) -> Response:
         region = self.get_object()
         page = self.paginate_queryset(region.children.order_by("code"))
         return self.get_paginated_response(RegionSerializer(page, many=True).data)

@@ -1,6 +1,8 @@
 """Households and people for API clients: scoped like the pages, identifiers masked by role,
-every retrieve of a household audit-logged."""
+every retrieve and every page of a list audit-logged (`household.listed`/`person.listed` name the
+households and people returned)."""
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -10,14 +12,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from entas.core import audit
-from entas.core.api import ScopedReadOnlyViewSet
+from entas.core.api import AuditedList, ScopedReadOnlyViewSet
 from entas.regions.codes import CODE_PATTERN
 from entas.registry import queries
 from entas.registry.identifiers import shown
 from entas.registry.models import Household, Person, Programme
 
 
+def members_of(households: Iterable[int]) -> list[int]:
+    """The ids of the people who live in these households now (one query)."""
+    wanted = list(households)
+    return list(Person.objects.filter(household_id__in=wanted).values_list("pk", flat=True)) if wanted else []
+
+
 class MaskedIdentifier(serializers.CharField):
+    """NIK / No. KK, masked for the roles that do not see them in full."""
+
     def to_representation(self, value: Any) -> str:
         return shown(self.context["request"].user, str(value))
 
@@ -64,7 +74,12 @@ class HouseholdQuery(serializers.Serializer[dict[str, Any]]):
 
 
 @extend_schema_view(list=extend_schema(parameters=[HouseholdQuery]))
-class HouseholdViewSet(ScopedReadOnlyViewSet[Household]):
+class HouseholdViewSet(AuditedList, ScopedReadOnlyViewSet[Household]):
+    listed_households = "pk"
+
+    def people_listed(self, rows: Sequence[Any], households: list[int]) -> list[int]:
+        return members_of(households)
+
     def base_queryset(self) -> QuerySet[Household]:
         return Household.objects.order_by("id")
 
@@ -90,8 +105,10 @@ class PersonQuery(serializers.Serializer[dict[str, Any]]):
 
 
 @extend_schema_view(list=extend_schema(parameters=[PersonQuery]))
-class PersonViewSet(ScopedReadOnlyViewSet[Person]):
+class PersonViewSet(AuditedList, ScopedReadOnlyViewSet[Person]):
     serializer_class = PersonSerializer
+    listed_people = "pk"
+    listed_households = "household_id"
 
     def base_queryset(self) -> QuerySet[Person]:
         return Person.objects.order_by("id")

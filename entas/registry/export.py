@@ -5,14 +5,14 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-import xlsxwriter
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from entas.core import audit
+from entas.core import audit, sheets
+from entas.core.cells import safe_row
 from entas.registry import queries
 from entas.registry.identifiers import shown
 from entas.registry.models import Household, Person, Relationship
@@ -56,7 +56,8 @@ def households(request: HttpRequest, flt: queries.HouseholdFilter, fmt: str) -> 
     rows = _rows(request.user, queryset)
     if fmt == "csv":
         writer = csv.writer(_Echo())
-        lines = (writer.writerow(r) for r in _prepend(COLUMNS, rows))
+        # A name or address typed as "=HYPERLINK(…)" must reach the spreadsheet as text.
+        lines = (writer.writerow(safe_row(r)) for r in _prepend(COLUMNS, rows))
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
@@ -71,11 +72,11 @@ def _prepend(header: list[str], rows: Iterator[list[Any]]) -> Iterator[list[Any]
 def _xlsx(rows: Iterator[list[Any]]) -> Any:
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
     # constant_memory writes row by row, so a large export does not sit in memory.
-    book = xlsxwriter.Workbook(handle, {"constant_memory": True, "default_date_format": "yyyy-mm-dd"})
+    book = sheets.workbook(handle, constant_memory=True)
     sheet = book.add_worksheet("households")
-    sheet.write_row(0, 0, COLUMNS)
+    sheets.write_row(book, sheet, 0, COLUMNS)
     for index, row in enumerate(rows, start=1):
-        sheet.write_row(index, 0, row)
+        sheets.write_row(book, sheet, index, row)
     book.close()
     handle.seek(0)
     return handle

@@ -53,9 +53,20 @@ def clean_identity(raw: pl.Expr) -> pl.Expr:
     return raw.str.strip_prefix("'").str.replace_all(r"\s", "")
 
 
+# How Excel writes a long number it shortened: 3,31026E+15 in a CSV it saved, 3.31026E+15 typed.
+SCIENTIFIC = r"^[0-9]+([.,][0-9]+)?[eE]\+?[0-9]+$"
+# Excel keeps 15 significant digits of a number (IEEE doubles, shown rounded to 15 digits).
+EXCEL_DIGITS = 15
+AS_TEXT = "; format the column as Text and export again"
+
+
 @dataclass(frozen=True)
 class IdentityNumber(FieldType):
     nik: bool
+
+    @property
+    def label(self) -> str:
+        return "NIK" if self.nik else "No. KK"
 
     def quick(self, raw: pl.Expr) -> pl.Expr:
         return pl.when(identity_valid(raw, nik=self.nik)).then(raw)
@@ -64,7 +75,27 @@ class IdentityNumber(FieldType):
         return self.quick(clean_identity(raw))
 
     def problem(self, raw: pl.Expr) -> pl.Expr:
-        return identity_problem(clean_identity(raw), nik=self.nik)
+        scientific = pl.format(f"'{{}}' is a number Excel shortened (scientific notation), not a {self.label}"
+                               + AS_TEXT, raw)
+        return pl.when(raw.str.contains(SCIENTIFIC)).then(scientific).otherwise(
+            identity_problem(clean_identity(raw), nik=self.nik))
+
+    def number_problem(self, raw: pl.Expr) -> pl.Expr:
+        """Every number cell is refused, not only those that lost digits. A number of 16 digits
+        with at most 15 significant (3310260203680040) may be a rounded 3310260203680038 or exact,
+        and nothing tells which. One with 16 significant digits was not typed into Excel but
+        written by a program, and was still a float: exact below 2^53, not for the 9x provinces
+        (Papua) above it. One of 15 digits or fewer is no identity at all. The registry keeps
+        identities exactly as issued, so only text is taken, and the message says why."""
+        whole = raw.str.replace(r"\.0+$", "")
+        long = whole.str.contains(r"^[0-9]+$") & (whole.str.len_chars() >= LENGTH)
+        rounded = long & (whole.str.strip_chars_end("0").str.len_chars() <= EXCEL_DIGITS)
+        return (
+            pl.when(rounded).then(pl.format(f"Excel stored this {self.label} as a number and rounded it ({{}})"
+                                            + AS_TEXT, whole))
+            .otherwise(pl.format(f"the spreadsheet stored this {self.label} as a number ({{}}), not as text, and "
+                                 f"only text keeps all {LENGTH} digits exactly" + AS_TEXT, whole))
+        )
 
 
 def female_by_nik(nik: pl.Expr) -> pl.Expr:

@@ -12,18 +12,28 @@ from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
+from django.db import connection
+from django.utils import timezone
 
 from entas.core.scoping import user_scope
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan, counted, outcome
 from entas.ingest.schema import Schema
-from entas.ingest.staging import Staging, date_param, one, rows, run
+from entas.ingest.staging import Staging, append_reason, date_param, one, quote, rows, run
 from entas.ingest.upsert import BATCH, Counts, Upsert, updated_table, upsert
 from entas.regions.models import Region
 from entas.registry import import_schemas as schemas
 from entas.registry.import_schemas import in_header
-from entas.registry.models import AssistanceReceipt, DecileRecord, Household, HouseholdMembership, Person
+from entas.registry.models import (
+    AssistanceReceipt,
+    DecileRecord,
+    Household,
+    HouseholdMembership,
+    MoveRequest,
+    MoveStatus,
+    Person,
+)
 
 KINDS = ("households", "people", "assistance")
 HOUSEHOLD = Household._meta.db_table
@@ -31,6 +41,7 @@ PERSON = Person._meta.db_table
 MEMBERSHIP = HouseholdMembership._meta.db_table
 DECILE = DecileRecord._meta.db_table
 ASSISTANCE = AssistanceReceipt._meta.db_table
+MOVE = MoveRequest._meta.db_table
 S = Staging.name
 VALID = "s._reasons IS NULL"
 # Columns written as they are staged (field name = column name).
@@ -46,19 +57,39 @@ class Context:
     source: str
     extract_date: str  # ISO: bound the same way on both databases
     scope: str | None = None  # the importing user's region: rows outside it are rejected
+    user_id: int | None = None
 
     @classmethod
     def of(cls, batch: ImportBatch) -> "Context":
         when = batch.extract_date or date.today()
         scope = user_scope(batch.created_by)
-        return cls(batch.pk, batch.source or "DTSEN", when.isoformat(), scope)
+        return cls(batch.pk, batch.source or "DTSEN", when.isoformat(), scope, batch.created_by_id)
 
-    def check_scope(self, staging: Staging) -> None:
-        """Rows naming a household the importing officer's region does not hold (the village
-        column itself is checked by the pipeline for every target)."""
-        if self.scope is not None:
-            staging.mark_outside("kk_number", self.scope, f"kk_number: this household is outside your region "
-                                 f"{self.scope}", via=(HOUSEHOLD, "kk_number", "village_id"))
+    def check_scope(self, staging: Staging, *people: str) -> None:
+        """Rows naming a household the importing officer's region does not hold, or a person (by
+        the NIK in each of `people`) who lives outside it. The village column itself is checked
+        by the pipeline for every target."""
+        if self.scope is None:
+            return
+        staging.mark_outside("kk_number", self.scope, f"kk_number: this household is outside your region "
+                             f"{self.scope}", via=(HOUSEHOLD, "kk_number", "village_id"))
+        for column in people:
+            mark_people_outside(staging, column, self.scope)
+
+
+def outside_reason(column: str) -> str:
+    """The one reason for a NIK of someone the importer may not see. It names nothing of the other
+    record (no name, region or household): only that the person is not hers to change."""
+    return f"{column}: this person is registered outside your region"
+
+
+def mark_people_outside(staging: Staging, column: str, scope: str) -> int:
+    """Reject rows whose `column` is the NIK of a stored person living outside `scope` (a person
+    without a household lives nowhere, so outside too): an import may not change, link to or reveal
+    them."""
+    homes = (f"(SELECT p.nik, COALESCE(h.village_id, '') AS village_id FROM {PERSON} AS p "
+             f"LEFT JOIN {HOUSEHOLD} AS h ON h.id = p.household_id)")
+    return staging.mark_outside(column, scope, outside_reason(column), via=(homes, "nik", "village_id"))
 
 
 def merge_households(ctx: Context, present: set[str], where: str) -> dict[str, dict[str, int]]:
@@ -156,6 +187,35 @@ def open_memberships(ctx: Context) -> int:
     return opened
 
 
+MOVE_REQUESTED = "a move request was made: an officer whose region covers both places approves it"
+
+
+def request_moves(ctx: Context, present: set[str]) -> int:
+    """People rows refused only because the person lives outside the importer's region, into a
+    household inside it: each becomes a pending move request (registry.moves), unless one is
+    already pending for that person. The row stays rejected and says so."""
+    if ctx.scope is None:
+        return 0
+    destination = "COALESCE(d.village_id, s.village_code)" if "village_code" in present else "d.village_id"
+    relationship = "s.relationship" if "relationship" in present else "NULL"
+    made = run(
+        f"INSERT INTO {MOVE} (person_id, given_name, to_kk_number, to_village, relationship, from_village, "
+        f"requested_by_id, batch_id, file_row, status, note, created_at) "
+        f"SELECT p.id, s.full_name, s.kk_number, {destination}, {relationship}, COALESCE(h.village_id, ''), "
+        f"%s, %s, s._row, %s, '', %s "
+        f"FROM {S} AS s JOIN {PERSON} AS p ON p.nik = s.nik LEFT JOIN {HOUSEHOLD} AS h ON h.id = p.household_id "
+        f"LEFT JOIN {HOUSEHOLD} AS d ON d.kk_number = s.kk_number "
+        f"WHERE s._reasons = %s AND ({destination} = %s OR {destination} LIKE %s) "
+        f"AND NOT EXISTS (SELECT 1 FROM {MOVE} AS m WHERE m.person_id = p.id AND m.status = %s)",
+        [ctx.user_id, ctx.batch_id, MoveStatus.PENDING, connection.ops.adapt_datetimefield_value(timezone.now()),
+         outside_reason("nik"), ctx.scope,
+         ctx.scope + ".%", MoveStatus.PENDING])
+    if made:
+        run(f"UPDATE {S} SET {append_reason(quote(MOVE_REQUESTED))} WHERE _row IN "
+            f"(SELECT file_row FROM {MOVE} WHERE batch_id = %s)", [ctx.batch_id])
+    return made
+
+
 @dataclass(frozen=True)
 class HouseholdsPlan:
     schema: Schema
@@ -185,10 +245,11 @@ class PeoplePlan:
 
     def check(self, staging: Staging) -> None:
         staging.mark_duplicates(["nik"], "nik", apart="kk_number", apart_label="household")
-        self.ctx.check_scope(staging)
+        self.ctx.check_scope(staging, "nik")
         if not self.with_households:
             staging.mark_missing("kk_number", HOUSEHOLD, "kk_number",
                                  "kk_number: no household with this No. KK in the registry or this file")
+        request_moves(self.ctx, self.present)
 
     def load(self, staging: Staging) -> Outcome:
         details: dict[str, dict[str, int]] = {}
@@ -211,7 +272,7 @@ class AssistancePlan:
     def check(self, staging: Staging) -> None:
         key = ["kk_number", "nik", "programme", "component", "period"]
         staging.mark_duplicates(key, "period", optional=["nik", "component"])
-        self.ctx.check_scope(staging)
+        self.ctx.check_scope(staging, *(["nik"] if "nik" in self.present else []))
         staging.mark_missing("kk_number", HOUSEHOLD, "kk_number",
                              "kk_number: no household with this No. KK in the registry")
         if "nik" in self.present:

@@ -344,7 +344,7 @@ class MoveRequest(models.Model):
                                      related_name="+", verbose_name=_("requested by"))
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                               verbose_name=_("import"))
-    row = models.PositiveBigIntegerField(_("row in the file"), null=True, blank=True)
+    file_row = models.PositiveBigIntegerField(_("row in the file"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=MoveStatus.choices, default=MoveStatus.PENDING)
     decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("decided by"))

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from entas.accounts.roles import IMPORTS_DATA
 from entas.core import audit
 from entas.core.scoping import get_visible_or_404
-from entas.registry import export, queries
+from entas.registry import export, moves, queries
 from entas.registry.forms import HouseholdFilterForm
 from entas.registry.identifiers import sees_full_identifiers
 from entas.registry.models import Household, Person
@@ -29,12 +29,17 @@ def household_list(request: HttpRequest) -> HttpResponseBase:
         page = Paginator(queries.households(request.user, flt).prefetch_related(members), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
+        # The page names families and their heads: one `household.listed` entry per page shown.
+        audit.record_list_read(request.user, "registry.household", request.GET, [h.pk for h in page],
+                               people=[m.pk for h in page for m in h.members.all()],
+                               households=[h.pk for h in page])
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
     return render(request, "registry/household_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "full_ids": sees_full_identifiers(request.user),
         "can_import": getattr(request.user, "role", None) in IMPORTS_DATA,
+        "pending_moves": moves.pending_count(request.user),
     })
 
 

@@ -184,7 +184,7 @@ def test_an_officer_cannot_link_a_person_from_outside_her_region(tmp_path: Path,
     person("5301040101850001", KUPANG_VILLAGE, name="Maria Bria")
     batch = run(write(tmp_path, JOBS, "1234567890123,5301044105850001,2024-06-01,,\n"), actor=klaten_officer)
     assert batch.status == ImportBatch.Status.FAILED and not Job.objects.exists()
-    assert "row 2: nik: this person does not live inside your region 33.10" in batch.error_message
+    assert "row 2: nik: this person is registered outside your region" in batch.error_message
 
 
 def test_an_unknown_kind_of_file_is_named(tmp_path: Path, places: None) -> None:
@@ -207,3 +207,41 @@ def test_a_memberships_file_can_be_uploaded_through_the_browser(places: None, na
     assert response.status_code == 302 and (batch.target, batch.kind, batch.status) == (
         "kumkm-people", "memberships", ImportBatch.Status.DONE)
     assert Membership.objects.get().person.nik == SITI
+
+
+# --- files without the optional end column (issue 12, item 8) ----------------------------------------
+
+
+def test_a_memberships_file_without_the_left_column_imports_open_memberships(tmp_path: Path, places: None) -> None:
+    batch = run(write(tmp_path, "registration_number,nik,joined,simpanan_pokok\n",
+                      f"3310010001,{SITI},2025-01-05,50000\n", f"3310010001,{BUDI},2024-02-01,\n"))
+    assert (batch.status, batch.inserted) == (ImportBatch.Status.DONE, 2), batch.error_message
+    assert set(Membership.objects.values_list("person__nik", "left")) == {(SITI, None), (BUDI, None)}
+
+
+def test_a_jobs_file_without_the_end_column_imports_open_jobs(tmp_path: Path, places: None) -> None:
+    batch = run(write(tmp_path, "nib,nik,start\n", f"1234567890123,{SITI},2024-06-01\n"))
+    assert (batch.status, batch.inserted) == (ImportBatch.Status.DONE, 1), batch.error_message
+    assert (Job.objects.get().end, Job.objects.get().position) == (None, "")
+
+
+def test_without_an_end_column_two_periods_of_one_person_overlap(tmp_path: Path, places: None) -> None:
+    message = refused(tmp_path, "nib,nik,start\n", f"1234567890123,{SITI},2024-06-01\n",
+                      f"1234567890123,{SITI},2023-01-01\n")
+    assert "row 2: nik: 3310014105850001 is in this enterprise twice at the same time in this file (also row 3)" \
+        in message
+
+
+def test_without_a_left_column_a_stored_leave_date_is_kept(tmp_path: Path, places: None) -> None:
+    from entas.enterprises.models import Cooperative
+    from entas.registry.models import Person
+
+    siti, coop = Person.objects.get(nik=SITI), Cooperative.objects.get()
+    services.join_cooperative(None, coop, siti, joined=D(2023, 1, 1))
+    services.leave_cooperative(None, Membership.objects.get(), left=D(2024, 1, 1))
+    services.join_cooperative(None, coop, siti, joined=D(2024, 6, 1))
+    # The first, closed membership sent again without the column: neither reopened nor an overlap.
+    batch = run(write(tmp_path, "registration_number,nik,joined,simpanan_pokok\n", f"3310010001,{SITI},2023-01-01,0\n"))
+    assert batch.status == ImportBatch.Status.DONE, batch.error_message
+    assert list(Membership.objects.order_by("joined").values_list("joined", "left")) == [
+        (D(2023, 1, 1), D(2024, 1, 1)), (D(2024, 6, 1), None)]

@@ -37,7 +37,7 @@ def test_a_loan_is_applied_for_and_moves_along_its_steps(enrolment: Enrolment, k
     for step in ("approved", "disbursed", "repaid"):
         status, body = post(klaten_officer, enrolment, f"loans/{loan['id']}/status", {"status": step, "on": DAY})
         assert status == 200 and body["status"] == step
-    listed = client_for(klaten_officer).get(f"/api/enrolments/{enrolment.pk}/loans/").json()
+    listed = client_for(klaten_officer).get(f"/api/enrolments/{enrolment.pk}/loans/").json()["results"]
     assert [row["status"] for row in listed] == ["repaid"]
     assert AuditEntry.objects.filter(action="loan.status_changed").count() == 3
 

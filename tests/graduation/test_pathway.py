@@ -69,7 +69,9 @@ def test_a_follow_up_before_graduation_is_refused(enrolment: Enrolment, rules: R
     assert not FollowUp.objects.exists()
 
 
-def test_the_whole_pathway_to_sustained(enrolment: Enrolment, rules: RuleSet) -> None:
+def test_the_whole_pathway_to_sustained(enrolment: Enrolment, rules: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The 24-month follow-up falls in August 2027; no date after today is accepted, so today is later.
+    monkeypatch.setattr("entas.core.dates.timezone.localdate", lambda: datetime.date(2027, 12, 31))
     to_ready(enrolment)
     assess(enrolment)
     services.graduate(None, enrolment, on=DAY)

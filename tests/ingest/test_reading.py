@@ -94,8 +94,15 @@ def test_a_large_file_is_read_in_chunks_of_bounded_size(tmp_path: Path) -> None:
 
 
 def test_a_quote_that_never_closes_stops_the_import_at_its_row(tmp_path: Path) -> None:
-    opened = table(tmp_path, b'a,b\n1,2\n3,"open' + b"x" * 5000, chunk_bytes=1024)
+    opened = table(tmp_path, b'a,b\n1,2\n3,"open\n' + b"x,y\n" * 2000, chunk_bytes=1024)
     with pytest.raises(ImportFileError, match=r'row 3: a quoted field is not closed'):
+        rows(opened)
+
+
+@pytest.mark.parametrize("line", [b"x" * 5000, b'3,"open' + b"x" * 5000, b"1,2\r" * 1500])
+def test_it_names_a_line_longer_than_the_reader_takes_not_an_unbalanced_quote(tmp_path: Path, line: bytes) -> None:
+    opened = table(tmp_path, b"a,b\n1,2\n" + line, chunk_bytes=1024)
+    with pytest.raises(ImportFileError, match=r"^row 3: the line is longer than 4,096 bytes without a line end"):
         rows(opened)
 
 

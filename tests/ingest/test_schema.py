@@ -24,6 +24,7 @@ def typed(kind: FieldType, values: list[str | None]) -> list[tuple[object, objec
     ("31-07-2024", date(2024, 7, 31)), ("31.07.2024", date(2024, 7, 31)), ("3 Agustus 1990", date(1990, 8, 3)),
     ("31-Jul-2024", date(2024, 7, 31)), ("2024-07-31 00:00:00", date(2024, 7, 31)), ("45504", date(2024, 7, 31)),
     ("45504.0", date(2024, 7, 31)), ("29/02/2000", date(2000, 2, 29)),
+    ("45504.75", date(2024, 7, 31)),  # an Excel serial number with a time of day: the day counts
 ])
 def test_dates_are_read_in_iso_and_common_indonesian_and_excel_forms(text: str, expected: date) -> None:
     assert typed(Date(), [text]) == [(expected, None)]

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('to_village', models.CharField(max_length=13, verbose_name='to village')),
                 ('relationship', models.CharField(blank=True, choices=[('head', 'Head of household'), ('spouse', 'Spouse'), ('child', 'Child'), ('parent', 'Parent'), ('in_law', 'Child-in-law'), ('grandchild', 'Grandchild'), ('other', 'Other')], max_length=16, null=True, verbose_name='relationship to head')),
                 ('from_village', models.CharField(blank=True, max_length=13, verbose_name='from village')),
-                ('row', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='row in the file')),
+                ('file_row', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='row in the file')),
                 ('status', models.CharField(choices=[('pending', 'Waiting for approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=8, verbose_name='status')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
                 ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),

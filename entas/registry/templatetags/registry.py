@@ -1,6 +1,9 @@
+from typing import Any
+
 from django import template
 
 from entas.core.identifiers import mask_nik
+from entas.registry.identifiers import shown
 
 register = template.Library()
 
@@ -18,3 +21,9 @@ def rupiah(value: int | None) -> str:
     if value is None:
         return "—"
     return "Rp" + f"{value:,}".replace(",", ".")
+
+
+@register.filter
+def shown_to(value: str | None, user: Any) -> str:
+    """`{{ household.kk_number|shown_to:user }}`: for pages whose view does not work out `full_ids`."""
+    return shown(user, value)

@@ -21,8 +21,11 @@ class Command(BaseCommand):
                             help="do not start the background worker (run `entas manage db_worker` elsewhere)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.core.management import call_command
         from gunicorn.app.wsgiapp import WSGIApplication
 
+        # Nothing runs yet: a batch still "running" was left by a process that died.
+        call_command("cleanup_imports", stdout=self.stdout)
         if not options["no_task_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "django", "db_worker", "--settings", "entas.settings"])
             atexit.register(worker.terminate)

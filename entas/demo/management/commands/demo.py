@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from entas.accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
 from entas.core.context import origin
 from entas.demo.indicators import ensure_demo_indicators
+from entas.demo.work import ensure_demo_work
 from entas.enterprises.models import Enterprise
 from entas.ingest.models import ImportBatch
 from entas.registry.models import Household
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             users = ensure_demo_accounts()
             self._load_registry(options["people"])
             self._load_kumkm()
+            ensure_demo_work()
             ensure_demo_indicators()
             # The dashboard reads rollups: compute them once the demo data is in.
             call_command("refresh_rollups", stdout=self.stdout)

@@ -29,6 +29,12 @@
     });
   }
 
+  // The bars chart grows with the number of regions; the height comes as data, not as a style
+  // attribute (the Content-Security-Policy allows no inline styles).
+  document.querySelectorAll(".chart-box[data-height]").forEach((box) => {
+    box.style.height = Number(box.dataset.height) + "px";
+  });
+
   document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
     const chart = charts[canvas.dataset.chart];
     if (!chart) return;

@@ -8,7 +8,9 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.db import DatabaseError, transaction
 
+from entas.regions.models import Region
 from entas.registry import synth
 
 # What `generate` reports, in order, plus the steps around it: one tick each on the progress bar.
@@ -51,6 +53,7 @@ class Command(BaseCommand):
         try:
             config = synth.SynthConfig(people=options["people"], seed=options["seed"], error_rate=options["errors"])
             synth.check_config(config)  # before any database work
+            _check_database()
             regions = synth.parse_codes(options["regions"], "--regions")
             poor = _poor_regions(options["poor_regions"], regions)
             out_dir: Path = options["out"] or Path(settings.DATA_DIR) / "synth"
@@ -100,6 +103,22 @@ class Command(BaseCommand):
             counts = tables.errors.group_by("kind", maintain_order=True).len().sort("kind")
             kinds = ", ".join(f"{kind} {n:,}" for kind, n in counts.iter_rows())
             self.stdout.write(f"  injected errors: {tables.errors.height:,} people rows ({kinds})")
+
+
+NOT_READY = ("{}: households are placed in real villages. Run `entas demo` first, or `entas manage migrate` "
+             "and then `entas load-regions`")
+
+
+def _check_database() -> None:
+    """A clear word instead of a traceback when the database is new: not migrated, or migrated
+    without the Kemendagri regions."""
+    try:
+        with transaction.atomic():  # a savepoint: the failed query does not spoil the connection
+            loaded = Region.objects.filter(level=4).exists()
+    except DatabaseError:
+        raise CommandError(NOT_READY.format("the database is not set up (no regions table)")) from None
+    if not loaded:
+        raise CommandError(NOT_READY.format("no villages are loaded in the database"))
 
 
 def _poor_regions(text: str | None, regions: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,0 +1,52 @@
+"""The API's one pagination: `?limit=` and `?offset=`, with a ceiling on the page size.
+
+Unlike DRF's LimitOffsetPagination, which silently falls back to the default for a limit it cannot
+read, a malformed `limit` or `offset` answers 400 naming it. A limit above `max_limit` (1,000) is
+taken as 1,000: the answer says so through `count`/`next`, and no client gets every record of its
+region in one answer. An offset is at most 10^18, so offset + limit still fits the database's
+64-bit LIMIT/OFFSET.
+"""
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+
+WHOLE_NUMBER = re.compile(r"[0-9]+")
+MAX_LIMIT = 1000
+MAX_OFFSET = 10**18
+
+
+class Pages(LimitOffsetPagination):
+    max_limit = MAX_LIMIT
+
+    def get_limit(self, request: Request) -> int | None:
+        raw = request.query_params.get(self.limit_query_param, "")
+        if raw == "":
+            return self.default_limit
+        if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
+            raise ValidationError({self.limit_query_param: [
+                _("'%(value)s' is not a page size: give a whole number from 1 to %(max)s")
+                % {"value": raw[:40], "max": self.max_limit}]})
+        return min(int(raw), self.max_limit or int(raw))
+
+    def get_offset(self, request: Request) -> int:
+        raw = request.query_params.get(self.offset_query_param, "")
+        if raw == "":
+            return 0
+        if not WHOLE_NUMBER.fullmatch(raw) or int(raw) > MAX_OFFSET:
+            raise ValidationError({self.offset_query_param: [
+                _("'%(value)s' is not a position: give a whole number from 0 to %(max)s")
+                % {"value": raw[:40], "max": MAX_OFFSET}]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        limit, offset = super().get_schema_operation_parameters(view)
+        limit["schema"] = {"type": "integer", "minimum": 1}
+        limit["description"] = (f"Number of results to return per page (default {self.default_limit}, "
+                                f"at most {self.max_limit}: a larger limit is taken as {self.max_limit}).")
+        offset["schema"] = {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}
+        return [limit, offset]

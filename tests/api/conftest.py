@@ -1,0 +1,87 @@
+"""A small world with one record of every kind the API serves, made through the services."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from entas.accounts.models import Agency, User
+from entas.enterprises import groups
+from entas.enterprises import services as enterprises
+from entas.enterprises.models import Cooperative, Enterprise, Group, Job, Membership
+from entas.monitoring import rollups
+from entas.monitoring import services as monitoring
+from entas.partnerships.models import Agreement, Partner
+from entas.programmes import services as programmes
+from entas.programmes.models import Enrolment, Loan, MarketAccess, PriorityList, Programme, TrainingSession
+from entas.registry.models import Household, Person
+from tests.conftest import client_for
+from tests.enterprises.factories import cooperative, enterprise
+from tests.monitoring.factories import indicator
+from tests.partnerships.factories import agreement, partner
+from tests.programmes.factories import TODAY, enrol, programme
+
+
+def in_english(user: User) -> Client:
+    """A logged-in client that reads the messages in English (the checks below quote them)."""
+    client = client_for(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@dataclass
+class World:
+    admin: User
+    programme: Programme
+    enrolment: Enrolment
+    household: Household
+    person: Person
+    enterprise: Enterprise
+    cooperative: Cooperative
+    membership: Membership
+    job: Job
+    group: Group
+    loan: Loan
+    market_access: MarketAccess
+    session: TrainingSession
+    priority_list: PriorityList
+    partner: Partner
+    agreement: Agreement
+
+
+@pytest.fixture
+def world(agency: Agency, national_admin: User, settings: Any, tmp_path: Path) -> World:
+    settings.MEDIA_ROOT = tmp_path
+    return make_world(agency, national_admin)
+
+
+def make_world(agency: Agency, admin: User) -> World:
+    """One record of every kind, in Klaten (33.10.01.2001), made through the services."""
+    prog = programme(agency)
+    family = enrol(prog)
+    household = family.household
+    person = household.members.get()
+    business, coop = enterprise(), cooperative()
+    membership = enterprises.join_cooperative(None, coop, person, joined=TODAY)
+    job = enterprises.record_job(None, business, person, start=TODAY, position="penjual")
+    group = groups.form_group(None, name="KUBE Sukamaju", kind="kelompok", sector="C", region_code="33.10.01",
+                              formed=TODAY)
+    loan = programmes.record_loan(None, family, scheme="kur_super_mikro", lender="BRI", amount=5_000_000, on=TODAY)
+    access = programmes.record_market_access(None, family, channel="e_catalogue", sales_value=2_500_000, on=TODAY)
+    session = programmes.record_training(None, prog, kind="training", topic="Pembukuan", on=TODAY,
+                                         region_code="33.10.01", attendees=[family])
+    saved = programmes.save_priority_list(None, prog, name="Prioritas 2025", weights={"extreme_poor": 1},
+                                          limit=5)
+    bank = partner()
+    mou = agreement([bank])
+    monitoring.open_year(None, 2025)
+    counted = indicator()
+    monitoring.set_target(None, indicator=counted, region_code="33.10", year=2025, quarter=None, value=10)
+    rollups.refresh()
+    return World(admin=admin, programme=prog, enrolment=family, household=household, person=person,
+                 enterprise=business, cooperative=coop, membership=membership, job=job, group=group, loan=loan,
+                 market_access=access, session=session, priority_list=saved, partner=bank, agreement=mou)
+
