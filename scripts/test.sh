@@ -46,10 +46,29 @@ if ! pg_up; then
   run_pg=0
 fi
 
-export ENTAS_DATA_DIR=${ENTAS_DATA_DIR:-$(mktemp -d)}
-echo "== pytest on SQLite"
-DATABASE_URL="sqlite:///$ENTAS_DATA_DIR/test.sqlite3" $BIN/pytest "$@"
+# The two halves run side by side (one process each, on a machine of two cores or more), each in a
+# data folder of its own: uploads and rejects files of one never meet the other's. The SQLite half
+# (with the browser tests) prints as it goes; the PostgreSQL half's report follows it.
+DATA=${ENTAS_DATA_DIR:-$(mktemp -d)}
+mkdir -p "$DATA/sqlite" "$DATA/postgresql"
+SLOWEST=(--durations=15 --durations-min=1)
 if [[ $run_pg == 1 ]]; then
-  echo "== pytest on PostgreSQL"
-  DATABASE_URL="$PG_URL" $BIN/pytest -m "not browser" "$@"
+  echo "== pytest on PostgreSQL (in the background; its report follows the SQLite one)"
+  ENTAS_DATA_DIR="$DATA/postgresql" DATABASE_URL="$PG_URL" \
+    $BIN/pytest -m "not browser" "${SLOWEST[@]}" "$@" > "$DATA/postgresql.log" 2>&1 &
+  pg_pid=$!
+fi
+echo "== pytest on SQLite"
+sqlite_rc=0
+ENTAS_DATA_DIR="$DATA/sqlite" DATABASE_URL="sqlite:///$DATA/sqlite/test.sqlite3" \
+  $BIN/pytest "${SLOWEST[@]}" "$@" || sqlite_rc=$?
+pg_rc=0
+if [[ $run_pg == 1 ]]; then
+  wait "$pg_pid" || pg_rc=$?
+  echo "== pytest on PostgreSQL: report"
+  cat "$DATA/postgresql.log"
+fi
+if (( sqlite_rc != 0 || pg_rc != 0 )); then
+  echo "FAIL: pytest on SQLite exited with $sqlite_rc, on PostgreSQL with $pg_rc." >&2
+  exit 1
 fi
