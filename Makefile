@@ -22,6 +22,7 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 # Scale runs, side by side with the competing ways; not part of `make test` (see bench/README.md).
 bench: $(VENV)/.installed

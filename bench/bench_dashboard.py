@@ -4,7 +4,7 @@
             (logged in as a national administrator), served by `entas serve` (gunicorn) reading the
             rollups, vs computing the same numbers (every indicator for the period and the trend
             years, the chosen indicator per child region) straight from the base tables
-  import    100,000 new households through the real import (ingest.services.run_import), then the
+  import    100,000 new households through the real import (ingest.services.import_file), then the
             incremental rollup update it triggers: the update alone and the total
 
   .venv/bin/python bench/bench_dashboard.py --people 200000          # a quick run
@@ -93,7 +93,8 @@ def make_registry(people: int) -> int:
 
 
 def make_programmes() -> None:
-    from entas.programmes import bulk, services
+    from entas.graduation import bulk
+    from entas.programmes import services
     from entas.regions.models import Region
 
     agency = make_facilitators(60, yearly_target=3)
@@ -106,25 +107,25 @@ def make_programmes() -> None:
 
     def pathway() -> None:
         # A third graduated in 2025 (dates spread over the year), a tenth of those relapsed later.
-        run("""UPDATE programmes_enrolment SET status = 'graduated',
+        run("""UPDATE graduation_enrolment SET status = 'graduated',
                graduated_on = DATE '2025-01-15' + (id % 330)::int WHERE id % 3 = 0""")
         run("""INSERT INTO graduation_statuschange (enrolment_id, from_status, to_status, action, "on", note)
-               SELECT id, 'ready', 'graduated', 'graduate', graduated_on, '' FROM programmes_enrolment
+               SELECT id, 'ready', 'graduated', 'graduate', graduated_on, '' FROM graduation_enrolment
                WHERE id % 3 = 0""")
         run("""INSERT INTO graduation_statuschange (enrolment_id, from_status, to_status, action, "on", note)
-               SELECT id, 'graduated', 'active', 'relapse', graduated_on + 20, '' FROM programmes_enrolment
+               SELECT id, 'graduated', 'active', 'relapse', graduated_on + 20, '' FROM graduation_enrolment
                WHERE id % 30 = 0""")
-        run("UPDATE programmes_enrolment SET status = 'active', graduated_on = NULL, relapses = 1 WHERE id % 30 = 0")
-        run("UPDATE programmes_enrolment SET status = 'sustained' WHERE id % 3 = 0 AND id % 7 = 0 AND id % 30 <> 0")
-        run("""INSERT INTO programmes_assessment (enrolment_id, date, per_capita_income, food_shortage)
-               SELECT id, DATE '2025-02-10', 250000 + (id * 37) % 200000, TRUE FROM programmes_enrolment""")
-        run("""INSERT INTO programmes_assessment (enrolment_id, date, per_capita_income, food_shortage)
-               SELECT id, DATE '2025-09-10', 300000 + (id * 53) % 500000, FALSE FROM programmes_enrolment
+        run("UPDATE graduation_enrolment SET status = 'active', graduated_on = NULL, relapses = 1 WHERE id % 30 = 0")
+        run("UPDATE graduation_enrolment SET status = 'sustained' WHERE id % 3 = 0 AND id % 7 = 0 AND id % 30 <> 0")
+        run("""INSERT INTO graduation_assessment (enrolment_id, date, per_capita_income, food_shortage)
+               SELECT id, DATE '2025-02-10', 250000 + (id * 37) % 200000, TRUE FROM graduation_enrolment""")
+        run("""INSERT INTO graduation_assessment (enrolment_id, date, per_capita_income, food_shortage)
+               SELECT id, DATE '2025-09-10', 300000 + (id * 53) % 500000, FALSE FROM graduation_enrolment
                WHERE id % 2 = 0""")
-        run("""INSERT INTO programmes_loan (enrolment_id, scheme, lender, amount, applied_on, status, status_on)
+        run("""INSERT INTO graduation_loan (enrolment_id, scheme, lender, amount, applied_on, status, status_on)
                SELECT id, 'kur_mikro', 'BRI', 1000000 * (1 + id % 20), DATE '2025-03-01' + (id % 250)::int,
                       CASE WHEN id % 4 = 0 THEN 'applied' ELSE 'disbursed' END, DATE '2025-03-01' + (id % 250)::int
-               FROM programmes_enrolment WHERE id % 3 = 1""")
+               FROM graduation_enrolment WHERE id % 3 = 1""")
 
     timed("graduations, relapses, assessments, loans", pathway)
 
@@ -354,10 +355,10 @@ def bench_import(report: dict[str, Any], households: int) -> None:
 
     from entas.ingest import signals
     from entas.ingest.models import ImportBatch
+    from entas.ingest.services import import_file
     from entas.monitoring import receivers, rollups
     from entas.monitoring.models import RefreshRequest
     from entas.registry.models import Household
-    from entas.registry.services import import_registry
 
     folder = OUT / f"dashboard-import-{households}"
     people = int(households * 3.82)  # the generator's household size
@@ -378,7 +379,7 @@ def bench_import(report: dict[str, Any], households: int) -> None:
     signals.import_finished.connect(timed_receiver, dispatch_uid="bench.import_finished")
     before = Household.objects.count()
     start = time.perf_counter()
-    batch = import_registry(None, folder / "households.csv", kind="households")
+    batch = import_file(None, "registry", folder / "households.csv", kind="households")
     total = time.perf_counter() - start
     if batch.status != ImportBatch.Status.DONE:
         raise SystemExit(f"import failed: {batch.error_message}")

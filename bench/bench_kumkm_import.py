@@ -62,10 +62,10 @@ def empty_enterprises() -> None:
 
 
 def run_ours(file: Path) -> int:
-    from entas.enterprises.services import import_kumkm
     from entas.ingest.models import ImportBatch
+    from entas.ingest.services import import_file
 
-    batch = import_kumkm(None, file, kind="enterprises")
+    batch = import_file(None, "kumkm", file, kind="enterprises")
     if batch.status != ImportBatch.Status.DONE:
         raise SystemExit(f"import failed: {batch.error_message}")
     return batch.inserted + batch.updated + batch.unchanged

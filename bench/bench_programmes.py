@@ -140,15 +140,16 @@ def bench_ranking(report: dict[str, Any]) -> None:
 
 
 def bench_enrolment(report: dict[str, Any], agency: Any) -> Any:
+    from entas.graduation import services as graduation
+    from entas.graduation.models import Enrolment
     from entas.programmes import services
-    from entas.programmes.models import Enrolment
     from entas.registry.models import Household
 
     print("enrolment of desil-1 households with facilitator assignment")
     prog = services.create_programme(None, name="Bench", lead_agency=agency, start=DAY, end=DAY.replace(year=2028),
                                      decile_max=1, priority_locations_only=False)
     provinces = sorted({code[:2] for code in Household.objects.values_list("village_id", flat=True)[:5000]})
-    seconds, result = timed("set-based (staged, windowed assignment, one INSERT)", lambda: services.enrol_in_bulk(
+    seconds, result = timed("set-based (staged, windowed assignment, one INSERT)", lambda: graduation.enrol_in_bulk(
         None, prog, region_codes=provinces, on=DAY))
     report.update(enrol_set_based_s=seconds, enrolled=result.enrolled, assigned=result.assigned)
     print(f"  enrolled {result.enrolled:,}, assigned {result.assigned:,}, unassigned {result.unassigned:,}")
@@ -158,7 +159,7 @@ def bench_enrolment(report: dict[str, Any], agency: Any) -> Any:
 
     def loop() -> None:
         for home in sample:
-            services.enrol_household(None, loop_prog, home, on=DAY)
+            graduation.enrol_household(None, loop_prog, home, on=DAY)
 
     seconds, _ = timed("per household, enrol_household() (1,000, no assignment)", loop)
     report["enrol_loop_s_extrapolated"] = seconds * result.enrolled / len(sample)
@@ -174,12 +175,12 @@ def make_assessments(prog: Any) -> Any:
 
     with connection.cursor() as cursor:
         cursor.execute(f"""
-            INSERT INTO programmes_assessment (enrolment_id, date, per_capita_income, business_months, savings,
+            INSERT INTO graduation_assessment (enrolment_id, date, per_capita_income, business_months, savings,
                                                cooperative_member, school_age_children, children_in_school,
                                                food_shortage)
             SELECT id, '{DAY.isoformat()}', 400000 + (id * 37) % 500000, id % 12, (id * 13) % 3 * 100000,
                    id % 4 = 0, id % 3, CASE WHEN id % 5 = 0 THEN 0 ELSE id % 3 END, id % 7 = 0
-            FROM programmes_enrolment WHERE programme_id = {int(prog.pk)}""")
+            FROM graduation_enrolment WHERE programme_id = {int(prog.pk)}""")
     for province in {code[:2] for code in prog.enrolments.values_list("village_id", flat=True)[:20000]}:
         services.set_poverty_line(None, province_code=province, valid_from=datetime.date(2025, 3, 1), amount=609_160)
     return services.create_rule_set(None, prog, [

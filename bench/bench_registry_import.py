@@ -57,9 +57,9 @@ def empty_people() -> None:
 
 def run_ours(file: Path) -> int:
     from entas.ingest.models import ImportBatch
-    from entas.registry.services import import_registry
+    from entas.ingest.services import import_file
 
-    batch = import_registry(None, file, kind="households" if "households" in file.name else "people")
+    batch = import_file(None, "registry", file, kind="households" if "households" in file.name else "people")
     if batch.status != ImportBatch.Status.DONE:
         raise SystemExit(f"import failed: {batch.error_message}")
     return batch.inserted + batch.updated + batch.unchanged

@@ -13,6 +13,7 @@ COMMANDS = [
     ("synth-kumkm", "synth_kumkm", "write synthetic enterprises and cooperatives for the demo households (--load)"),
     ("import", "import_data", "import a registry (or, later, KUMKM) file: CSV or XLSX, with a rejects file"),
     ("cleanup-imports", "cleanup_imports", "fail imports left running by a dead process; delete old uploads"),
+    ("deliver-events", "deliver_events", "hand pending domain events to their subscribers (rollups, ...)"),
     ("migrate", "migrate", "create or update the database tables"),
     ("create-user", "create_user", "create a user with a role, an agency and a region scope"),
     ("create-token", "create_token", "create an API token for a user and print it once (--name, --days)"),

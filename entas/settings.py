@@ -246,8 +246,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "kind" or "status" choice set; name these two so the schema keeps them apart.
     "ENUM_NAME_OVERRIDES": {
-        "SessionKindEnum": "entas.programmes.models.SessionKind",
-        "LoanStatusEnum": "entas.programmes.models.LoanStatus",
+        "SessionKindEnum": "entas.graduation.models.SessionKind",
+        "LoanStatusEnum": "entas.graduation.models.LoanStatus",
         # An enterprise's KBLI section and a group's sector are the same letters A-V.
         "KbliSectionEnum": "entas.enterprises.models.SECTIONS",
     },

@@ -19,6 +19,8 @@ urlpatterns = [
     path("enterprises/", include("entas.enterprises.urls")),
     path("imports/", include("entas.ingest.urls")),
     path("programmes/", include("entas.programmes.urls")),
+    # Enrolled families (graduation) keep the /programmes/ addresses they always had.
+    path("programmes/", include("entas.graduation.urls")),
     path("partnerships/", include("entas.partnerships.urls")),
     path("dashboard/", include("entas.monitoring.urls")),
     path("api/", include("entas.api.urls")),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, then pytest on SQLite and on PostgreSQL.
+# The whole test suite: lint, types, the import contracts, then pytest on SQLite and on PostgreSQL.
 # In CI (CI=true) a missing PostgreSQL or Chromium fails the run; on a laptop that half is skipped
 # with a message saying so.
 set -euo pipefail
@@ -12,6 +12,8 @@ echo "== ruff"
 $BIN/ruff check .
 echo "== mypy"
 $BIN/mypy
+echo "== import-linter (the layering of docs/architecture.md)"
+$BIN/lint-imports --no-logo
 
 # --- Chromium for the browser tests -------------------------------------------------------------
 CHROMIUM=${ENTAS_CHROMIUM:-/usr/bin/chromium}

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from entas.accounts.api import AgencyViewSet, AuditEntryViewSet, UserViewSet
+from entas.core.api import ID_PATTERN
 from entas.enterprises.api import (
     CooperativeViewSet,
     EnterpriseViewSet,
@@ -12,12 +13,18 @@ from entas.enterprises.api import (
     JobViewSet,
     MembershipViewSet,
 )
-from entas.graduation.api import EnrolmentViewSet
+from entas.graduation.api import EnrolmentViewSet, VisitViewSet
+from entas.graduation.api_interventions import (
+    CooperativeMembershipViewSet,
+    JobPlacementViewSet,
+    LoanViewSet,
+    MarketAccessViewSet,
+)
+from entas.graduation.api_training import TrainingSessionViewSet
 from entas.monitoring.api import IndicatorViewSet, RollupViewSet, TargetViewSet
 from entas.partnerships.api import AgreementViewSet, PartnerViewSet
 from entas.programmes.api import ProgrammeViewSet
 from entas.programmes.api_priority import PriorityListViewSet, PriorityRankingViewSet
-from entas.programmes.api_training import TrainingSessionViewSet
 from entas.regions.api import RegionViewSet
 from entas.registry.api import HouseholdViewSet, PersonViewSet
 
@@ -35,6 +42,14 @@ router.register("jobs", JobViewSet, basename="job")
 router.register("groups", GroupViewSet, basename="group")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+# What is recorded for one family lives under its enrolment, one viewset per resource.
+ENROLMENT = rf"enrolments/(?P<enrolment_pk>{ID_PATTERN})"
+router.register(f"{ENROLMENT}/visits", VisitViewSet, basename="enrolment-visit")
+router.register(f"{ENROLMENT}/loans", LoanViewSet, basename="enrolment-loan")
+router.register(f"{ENROLMENT}/market-access", MarketAccessViewSet, basename="enrolment-market-access")
+router.register(f"{ENROLMENT}/cooperative-memberships", CooperativeMembershipViewSet,
+                basename="enrolment-cooperative-membership")
+router.register(f"{ENROLMENT}/jobs", JobPlacementViewSet, basename="enrolment-job")
 router.register("training-sessions", TrainingSessionViewSet, basename="training-session")
 router.register("priority-ranking", PriorityRankingViewSet, basename="priority-ranking")
 router.register("priority-lists", PriorityListViewSet, basename="priority-list")

@@ -108,7 +108,8 @@ class Schema(AutoSchema):
         for parameter in parameters:
             if parameter["schema"].get("pattern") == f"^{ID_PATTERN}$":
                 parameter["schema"] = {"type": "integer", "format": "int64", "minimum": 0, "maximum": 10**18 - 1}
-                parameter.setdefault("description", "the record's id")
+                owner = parameter["name"].removesuffix("_pk") if parameter["name"].endswith("_pk") else "record"
+                parameter.setdefault("description", f"the {owner}'s id")  # enrolment_pk: the enrolment's id
         return parameters
 
 

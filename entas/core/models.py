@@ -45,3 +45,35 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit entries are append-only.")
+
+
+class Event(models.Model):
+    """One change of domain state, written in the transaction that made it: an outbox.
+
+    Services and imports write it (`core.events.emit`) beside their change, so the change and the
+    news of it commit or roll back together and a crash after the commit loses nothing: an event
+    not yet delivered is delivered by the next commit, the worker or `entas deliver-events`.
+    Apps above learn of changes from these rows alone (monitoring's rollups today; data-sharing
+    notifications and the field app's sync read the same rows).
+    """
+
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    model = models.CharField(_("model"), max_length=100, help_text=_("app_label.Model of the changed records"))
+    ids = models.JSONField(_("record ids"), default=list, blank=True)
+    # Region codes the changed records were or are placed under (before and after the change).
+    places = models.JSONField(_("places"), default=list, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    last_error = models.TextField(_("last delivery error"), blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["id"], condition=models.Q(delivered_at__isnull=True),
+                                name="core_event_undelivered")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.model} {len(self.ids)} record(s)"

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from entas.accounts.models import Agency, User
 from entas.enterprises import access
 from entas.enterprises.models import Cooperative, CooperativeAccess
+from entas.graduation import services as graduation
 from entas.programmes import services
 from entas.programmes.models import Facilitator, Programme
 from entas.registry.models import Household
@@ -36,7 +37,7 @@ def _caseload() -> None:
     poorest = Household.objects.filter(village__pk__startswith=AREA + ".", decile__lte=programme.decile_max).exclude(
         enrolments__programme=programme).order_by("decile", "kk_number")[:CASELOAD]
     for household in poorest:
-        services.enrol_household(None, programme, household, facilitator=facilitator, on=ENROLLED_ON)
+        graduation.enrol_household(None, programme, household, facilitator=facilitator, on=ENROLLED_ON)
 
 
 def _cooperative_access() -> None:

@@ -11,8 +11,7 @@ from entas.enterprises.models import CooperativeStatus, CooperativeType, Enterpr
 from entas.enterprises.scale import Scale, scale_expr
 from entas.ingest.schema import Derived, Field, Rule, Schema, raw
 from entas.ingest.types import Choice, Date, Integer, Text
-from entas.registry.import_rules import IdentityNumber, VillageCode
-from entas.registry.import_schemas import VILLAGE_ALIASES
+from entas.registry.imports import VILLAGE_ALIASES, IdentityNumber, VillageCode
 
 NIB_ALIASES = ("NIB", "NOMOR_INDUK_BERUSAHA")
 KBLI_ALIASES = ("KBLI", "KODE_KBLI")

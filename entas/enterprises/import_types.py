@@ -8,7 +8,7 @@ import polars as pl
 
 from entas.enterprises.checks import NIB_LENGTH
 from entas.ingest.types import FieldType, Integer
-from entas.registry.import_rules import clean_identity
+from entas.registry.imports import clean_identity
 
 UNITS = r"(?i)^\s*(rp\.?\s*)?[\d.,]+\s*(m|jt|juta|rb|ribu|k|miliar|milyar|triliun|t)\s*$"
 

@@ -15,14 +15,16 @@ from entas.enterprises.models import Cooperative, Enterprise
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan, counted, outcome
-from entas.ingest.schema import Schema
+from entas.ingest.schema import Schema, in_header
 from entas.ingest.staging import Staging, append_reason, one, quote, run
 from entas.ingest.upsert import Counts, Upsert, locked_for_merge, rebuilt_indexes, upsert
-from entas.registry.import_schemas import in_header
-from entas.registry.importer import codes, mark_people_outside
+from entas.regions.queries import codes
+from entas.registry.imports import mark_people_outside
 from entas.registry.models import Person
 
 KINDS = ("enterprises", "cooperatives")
+# What each kind may insert or change, declared with the target (monitoring refreshes by it).
+WRITES = {"enterprises": ("enterprises.Enterprise",), "cooperatives": ("enterprises.Cooperative",)}
 ENTERPRISE = Enterprise._meta.db_table
 COOPERATIVE = Cooperative._meta.db_table
 PERSON = Person._meta.db_table

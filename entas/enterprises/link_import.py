@@ -14,9 +14,6 @@ of services.join_cooperative and services.record_job, checked for whole files at
 """
 
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-from typing import Any
 
 import polars as pl
 
@@ -27,19 +24,17 @@ from entas.enterprises.models import Cooperative, Enterprise, Job, Membership
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan, counted, outcome
-from entas.ingest.schema import Field, Rule, Schema
-from entas.ingest.services import Request, run_import
+from entas.ingest.schema import Field, Rule, Schema, in_header
 from entas.ingest.staging import Staging, append_reason, quote, run
-from entas.ingest.targets import ProgressCallback
 from entas.ingest.types import Date, Text
 from entas.ingest.upsert import Upsert, upsert
-from entas.registry.import_rules import IdentityNumber
-from entas.registry.import_schemas import NIK_ALIASES, in_header
-from entas.registry.importer import mark_people_outside
+from entas.registry.imports import NIK_ALIASES, IdentityNumber, mark_people_outside
 from entas.registry.models import Person
 
 TARGET = "kumkm-people"
 KINDS = ("memberships", "jobs")
+# What each kind may insert or change, declared with the target (monitoring refreshes by it).
+WRITES = {"memberships": ("enterprises.Membership",), "jobs": ("enterprises.Job",)}
 S = Staging.name
 PERSON = Person._meta.db_table
 OPEN_END = "'9999-12-31'"  # an open period runs until this day; ISO text compares as a date on SQLite
@@ -191,13 +186,3 @@ def plan_for(kind: str, header: list[str], batch: ImportBatch) -> Plan:
     scope = user_scope(batch.created_by)
     return LinkPlan(schema, batch.pk, link, scope, set(schema.map_header(header).columns))
 
-
-def import_links(
-    actor: Any, path: Path | str, *, kind: str = "auto", mode: str = ImportBatch.Mode.ALL_OR_NOTHING,
-    source: str = "KUMKM", extract_date: date | None = None, progress: ProgressCallback | None = None,
-    batch: ImportBatch | None = None,
-) -> ImportBatch:
-    """Import a memberships or jobs file (CSV or XLSX). Audited as kumkm-people.imported or
-    kumkm-people.import_failed."""
-    request = Request(target=TARGET, kind=kind, path=Path(path), mode=mode, source=source, extract_date=extract_date)
-    return run_import(actor, request, plan_for, progress, batch)

@@ -2,7 +2,6 @@
 checked (a ValidationError naming the field), in a transaction, audited."""
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -27,10 +26,6 @@ from entas.enterprises.cooperatives import (  # noqa: F401
 from entas.enterprises.groups import add_group_member, form_group  # noqa: F401
 from entas.enterprises.models import Enterprise, EnterpriseStatus, Job
 from entas.enterprises.scale import scale_of
-from entas.ingest.models import ImportBatch
-from entas.ingest.reading import CHUNK_BYTES, CHUNK_ROWS
-from entas.ingest.services import Request, run_import
-from entas.ingest.targets import ProgressCallback
 from entas.registry.models import Person
 
 
@@ -117,28 +112,3 @@ def end_job(actor: Any, job: Job, *, end: date) -> Job:
     job.save(update_fields=["end"])
     audit.record(actor, "job.ended", job, details={"end": end.isoformat()})
     return job
-
-
-def import_kumkm(
-    actor: Any,
-    path: Path | str,
-    *,
-    kind: str = "auto",
-    mode: str = ImportBatch.Mode.ALL_OR_NOTHING,
-    source: str = "KUMKM",
-    extract_date: date | None = None,
-    progress: ProgressCallback | None = None,
-    chunk_bytes: int = CHUNK_BYTES,
-    chunk_rows: int = CHUNK_ROWS,
-    batch: ImportBatch | None = None,
-) -> ImportBatch:
-    """Import an enterprises or cooperatives file (CSV or XLSX) through the shared pipeline.
-    `batch`: a pending batch to run in (an upload queued for the worker). Audited as
-    kumkm.imported or kumkm.import_failed."""
-    from entas.enterprises.importer import plan_for
-
-    request = Request(
-        target="kumkm", kind=kind, path=Path(path), mode=mode, source=source, extract_date=extract_date,
-        chunk_bytes=chunk_bytes, chunk_rows=chunk_rows,
-    )
-    return run_import(actor, request, plan_for, progress, batch)

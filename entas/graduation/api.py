@@ -1,28 +1,54 @@
-"""Writes on an enrolment for API clients: pathway steps and home visits. Scoped like the reads
-(outside the caller's scope or caseload: 404, logged), validated by serializers, applied by the
-same service functions as the pages; a refusal answers 400 naming the field."""
+"""Enrolments for API clients, one viewset per resource, scoped like the pages: a region officer sees
+her region, a facilitator only her own caseload; an enrolment outside answers 404, logged. Every
+page of enrolments is audit-logged (`enrolment.listed`, with the households and their members).
 
+- `EnrolmentViewSet` (`/api/enrolments/`): read, and the pathway: `transition`, `reassign`.
+- The resources of one enrolment live under `/api/enrolments/<enrolment_pk>/` and share
+  `OfEnrolment`: `VisitViewSet` here; loans, market access, cooperative memberships and jobs in
+  `api_interventions.py`. Each finds the enrolment first (404 outside the caller's scope or
+  caseload, logged), then refuses read-only roles a change (403), then validates and calls one
+  service function; a service's refusal answers 400 naming the field.
+"""
+
+from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from entas.core.api import IdField, bounded_integer
-from entas.graduation import pathway
-from entas.graduation import services as graduation
-from entas.graduation.api_interventions import InterventionViewSet
-from entas.programmes import api as programmes_api
-from entas.programmes import services as programmes
-from entas.programmes.models import Assessment, Enrolment, ExitReason, Visit
-from entas.programmes.queries import cooperative_member_on, facilitators_for
+from entas.core.api import AuditedList, IdField, ScopedReadOnlyViewSet, bounded_integer
+from entas.graduation import pathway, services
+from entas.graduation.models import Assessment, Enrolment, ExitReason, Visit
+from entas.graduation.queries import cooperative_member_on, enrolments_for, get_enrolment_or_404, may_change
+from entas.programmes.api import ServiceRefusals
+from entas.programmes.queries import facilitators_for
+from entas.registry.api import members_of
 
 # Moves a person may ask for; "sustain" is only ever the outcome of the 24-month follow-up.
 ACTIONS = ["activate", "mark_ready", "graduate", "relapse", "exit", "follow_up"]
+
+
+def writable(user: Any, enrolment_pk: int | str) -> Enrolment:
+    """The enrolment a change names: 404 outside the user's scope or caseload (logged), then 403 for
+    a role that only reads."""
+    enrolment = get_enrolment_or_404(user, enrolment_pk)
+    if not may_change(user):
+        raise PermissionDenied("your role may read enrolments but not change them")
+    return enrolment
+
+
+class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
+    class Meta:
+        model = Enrolment
+        fields = ["id", "programme", "household", "village", "facilitator", "status", "enrolled_on", "cohort",
+                  "graduated_on", "relapses", "exit_reason", "exited_on"]
 
 
 def _action_to(current: str, to: str) -> str:
@@ -48,6 +74,88 @@ class TransitionSerializer(serializers.Serializer[Any]):
         if not attrs.get("to") and not attrs.get("action"):
             raise ApiValidationError({"to": ["give the target status (or the action)"]})
         return attrs
+
+
+class ReassignSerializer(serializers.Serializer[Any]):
+    facilitator = IdField(help_text="id of the new facilitator")
+    reason = serializers.CharField(max_length=200)
+
+
+class EnrolmentViewSet(ServiceRefusals, AuditedList, ScopedReadOnlyViewSet[Enrolment]):
+    """Enrolments: read; `transition` and `reassign` for those who may change them."""
+
+    serializer_class = EnrolmentSerializer
+    listed_households = "household_id"
+
+    def people_listed(self, rows: Sequence[Any], households: list[int]) -> list[int]:
+        return members_of(households)
+
+    def base_queryset(self) -> QuerySet[Enrolment]:
+        return Enrolment.objects.order_by("id")
+
+    def get_queryset(self) -> QuerySet[Enrolment]:
+        return enrolments_for(self.request.user, self.base_queryset())
+
+    def get_object(self) -> Enrolment:
+        return get_enrolment_or_404(self.request.user, self.kwargs["pk"], self.base_queryset())
+
+    @extend_schema(request=TransitionSerializer, responses=EnrolmentSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
+        enrolment = writable(request.user, self.kwargs["pk"])
+        incoming = TransitionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        name = data.get("action") or _action_to(enrolment.status, data["to"])
+        self._apply(enrolment, name, data)
+        enrolment.refresh_from_db()
+        return Response(EnrolmentSerializer(enrolment).data)
+
+    def _apply(self, enrolment: Enrolment, name: str, data: dict[str, Any]) -> None:
+        user, on = self.request.user, data.get("on") or timezone.localdate()
+        if name == "exit":
+            if not data.get("exit_reason"):
+                raise ApiValidationError({"exit_reason": ["say why the family leaves the programme"]})
+            services.exit_enrolment(user, enrolment, reason=data["exit_reason"], on=on)
+        elif name == "follow_up":
+            if not data.get("month"):
+                raise ApiValidationError({"month": ["give the follow-up month: 6, 12 or 24"]})
+            services.record_follow_up(user, enrolment, month=int(data["month"]), on=on)
+        elif name == "relapse":
+            services.relapse(user, enrolment, on=on, note=data["note"])
+        else:
+            {"activate": services.activate, "mark_ready": services.mark_ready,
+             "graduate": services.graduate}[name](user, enrolment, on=on)
+
+    @extend_schema(request=ReassignSerializer, responses=EnrolmentSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
+        enrolment = writable(request.user, self.kwargs["pk"])
+        incoming = ReassignSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        facilitator = facilitators_for(request.user).filter(pk=data["facilitator"]).first()
+        if facilitator is None:
+            raise ApiValidationError({"facilitator": [f"no facilitator {data['facilitator']} inside your scope"]})
+        services.reassign(request.user, enrolment, facilitator, reason=data["reason"])
+        enrolment.refresh_from_db()
+        return Response(EnrolmentSerializer(enrolment).data)
+
+
+class OfEnrolment(ServiceRefusals, viewsets.GenericViewSet[Any]):
+    """A resource under `/api/enrolments/<enrolment_pk>/`: every request first finds that enrolment
+    through the caller's scope and caseload (404 outside, logged)."""
+
+    def enrolment(self) -> Enrolment:
+        return get_enrolment_or_404(self.request.user, self.kwargs["enrolment_pk"])
+
+    def writable_enrolment(self) -> Enrolment:
+        """The enrolment, and a 403 for a role that only reads."""
+        return writable(self.request.user, self.kwargs["enrolment_pk"])
+
+    def page(self, rows: QuerySet[Any]) -> Response:
+        """One page of the enrolment's rows, paginated like every list."""
+        return self.get_paginated_response(self.get_serializer(self.paginate_queryset(rows), many=True).data)
 
 
 class AssessmentSerializer(serializers.Serializer[Any]):
@@ -80,67 +188,21 @@ class VisitSerializer(serializers.ModelSerializer[Visit]):
         read_only_fields = ["id", "enrolment", "facilitator", "date"]
 
 
-class ReassignSerializer(serializers.Serializer[Any]):
-    facilitator = IdField(help_text="id of the new facilitator")
-    reason = serializers.CharField(max_length=200)
+class VisitViewSet(OfEnrolment):
+    """`/api/enrolments/<enrolment_pk>/visits/`: record a home visit, with an assessment when one was
+    made (cooperative membership, when not given, is read from the family's memberships)."""
 
-
-class EnrolmentViewSet(InterventionViewSet):
-    """Enrolments: read, the intervention writes, plus `transition`, `visits` and `reassign` for
-    those who may change them."""
-
-    @extend_schema(request=TransitionSerializer, responses=programmes_api.EnrolmentSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
-        enrolment = self._writable()
-        incoming = TransitionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
-        name = data.get("action") or _action_to(enrolment.status, data["to"])
-        self._apply(enrolment, name, data)
-        enrolment.refresh_from_db()
-        return Response(programmes_api.EnrolmentSerializer(enrolment).data)
-
-    def _apply(self, enrolment: Enrolment, name: str, data: dict[str, Any]) -> None:
-        user, on = self.request.user, data.get("on") or timezone.localdate()
-        if name == "exit":
-            if not data.get("exit_reason"):
-                raise ApiValidationError({"exit_reason": ["say why the family leaves the programme"]})
-            graduation.exit_enrolment(user, enrolment, reason=data["exit_reason"], on=on)
-        elif name == "follow_up":
-            if not data.get("month"):
-                raise ApiValidationError({"month": ["give the follow-up month: 6, 12 or 24"]})
-            graduation.record_follow_up(user, enrolment, month=int(data["month"]), on=on)
-        elif name == "relapse":
-            graduation.relapse(user, enrolment, on=on, note=data["note"])
-        else:
-            {"activate": graduation.activate, "mark_ready": graduation.mark_ready,
-             "graduate": graduation.graduate}[name](user, enrolment, on=on)
+    serializer_class = VisitSerializer
 
     @extend_schema(request=VisitSerializer, responses={201: VisitSerializer})
-    @action(detail=True, methods=["post"])
-    def visits(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
-        enrolment = self._writable()
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        enrolment = self.writable_enrolment()
         incoming = VisitSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         values = {k: v for k, v in (data.get("assessment") or {}).items() if v is not None} or None
         if values is not None and "cooperative_member" not in values:
             values["cooperative_member"] = cooperative_member_on(enrolment, data["on"])
-        visit = programmes.record_visit(request.user, enrolment, on=data["on"], notes=data.get("notes", ""),
-                                        assessment=values)
+        visit = services.record_visit(request.user, enrolment, on=data["on"], notes=data.get("notes", ""),
+                                      assessment=values)
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=ReassignSerializer, responses=programmes_api.EnrolmentSerializer)
-    @action(detail=True, methods=["post"])
-    def reassign(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
-        enrolment = self._writable()
-        incoming = ReassignSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
-        facilitator = facilitators_for(request.user).filter(pk=data["facilitator"]).first()
-        if facilitator is None:
-            raise ApiValidationError({"facilitator": [f"no facilitator {data['facilitator']} inside your scope"]})
-        programmes.reassign(request.user, enrolment, facilitator, reason=data["reason"])
-        enrolment.refresh_from_db()
-        return Response(programmes_api.EnrolmentSerializer(enrolment).data)

@@ -13,8 +13,7 @@ from typing import Any
 from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Substr
 
-from entas.graduation.models import AppliesWhen, Code, Criterion, PovertyLine, RuleSet
-from entas.programmes.models import Assessment, Enrolment
+from entas.graduation.models import AppliesWhen, Assessment, Code, Criterion, Enrolment, PovertyLine, RuleSet
 
 DEFAULT_THRESHOLDS: dict[str, int] = {Code.INCOME_SOURCES: 2, Code.BUSINESS_RUNNING: 6, Code.SAVINGS: 1}
 NOT_APPLICABLE = {

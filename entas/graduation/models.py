@@ -1,10 +1,249 @@
-"""Graduation rule sets (versioned, per programme), poverty lines, the pathway history of each
-enrolment and its follow-ups after graduation."""
+"""Everything about a family enrolled in a programme: the enrolment with its caseload history, home
+visits and the assessments made on them, interventions (loans with their status steps, market
+access, training and mentoring sessions with attendance), the pathway history and follow-ups after
+graduation, and the versioned graduation rule sets with poverty lines that decide it. Money is
+integer rupiah.
+
+Enrolments carry their household's village (copied at enrolment) so that scoping, caseload
+assignment and reports by region are prefix matches on one column, with no join to the registry.
+Programmes, priority lists and facilitators are `entas.programmes`' (referred to by name here).
+"""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    ENROLLED = "enrolled", _("Enrolled")
+    ACTIVE = "active", _("Active")
+    READY = "ready", _("Ready to graduate")
+    GRADUATED = "graduated", _("Graduated")
+    SUSTAINED = "sustained", _("Sustained")
+    EXITED = "exited", _("Exited")
+
+
+# An enrolment still open: the household cannot be enrolled in the same programme again.
+OPEN_STATUSES = (Status.ENROLLED, Status.ACTIVE, Status.READY, Status.GRADUATED)
+
+
+class ExitReason(models.TextChoices):
+    MOVED = "moved", _("Moved away")
+    DIED = "died", _("Died")
+    DECLINED = "declined", _("Declined to continue")
+    INELIGIBLE = "ineligible", _("Found ineligible")
+    OTHER = "other", _("Other")
+
+
+class Enrolment(models.Model):
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.PROTECT, related_name="enrolments",
+                                  verbose_name=_("programme"))
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="enrolments",
+                                  db_constraint=False, verbose_name=_("household"))
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False,
+                                db_constraint=False, verbose_name=_("village"))
+    facilitator = models.ForeignKey("programmes.Facilitator", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="enrolments", verbose_name=_("facilitator"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ENROLLED)
+    enrolled_on = models.DateField(_("enrolled on"))
+    cohort = models.CharField(_("cohort"), max_length=7, help_text=_("Quarter of enrolment, YYYY-Qn."))
+    graduated_on = models.DateField(_("graduated on"), null=True, blank=True)
+    relapses = models.PositiveSmallIntegerField(_("relapses"), default=0)
+    exit_reason = models.CharField(_("exit reason"), max_length=12, choices=ExitReason.choices, blank=True,
+                                   default="")
+    exited_on = models.DateField(_("exited on"), null=True, blank=True)
+
+    scope_region_field = "village_id"
+
+    class Meta:
+        # Index and constraint names (here and below) keep the "programmes_" prefix these tables
+        # had before they moved to this app (graduation/0003-0004): they are database identifiers
+        # only, and renaming them would rebuild indexes and, on SQLite, whole tables.
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        indexes = [
+            models.Index(fields=["programme", "village"], name="programmes_enrolment_place"),
+            models.Index(fields=["facilitator", "status"], name="programmes_enrolment_caseload"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "household"], condition=Q(status__in=OPEN_STATUSES),
+                                    name="programmes_one_open_enrolment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} in {self.programme_id} ({self.status})"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.village_id
+
+
+class CaseloadAssignment(models.Model):
+    """History of who looks after an enrolment: every assignment and reassignment, never edited."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="assignments",
+                                  verbose_name=_("enrolment"))
+    from_facilitator = models.ForeignKey("programmes.Facilitator", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+", verbose_name=_("from"))
+    to_facilitator = models.ForeignKey("programmes.Facilitator", on_delete=models.PROTECT, related_name="+",
+                                       verbose_name=_("to"))
+    reason = models.CharField(_("reason"), max_length=200)
+    at = models.DateTimeField(_("when"))
+
+    scope_region_field = "enrolment__village_id"
+
+    class Meta:
+        verbose_name = _("caseload assignment")
+        verbose_name_plural = _("caseload assignments")
+        ordering = ["enrolment", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.from_facilitator_id} → {self.to_facilitator_id}"
+
+
+class Visit(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="visits",
+                                  verbose_name=_("enrolment"))
+    facilitator = models.ForeignKey("programmes.Facilitator", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="visits", verbose_name=_("facilitator"))
+    date = models.DateField(_("date"))
+    notes = models.TextField(_("notes"), blank=True, default="")
+
+    scope_region_field = "enrolment__village_id"
+
+    class Meta:
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} {self.date}"
+
+
+class Assessment(models.Model):
+    """What the graduation criteria read, as found on one visit. NULL: not asked."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="assessments",
+                                  verbose_name=_("enrolment"))
+    visit = models.OneToOneField(Visit, null=True, blank=True, on_delete=models.CASCADE, related_name="assessment",
+                                 verbose_name=_("visit"))
+    date = models.DateField(_("date"))
+    per_capita_income = models.BigIntegerField(_("income per person per month (Rp)"), null=True, blank=True)
+    income_sources = models.PositiveSmallIntegerField(_("income sources"), null=True, blank=True)
+    business_months = models.PositiveSmallIntegerField(_("months the business has run"), null=True, blank=True)
+    savings = models.BigIntegerField(_("savings (Rp)"), null=True, blank=True)
+    cooperative_member = models.BooleanField(_("cooperative member"), null=True, blank=True)
+    school_age_children = models.PositiveSmallIntegerField(_("school-age children"), null=True, blank=True)
+    children_in_school = models.PositiveSmallIntegerField(_("school-age children in school"), null=True, blank=True)
+    food_shortage = models.BooleanField(_("food shortage in the past year"), null=True, blank=True)
+
+    scope_region_field = "enrolment__village_id"
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        indexes = [models.Index(fields=["enrolment", "-date", "-id"], name="programmes_assessment_latest")]
+        constraints = [
+            models.CheckConstraint(condition=Q(per_capita_income__gte=0) | Q(per_capita_income__isnull=True),
+                                   name="programmes_assessment_income_not_negative"),
+            models.CheckConstraint(condition=Q(savings__gte=0) | Q(savings__isnull=True),
+                                   name="programmes_assessment_savings_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} {self.date}"
+
+
+class Scheme(models.TextChoices):
+    KUR_SUPER_MIKRO = "kur_super_mikro", _("KUR super mikro")
+    KUR_MIKRO = "kur_mikro", _("KUR mikro")
+    KUR_KECIL = "kur_kecil", _("KUR kecil")
+    MEKAAR = "mekaar", _("PNM Mekaar")
+    ULAMM = "ulamm", _("PNM ULaMM")
+    UMI = "umi", _("UMi")
+    LPDB = "lpdb", _("LPDB")
+    REVOLVING_FUND = "revolving_fund", _("Revolving fund")
+
+
+class LoanStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    DISBURSED = "disbursed", _("Disbursed")
+    REPAID = "repaid", _("Repaid")
+    DEFAULTED = "defaulted", _("Defaulted")
+
+
+class Loan(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="loans",
+                                  verbose_name=_("enrolment"))
+    scheme = models.CharField(_("scheme"), max_length=16, choices=Scheme.choices)
+    lender = models.CharField(_("lender"), max_length=200)
+    amount = models.BigIntegerField(_("amount (Rp)"))
+    applied_on = models.DateField(_("applied on"))
+    status = models.CharField(_("status"), max_length=10, choices=LoanStatus.choices, default=LoanStatus.APPLIED)
+    status_on = models.DateField(_("status since"))
+
+    scope_region_field = "enrolment__village_id"
+
+    class Meta:
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="programmes_loan_amount_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()} Rp{self.amount:,} ({self.status})"
+
+
+class SessionKind(models.TextChoices):
+    TRAINING = "training", _("Training")
+    MENTORING = "mentoring", _("Mentoring")
+
+
+class TrainingSession(models.Model):
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="sessions",
+                                  verbose_name=_("programme"))
+    kind = models.CharField(_("kind"), max_length=10, choices=SessionKind.choices)
+    topic = models.CharField(_("topic"), max_length=200)
+    date = models.DateField(_("date"))
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("region"))
+    attendees = models.ManyToManyField(Enrolment, blank=True, related_name="sessions", verbose_name=_("attendees"))
+
+    scope_region_field = "region_id"
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.date}"
+
+
+class Channel(models.TextChoices):
+    E_CATALOGUE = "e_catalogue", _("E-catalogue")
+    MARKETPLACE = "marketplace", _("Marketplace")
+    EXHIBITION = "exhibition", _("Exhibition")
+    OFF_TAKER = "off_taker", _("Off-taker")
+
+
+class MarketAccess(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="market_access",
+                                  verbose_name=_("enrolment"))
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    date = models.DateField(_("date"))
+    sales_value = models.BigIntegerField(_("sales value (Rp)"))
+
+    scope_region_field = "enrolment__village_id"
+
+    class Meta:
+        verbose_name = _("market access")
+        verbose_name_plural = _("market access")
+        constraints = [models.CheckConstraint(condition=Q(sales_value__gte=0), name="programmes_sales_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} Rp{self.sales_value:,}"
 
 
 class RuleSet(models.Model):
@@ -90,7 +329,7 @@ class PovertyLine(models.Model):
 class StatusChange(models.Model):
     """Every step an enrolment took on the pathway: appended by graduation.services, never edited."""
 
-    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="status_changes",
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="status_changes",
                                   verbose_name=_("enrolment"))
     from_status = models.CharField(_("from"), max_length=12)
     to_status = models.CharField(_("to"), max_length=12)
@@ -114,7 +353,7 @@ class StatusChange(models.Model):
 class FollowUp(models.Model):
     MONTHS = (6, 12, 24)
 
-    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="follow_ups",
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="follow_ups",
                                   verbose_name=_("enrolment"))
     month = models.PositiveSmallIntegerField(_("months after graduation"))
     on = models.DateField(_("date"))

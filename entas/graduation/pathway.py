@@ -1,5 +1,5 @@
 """The graduation pathway as one table: which action may move an enrolment from which status,
-and to where. `graduation.services.transition()` is the only code that applies it.
+and to where. `graduation.services._transition()` is the only code that applies it.
 
 enrolled → active → ready → graduated → (follow-ups at 6, 12, 24 months) → sustained
 a relapse sends a ready or graduated family back to active (counted); an exit ends any open one.
@@ -7,7 +7,7 @@ a relapse sends a ready or graduated family back to active (counted); an exit en
 
 from django.utils.translation import gettext_lazy as _
 
-from entas.programmes.models import Status
+from entas.graduation.models import Status
 
 S = Status
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {

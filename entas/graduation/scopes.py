@@ -1,12 +1,54 @@
-"""A facilitator sees the pathway of her own caseload only (core.scoping)."""
+"""A facilitator's scope is her caseload: the families whose enrolment she is assigned to, on every
+route (registry pages, API, exports, admin), with their visits, interventions and pathway.
+Registered with core.scoping."""
 
-from django.db.models import Q
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
 
 from entas.accounts.roles import Role
 from entas.core import scoping
-from entas.graduation.models import FollowUp, StatusChange
+from entas.enterprises.models import BusinessUnit, Cooperative, Enterprise, Group, GroupMember, Job, Manager, Membership
+from entas.graduation.models import (
+    Assessment,
+    CaseloadAssignment,
+    Enrolment,
+    FollowUp,
+    Loan,
+    MarketAccess,
+    StatusChange,
+    TrainingSession,
+    Visit,
+)
+from entas.registry.models import AssistanceReceipt, DecileRecord, Household, HouseholdMembership, Person
+
+FACILITATOR = Role.FACILITATOR
+
+
+def caseload(user: Any) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(facilitator__user=user)
+
+
+def in_caseload(household_field: str) -> Callable[[Any], Q]:
+    return lambda user: Q(**{f"{household_field}__in": caseload(user).values("household_id")})
 
 
 def register() -> None:
-    for model in (StatusChange, FollowUp):
-        scoping.rule(model, Role.FACILITATOR, lambda user: Q(enrolment__facilitator__user=user))
+    rule = scoping.rule
+    rule(Household, FACILITATOR, in_caseload("pk"))
+    families: tuple[type[Model], ...] = (Person, HouseholdMembership, DecileRecord, AssistanceReceipt)
+    for model in families:
+        rule(model, FACILITATOR, in_caseload("household_id"))
+    # Places to take a family to: enterprises, cooperatives and groups of her region. The rows that
+    # name a person there (memberships, jobs, group members, board) show only the people she may
+    # see (their `scope_also`).
+    places: tuple[type[Model], ...] = (Enterprise, Cooperative, Group, BusinessUnit, Manager, Membership, Job,
+                                       GroupMember, TrainingSession)
+    for model in places:
+        rule(model, FACILITATOR, None)
+    rule(Enrolment, FACILITATOR, lambda user: Q(facilitator__user=user))
+    work: tuple[type[Model], ...] = (CaseloadAssignment, Visit, Assessment, Loan, MarketAccess, StatusChange,
+                                     FollowUp)
+    for model in work:
+        rule(model, FACILITATOR, lambda user: Q(enrolment__facilitator__user=user))

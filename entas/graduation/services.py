@@ -1,6 +1,9 @@
-"""Every change on the graduation pathway, to rule sets and to poverty lines goes through these
-functions: checked against `pathway.TRANSITIONS` (a ValidationError naming the field), in a
-transaction, audited, with a StatusChange row per step."""
+"""Every change to an enrolled family goes through the functions of this module: enrolment and
+reassignment (`enrolment.py`), bulk enrolment (`bulk.py`), visits and interventions
+(`interventions.py`), training sessions and attendance (`training.py`), all importable from here,
+and the pathway steps, rule sets and poverty lines below: checked (the pathway against
+`pathway.TRANSITIONS`), a ValidationError naming the field, in a transaction, audited, with a
+StatusChange row per pathway step."""
 
 from datetime import date
 from typing import Any
@@ -12,9 +15,29 @@ from django.db.models import Max
 from entas.core import audit
 from entas.core.dates import happened
 from entas.graduation import pathway
+from entas.graduation.bulk import enrol_in_bulk  # noqa: F401  (one import for callers)
+from entas.graduation.enrolment import enrol_household, reassign  # noqa: F401
 from entas.graduation.evaluate import essentials_met
-from entas.graduation.models import AppliesWhen, Code, Criterion, FollowUp, PovertyLine, RuleSet, StatusChange
-from entas.programmes.models import Enrolment, ExitReason, Programme, Status
+from entas.graduation.interventions import (  # noqa: F401
+    record_loan,
+    record_market_access,
+    record_visit,
+    set_loan_status,
+)
+from entas.graduation.models import (
+    AppliesWhen,
+    Code,
+    Criterion,
+    Enrolment,
+    ExitReason,
+    FollowUp,
+    PovertyLine,
+    RuleSet,
+    Status,
+    StatusChange,
+)
+from entas.graduation.training import record_attendance, record_training  # noqa: F401
+from entas.programmes.models import Programme
 from entas.regions.codes import Level
 from entas.regions.models import Region
 

@@ -28,17 +28,19 @@ from entas.enterprises.models import (
 )
 from entas.graduation import pathway
 from entas.graduation import services as graduation
-from entas.graduation.forms import CooperativeMembershipForm, JobPlacementForm, TransitionForm
-from entas.programmes import services as programmes
-from entas.programmes.forms import LoanForm, LoanStatusForm, MarketAccessForm, ReassignForm, VisitForm
-from entas.programmes.models import Enrolment
-from entas.programmes.queries import (
-    cooperative_member_on,
-    facilitators_for,
-    get_enrolment_or_404,
-    may_change,
-    near_family,
+from entas.graduation.forms import (
+    CooperativeMembershipForm,
+    JobPlacementForm,
+    LoanForm,
+    LoanStatusForm,
+    MarketAccessForm,
+    ReassignForm,
+    TransitionForm,
+    VisitForm,
 )
+from entas.graduation.models import Enrolment
+from entas.graduation.queries import cooperative_member_on, get_enrolment_or_404, may_change, near_family
+from entas.programmes.queries import facilitators_for
 
 Builder = Callable[[Any], forms.Form]
 Apply = Callable[[Any, Enrolment, Any], None]
@@ -67,7 +69,7 @@ def _visit(user: Any, enrolment: Enrolment, form: VisitForm) -> None:
     data, values = form.cleaned_data, form.assessment()
     if values is not None and "cooperative_member" not in values:
         values["cooperative_member"] = cooperative_member_on(enrolment, data["on"])
-    programmes.record_visit(user, enrolment, on=data["on"], notes=data["notes"], assessment=values)
+    graduation.record_visit(user, enrolment, on=data["on"], notes=data["notes"], assessment=values)
 
 
 def _transition(user: Any, enrolment: Enrolment, form: TransitionForm) -> None:
@@ -89,19 +91,19 @@ def _loan_status(user: Any, enrolment: Enrolment, form: LoanStatusForm) -> None:
     loan = enrolment.loans.filter(pk=data["loan"]).first()
     if loan is None:
         raise ValidationError({"loan": _("This loan does not belong to this enrolment.")})
-    programmes.set_loan_status(user, loan, data["status"], on=data["on"])
+    graduation.set_loan_status(user, loan, data["status"], on=data["on"])
 
 
 def _reassign(user: Any, enrolment: Enrolment, form: ReassignForm) -> None:
-    programmes.reassign(user, enrolment, form.cleaned_data["facilitator"], reason=form.cleaned_data["reason"])
+    graduation.reassign(user, enrolment, form.cleaned_data["facilitator"], reason=form.cleaned_data["reason"])
 
 
 def _loan(user: Any, enrolment: Enrolment, form: LoanForm) -> None:
-    programmes.record_loan(user, enrolment, **form.cleaned_data)
+    graduation.record_loan(user, enrolment, **form.cleaned_data)
 
 
 def _market(user: Any, enrolment: Enrolment, form: MarketAccessForm) -> None:
-    programmes.record_market_access(user, enrolment, **form.cleaned_data)
+    graduation.record_market_access(user, enrolment, **form.cleaned_data)
 
 
 def _cooperative(user: Any, enrolment: Enrolment, form: CooperativeMembershipForm) -> None:
@@ -169,5 +171,5 @@ def enrolment_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             show_errors(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect("programmes:graduation:enrolment", pk=enrolment.pk)
+            return redirect("graduation:enrolment", pk=enrolment.pk)
     return _page(request, enrolment, {name: form}, status=400)

@@ -2,14 +2,16 @@
 optional callback (the CLI's rich progress bar)."""
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from entas.ingest.models import ImportBatch
-from entas.ingest.targets import ProgressCallback
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as progress(phase, done, total); total 0 means unknown."""
 
 PHASES = {
     "read": "Reading and checking rows",

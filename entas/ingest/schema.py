@@ -64,6 +64,12 @@ def normalise(name: str) -> str:
     return re.sub(r"[\s\-./]+", "_", name.strip().lower())
 
 
+def in_header(header: list[str], name: str, aliases: tuple[str, ...]) -> bool:
+    """Whether the header names the field `name` or one of its aliases: how a plan factory tells
+    the kind of a file from its header."""
+    return bool({normalise(h) for h in header} & {normalise(a) for a in (name, *aliases)})
+
+
 def raw(name: str) -> pl.Expr:
     return pl.col(f"{name}__raw")
 

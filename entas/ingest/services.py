@@ -1,4 +1,6 @@
-"""Running one import: the batch row, the transactions, the mode, the audit record.
+"""Running one import from start to end: the target's plan, the batch row, the transactions, the
+mode, the audit record. Every caller (the upload worker, `entas import`, `entas demo`, the synthetic
+loaders, the tests) comes through `import_file`.
 
 Reading and staging happen before the data transaction (the staging table is the import's own, and
 progress committed between chunks stays visible to a page polling the batch). Cross-row checks,
@@ -19,42 +21,51 @@ from django.utils.translation import ngettext
 
 from entas.core import audit
 from entas.core.scoping import user_scope
-from entas.ingest import housekeeping, rejects, signals
+from entas.ingest import housekeeping, rejects, signals, targets
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import REGION_COLUMN, Plan, PlanFactory, WarningTally, stage
-from entas.ingest.progress import Reporter
+from entas.ingest.progress import ProgressCallback, Reporter
 from entas.ingest.reading import CHUNK_BYTES, CHUNK_ROWS, Table, open_table
 from entas.ingest.rejects import rejects_path, write_rejects
 from entas.ingest.staging import Staging, bulk_session
-from entas.ingest.targets import ProgressCallback
 
 SHOWN_REJECTS = 3
 
 
 @dataclass(frozen=True)
 class Request:
+    """One import's options, as `import_file` settled them."""
+
     target: str
     kind: str
     path: Path
-    mode: str = ImportBatch.Mode.ALL_OR_NOTHING
-    source: str = ""
-    extract_date: date | None = None
-    chunk_bytes: int = CHUNK_BYTES
-    chunk_rows: int = CHUNK_ROWS
+    mode: str
+    source: str
+    extract_date: date | None
+    chunk_bytes: int
+    chunk_rows: int
 
 
-def run_import(
-    actor: Any, request: Request, plans: PlanFactory, progress: ProgressCallback | None = None,
-    batch: ImportBatch | None = None,
+def import_file(
+    actor: Any, target_name: str, path: Path | str, *, kind: str = targets.AUTO,
+    mode: str = ImportBatch.Mode.ALL_OR_NOTHING, source: str | None = None, extract_date: date | None = None,
+    progress: ProgressCallback | None = None, batch: ImportBatch | None = None,
+    chunk_bytes: int = CHUNK_BYTES, chunk_rows: int = CHUNK_ROWS,
 ) -> ImportBatch:
-    """Import one file; the batch says how it went (status done or failed, counts, messages).
-    `batch`: a pending batch created earlier (an upload waiting for the worker), else a new one."""
-    if request.mode not in ImportBatch.Mode.values:
-        raise ValueError(f"mode must be one of {', '.join(ImportBatch.Mode.values)}, not '{request.mode}'")
+    """Import one CSV or XLSX file into the registered target `target_name`; the batch says how it
+    went (status done or failed, counts, messages, rejects file). `kind` "auto" tells the kind from
+    the header; `source` None takes the target's; `extract_date` None means today; `batch`: a
+    pending batch created earlier (an upload waiting for the worker), else a new one. Audited as
+    `<target>.imported` or `<target>.import_failed`. Raises LookupError for an unknown target."""
+    if mode not in ImportBatch.Mode.values:
+        raise ValueError(f"mode must be one of {', '.join(ImportBatch.Mode.values)}, not '{mode}'")
+    target = targets.get(target_name)
+    request = Request(target.name, kind, Path(path), mode, target.source if source is None else source,
+                      extract_date, chunk_bytes, chunk_rows)
     batch = _start(actor, request, batch)
     with bulk_session():
-        _run(actor, batch, request, plans, Reporter(batch, progress))
+        _run(actor, batch, request, target.plans, Reporter(batch, progress))
     return batch
 
 

@@ -1,39 +1,31 @@
-"""What can be imported. Feature apps register here in AppConfig.ready(); the `import_data` command
-and the upload page look them up, so ingest never imports the apps that use it."""
+"""What can be imported. Feature apps register a Target in AppConfig.ready(): their plan factory, the
+kinds of file it takes and the models each kind writes. `ingest.services.import_file` runs any target,
+so ingest never imports the apps that use it, and apps above (monitoring) learn from the declaration
+what an import may have changed instead of keeping their own list."""
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-from typing import Any, Protocol
 
-from entas.ingest.models import ImportBatch
+from entas.ingest.pipeline import PlanFactory
 
-ProgressCallback = Callable[[str, int, int], None]
-"""Called as progress(phase, done, total); total 0 means unknown."""
-
-
-class RunImport(Protocol):
-    def __call__(
-        self,
-        actor: Any,
-        path: Path,
-        *,
-        kind: str,
-        mode: str,
-        source: str,
-        extract_date: date | None,
-        progress: ProgressCallback | None = None,
-        batch: ImportBatch | None = None,
-    ) -> ImportBatch: ...
+AUTO = "auto"  # a kind that means: detect from the header
 
 
 @dataclass(frozen=True)
 class Target:
     name: str
-    kinds: tuple[str, ...]  # "auto" among them means: detect from the header
-    run: RunImport
+    kinds: tuple[str, ...]  # AUTO among them means: detect from the header
+    plans: PlanFactory
+    # kind -> the models ("app_label.Model") an import of that kind may insert or change
+    writes: Mapping[str, tuple[str, ...]]
     help: str = ""
+    source: str = ""  # the batch's source when the caller names none
+
+    def __post_init__(self) -> None:
+        # A kind whose writes are not declared would leave monitoring's rollups stale without a sign.
+        undeclared = [kind for kind in self.kinds if kind != AUTO and kind not in self.writes]
+        if undeclared:
+            raise ValueError(f"target '{self.name}' does not declare what {', '.join(undeclared)} writes")
 
 
 _targets: dict[str, Target] = {}

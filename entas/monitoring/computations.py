@@ -20,9 +20,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from entas.enterprises.models import Enterprise, Job, Membership
-from entas.graduation.models import StatusChange
+from entas.graduation.models import Assessment, Enrolment, Loan, LoanStatus, Status, StatusChange
 from entas.monitoring.models import Period
-from entas.programmes.models import Assessment, Enrolment, Facilitator, Loan, LoanStatus, Status
+from entas.programmes.models import Facilitator
 from entas.registry.models import Household
 
 POOR_DECILE = 2  # desil 1-2
@@ -74,7 +74,7 @@ def reading(label: str) -> list[Computation]:
     return [c for c in REGISTRY.values() if label in c.reads]
 
 
-ENROLMENT = {"programmes.Enrolment": ""}
+ENROLMENT = {"graduation.Enrolment": ""}
 # A household's decile decides whether its people count as poor members and workers.
 PERSON_LINKS = {"registry.Person": "person", "registry.Household": "person__household"}
 
@@ -124,7 +124,7 @@ register(Computation(
 
 # A loan that was repaid or defaulted was disbursed first; its application date places it in a period.
 _DISBURSED = Q(status__in=[LoanStatus.DISBURSED, LoanStatus.REPAID, LoanStatus.DEFAULTED])
-LOAN_READS = {"programmes.Loan": "", "programmes.Enrolment": "enrolment"}
+LOAN_READS = {"graduation.Loan": "", "graduation.Enrolment": "enrolment"}
 
 
 def _loans(period: Period) -> QuerySet[Loan]:
@@ -184,7 +184,7 @@ def _income_change_rows(period: Period) -> QuerySet[Enrolment]:
 register(Computation(
     "income_change_mean", _("Mean change in income per person since the first assessment (Rp)"), Enrolment,
     "village_id", _income_change_rows, Sum(F("latest_income") - F("first_income")),
-    {**ENROLMENT, "programmes.Assessment": "assessments"}, denominator=Count("pk")))
+    {**ENROLMENT, "graduation.Assessment": "assessments"}, denominator=Count("pk")))
 
 
 def _graduations_by(period: Period) -> Coalesce:
@@ -204,6 +204,6 @@ def _facilitator_rows(period: Period) -> QuerySet[Facilitator]:
 register(Computation(
     "facilitators_on_target", _("Facilitators on target: share whose graduations in the period reach their target"),
     Facilitator, "region_id", _facilitator_rows, Count("pk", filter=Q(graduations__gte=F("target"))),
-    {"programmes.Facilitator": "", "programmes.Enrolment": "enrolments",
+    {"programmes.Facilitator": "", "graduation.Enrolment": "enrolments",
      "graduation.StatusChange": "enrolments__status_changes"},
     denominator=Count("pk"), scale=100))

@@ -10,7 +10,7 @@ under), and the request is recomputed once the change has committed.
   Django's model signals. The request is written in the change's own transaction (before and
   after the save, so a row that moves is recounted in both places); all changes of one
   transaction share one request, recomputed on commit.
-- A set-based enrolment: `programmes.signals.enrolled_in_bulk`.
+- A set-based enrolment: `graduation.signals.enrolled_in_bulk`.
 
 Small requests are recomputed right away; large ones go to the background worker.
 """
@@ -27,22 +27,17 @@ from django.db.models import F, Model, QuerySet
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils import timezone
 
+from entas.graduation.signals import enrolled_in_bulk
+from entas.ingest import targets
 from entas.ingest.models import ImportBatch
 from entas.ingest.signals import import_finished
 from entas.monitoring import rollups
 from entas.monitoring.computations import REGISTRY, Computation, reading
 from entas.monitoring.models import Indicator, RefreshPlace, RefreshRequest
-from entas.programmes.signals import enrolled_in_bulk
 
 # Above this many places a request goes to the background worker instead of the committing process.
 INLINE_PLACES = 500
-# What each kind of import writes (models read by some computation), and where those rows sit.
-IMPORTED: dict[str, dict[str, tuple[str, ...]]] = {
-    "registry": {"households": ("registry.Household",), "people": ("registry.Household", "registry.Person"),
-                 "assistance": ()},
-    "kumkm": {"enterprises": ("enterprises.Enterprise",), "cooperatives": ("enterprises.Cooperative",)},
-    "kumkm-people": {"memberships": ("enterprises.Membership",), "jobs": ("enterprises.Job",)},
-}
+# Where rows of the models imports write sit (what each import writes, its target declares).
 VILLAGE_OF = {"registry.Household": "village_id", "registry.Person": "household__village_id",
               "enterprises.Enterprise": "village_id", "enterprises.Cooperative": "village_id"}
 
@@ -98,8 +93,16 @@ def _places_of(computation: Computation, label: str, changed: QuerySet[Any]) -> 
 
 # --- imports -------------------------------------------------------------------------------------
 
+def _written(target: str, kind: str) -> tuple[str, ...] | None:
+    """The models an import of `kind` writes, as its target declares; None when unknown."""
+    try:
+        return targets.get(target).writes.get(kind)
+    except LookupError:
+        return None
+
+
 def on_import_finished(sender: Any, batch: ImportBatch, target: str, villages: frozenset[str], **kwargs: Any) -> None:
-    labels = IMPORTED.get(target, {}).get(batch.kind)
+    labels = _written(target, batch.kind)
     computations = list(REGISTRY.values()) if labels is None else [c for lb in labels for c in reading(lb)]
     wanted = _wanted(computations)
     codes = _codes(wanted)
@@ -246,13 +249,13 @@ def _before_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
 
 
 def on_enrolled_in_bulk(sender: Any, programme: Any, after_id: int, **kwargs: Any) -> None:
-    wanted = _wanted(reading("programmes.Enrolment"))
+    wanted = _wanted(reading("graduation.Enrolment"))
     if not wanted:
         return
     request = rollups.ask(_codes(wanted), (), f"bulk enrolment in programme {programme.pk}")
-    changed = apps.get_model("programmes.Enrolment").objects.filter(programme=programme, pk__gt=after_id)
-    for computation in _one_per_path(_used(wanted), "programmes.Enrolment"):
-        rollups.add_places_from(request, _places_of(computation, "programmes.Enrolment", changed))
+    changed = apps.get_model("graduation.Enrolment").objects.filter(programme=programme, pk__gt=after_id)
+    for computation in _one_per_path(_used(wanted), "graduation.Enrolment"):
+        rollups.add_places_from(request, _places_of(computation, "graduation.Enrolment", changed))
     transaction.on_commit(lambda: dispatch(request.pk), robust=True)
 
 

@@ -13,9 +13,9 @@ from django.db.models import Count, Q
 
 from entas.core.scoping import visible
 from entas.enterprises.models import BusinessUnit, Cooperative, Enterprise, EnterpriseStatus, Membership
+from entas.graduation.models import Enrolment, Status
 from entas.monitoring.computations import member_at_end
 from entas.monitoring.models import Period
-from entas.programmes.models import Enrolment, Status
 from entas.registry.models import AssistanceReceipt, Household, Programme
 
 DECILES = range(1, 11)

@@ -1,5 +1,5 @@
-"""Read-only: programmes, enrolments and facilitators change through the services (checks and
-audit), never through admin forms. Enrolments and facilitators are scoped by region."""
+"""Read-only: programmes and facilitators change through the services (checks and audit), never
+through admin forms. Facilitators are scoped by region."""
 
 from typing import Any
 
@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from entas.core.admin import ReadOnlyScopedAdmin
-from entas.programmes.models import Enrolment, Facilitator, Programme
+from entas.programmes.models import Facilitator, Programme
 
 
 @admin.register(Programme)
@@ -28,11 +28,3 @@ class FacilitatorAdmin(ReadOnlyScopedAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "region__code"]
     raw_id_fields = ["user", "region"]
 
-
-@admin.register(Enrolment)
-class EnrolmentAdmin(ReadOnlyScopedAdmin):
-    list_display = ["household", "programme", "village", "facilitator", "status", "cohort", "enrolled_on"]
-    list_filter = ["status", "programme", "cohort"]
-    search_fields = ["household__kk_number", "village__code"]
-    raw_id_fields = ["household", "village", "facilitator"]
-    list_select_related = ["household", "programme", "village", "facilitator__user"]

@@ -1,54 +1,15 @@
-"""A facilitator's scope is her caseload: the families whose enrolment she is assigned to, on every
-route (registry pages, API, exports, admin). Registered with core.scoping."""
+"""What the confined roles see of programmes' own data (core.scoping): a facilitator sees her own
+facilitator record; priority locations are the programme's, open to both confined roles. What a
+facilitator sees of the families, her caseload, is registered by graduation.scopes."""
 
-from collections.abc import Callable
-from typing import Any
-
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q
 
 from entas.accounts.roles import Role
 from entas.core import scoping
-from entas.enterprises.models import BusinessUnit, Cooperative, Enterprise, Group, GroupMember, Job, Manager, Membership
-from entas.programmes.models import (
-    Assessment,
-    CaseloadAssignment,
-    Enrolment,
-    Facilitator,
-    Loan,
-    MarketAccess,
-    PriorityLocation,
-    TrainingSession,
-    Visit,
-)
-from entas.registry.models import AssistanceReceipt, DecileRecord, Household, HouseholdMembership, Person
-
-FACILITATOR = Role.FACILITATOR
-
-
-def caseload(user: Any) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(facilitator__user=user)
-
-
-def in_caseload(household_field: str) -> Callable[[Any], Q]:
-    return lambda user: Q(**{f"{household_field}__in": caseload(user).values("household_id")})
+from entas.programmes.models import Facilitator, PriorityLocation
 
 
 def register() -> None:
-    rule = scoping.rule
-    rule(Household, FACILITATOR, in_caseload("pk"))
-    families: tuple[type[Model], ...] = (Person, HouseholdMembership, DecileRecord, AssistanceReceipt)
-    for model in families:
-        rule(model, FACILITATOR, in_caseload("household_id"))
-    # Places to take a family to: enterprises, cooperatives and groups of her region. The rows that
-    # name a person there (memberships, jobs, group members, board) show only the people she may
-    # see (their `scope_also`).
-    places: tuple[type[Model], ...] = (Enterprise, Cooperative, Group, BusinessUnit, Manager, Membership, Job,
-                                       GroupMember, PriorityLocation, TrainingSession)
-    for model in places:
-        rule(model, FACILITATOR, None)
-    rule(Enrolment, FACILITATOR, lambda user: Q(facilitator__user=user))
-    work: tuple[type[Model], ...] = (CaseloadAssignment, Visit, Assessment, Loan, MarketAccess)
-    for model in work:
-        rule(model, FACILITATOR, lambda user: Q(enrolment__facilitator__user=user))
-    rule(Facilitator, FACILITATOR, lambda user: Q(user=user))
-    rule(PriorityLocation, Role.COOPERATIVE_MANAGER, None)
+    scoping.rule(Facilitator, Role.FACILITATOR, lambda user: Q(user=user))
+    scoping.rule(PriorityLocation, Role.FACILITATOR, None)
+    scoping.rule(PriorityLocation, Role.COOPERATIVE_MANAGER, None)

@@ -1,38 +1,18 @@
-"""Every change to programmes, priority lists, facilitators, enrolments and caseloads goes
-through these functions: checked (a ValidationError naming the field), in a transaction, audited.
-Interventions and visits live in `interventions.py`, training sessions in `training.py`, bulk
-enrolment in `bulk.py`."""
+"""Every change to programmes, priority lists and facilitators goes through these functions: checked
+(a ValidationError naming the field), in a transaction, audited. Enrolling families and what is
+done for them are `entas.graduation.services`'."""
 
 from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from entas.accounts.models import Agency, User
 from entas.core import audit
-from entas.core.dates import happened
 from entas.programmes import priority
-from entas.programmes.bulk import enrol_in_bulk  # noqa: F401  (one import for callers)
-from entas.programmes.checks import cohort_of, fail, has_room, rupiah, why_not_eligible
-from entas.programmes.interventions import (  # noqa: F401
-    record_loan,
-    record_market_access,
-    record_visit,
-    set_loan_status,
-)
-from entas.programmes.models import (
-    OPEN_STATUSES,
-    CaseloadAssignment,
-    Enrolment,
-    Facilitator,
-    PriorityList,
-    PriorityLocation,
-    Programme,
-)
-from entas.programmes.training import record_attendance, record_training  # noqa: F401
+from entas.programmes.checks import fail, rupiah
+from entas.programmes.models import Facilitator, PriorityList, PriorityLocation, Programme
 from entas.regions.models import Region
-from entas.registry.models import Household
 
 
 @transaction.atomic
@@ -97,43 +77,3 @@ def register_facilitator(actor: Any, *, user: User, agency: Agency, region_code:
                                              yearly_target=yearly_target)
     audit.record(actor, "facilitator.registered", facilitator, details={"user": user.get_username()})
     return facilitator
-
-
-@transaction.atomic
-def enrol_household(actor: Any, programme: Programme, household: Household, *,
-                    facilitator: Facilitator | None = None, on: date | None = None) -> Enrolment:
-    if problem := why_not_eligible(programme, household):
-        raise fail("household", problem)
-    if Enrolment.objects.filter(programme=programme, household=household, status__in=OPEN_STATUSES).exists():
-        raise fail("household", f"household {household.kk_number} is already enrolled in {programme}")
-    if facilitator is not None:
-        has_room(facilitator, household.village_id)
-    day = on or timezone.localdate()
-    happened("on", day)
-    enrolment = Enrolment.objects.create(programme=programme, household=household, village_id=household.village_id,
-                                         facilitator=facilitator, enrolled_on=day, cohort=cohort_of(day))
-    if facilitator is not None:
-        CaseloadAssignment.objects.create(enrolment=enrolment, to_facilitator=facilitator, reason="enrolment",
-                                          at=timezone.now())
-    audit.record(actor, "enrolment.created", enrolment, details={"programme": programme.pk,
-                                                                "facilitator": facilitator.pk if facilitator else None})
-    return enrolment
-
-
-@transaction.atomic
-def reassign(actor: Any, enrolment: Enrolment, facilitator: Facilitator, *, reason: str) -> Enrolment:
-    if not reason.strip():
-        raise fail("reason", "say why the family moves to another facilitator")
-    if enrolment.status not in OPEN_STATUSES:
-        raise fail("enrolment", f"the enrolment is {enrolment.status}; only open enrolments have a facilitator")
-    if facilitator.pk == enrolment.facilitator_id:
-        raise fail("facilitator", f"{facilitator} already looks after this family")
-    has_room(facilitator, enrolment.village_id)
-    before = enrolment.facilitator
-    enrolment.facilitator = facilitator
-    enrolment.save(update_fields=["facilitator"])
-    CaseloadAssignment.objects.create(enrolment=enrolment, from_facilitator=before, to_facilitator=facilitator,
-                                      reason=reason.strip(), at=timezone.now())
-    audit.record(actor, "enrolment.reassigned", enrolment, details={
-        "from": before.pk if before else None, "to": facilitator.pk, "reason": reason.strip()})
-    return enrolment

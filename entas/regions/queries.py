@@ -1,7 +1,9 @@
-"""Read helpers for region pages: children, ancestors and counts of what lies below."""
+"""Read helpers for region pages (children, ancestors and counts of what lies below) and the lists
+of codes of one level that imports check their rows against."""
 
 from collections import defaultdict
 
+import polars as pl
 from django.db.models import Count
 from django.db.models.functions import Substr
 
@@ -61,3 +63,9 @@ def column_kinds(level: int) -> list[Kind]:
         3: [Kind.DESA, Kind.KELURAHAN, Kind.DESA_ADAT],
     }
     return columns.get(level, [])
+
+
+def codes(level: int) -> pl.Series:
+    """Every region code of `level` (Level.DISTRICT, Level.VILLAGE, ...), as the column an
+    import's schema matches a file's codes against."""
+    return pl.Series(list(Region.objects.filter(level=level).values_list("code", flat=True)), dtype=pl.String)

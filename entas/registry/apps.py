@@ -11,12 +11,12 @@ class RegistryConfig(AppConfig):
         # Registered here so that ingest (below registry) can offer `import_data registry`.
         from entas.ingest import targets
         from entas.regions import sections
-        from entas.registry.importer import KINDS
+        from entas.registry.importer import KINDS, WRITES, plan_for
         from entas.registry.sections import registry_columns
-        from entas.registry.services import import_registry
 
         sections.register(registry_columns)
 
         targets.register(targets.Target(
-            "registry", (*KINDS, "auto"), import_registry, help="households, people or assistance (CSV or XLSX)"
+            "registry", (*KINDS, targets.AUTO), plan_for, WRITES, source="DTSEN",
+            help="households, people or assistance (CSV or XLSX)",
         ))

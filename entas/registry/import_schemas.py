@@ -5,7 +5,7 @@ spaces, dashes and dots read as underscores."""
 import polars as pl
 from django.db.models import TextChoices
 
-from entas.ingest.schema import Field, Rule, Schema, normalise
+from entas.ingest.schema import Field, Rule, Schema
 from entas.ingest.types import Choice, Date, Flag, Integer, MultiChoice, Text
 from entas.registry import import_rules as rules
 from entas.registry import models as m
@@ -16,10 +16,6 @@ PROGRAMME_ALIASES = ("PROGRAM", "JENIS_BANSOS", "BANSOS")
 PERIOD_ALIASES = ("PERIODE",)
 NIK = Field("nik", rules.IdentityNumber(nik=True), NIK_ALIASES, required=True)
 KK = Field("kk_number", rules.IdentityNumber(nik=False), ("NO_KK", "NOKK", "NOMOR_KK", "KK"), required=True)
-
-
-def in_header(header: list[str], name: str, aliases: tuple[str, ...]) -> bool:
-    return bool({normalise(h) for h in header} & {normalise(a) for a in (name, *aliases)})
 
 
 def choice(options: type[TextChoices], synonyms: dict[str, str]) -> Choice:

@@ -11,7 +11,6 @@ assistance  assistance.csv: upsert per household, person, programme, component a
 from dataclasses import dataclass
 from datetime import date
 
-import polars as pl
 from django.db import connection
 from django.utils import timezone
 
@@ -19,12 +18,12 @@ from entas.core.scoping import user_scope
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan, counted, outcome
-from entas.ingest.schema import Schema
+from entas.ingest.schema import Schema, in_header
 from entas.ingest.staging import Staging, append_reason, date_param, one, quote, rows, run
 from entas.ingest.upsert import BATCH, Counts, Upsert, updated_table, upsert
-from entas.regions.models import Region
+from entas.regions.queries import codes
 from entas.registry import import_schemas as schemas
-from entas.registry.import_schemas import in_header
+from entas.registry.imports import mark_people_outside, outside_reason
 from entas.registry.models import (
     AssistanceReceipt,
     DecileRecord,
@@ -36,6 +35,13 @@ from entas.registry.models import (
 )
 
 KINDS = ("households", "people", "assistance")
+# What each kind may insert or change, declared with the target (monitoring refreshes by it).
+WRITES = {
+    "households": ("registry.Household", "registry.DecileRecord"),
+    "people": ("registry.Household", "registry.Person", "registry.HouseholdMembership", "registry.DecileRecord",
+               "registry.MoveRequest"),
+    "assistance": ("registry.AssistanceReceipt",),
+}
 HOUSEHOLD = Household._meta.db_table
 PERSON = Person._meta.db_table
 MEMBERSHIP = HouseholdMembership._meta.db_table
@@ -75,21 +81,6 @@ class Context:
                              f"{self.scope}", via=(HOUSEHOLD, "kk_number", "village_id"))
         for column in people:
             mark_people_outside(staging, column, self.scope)
-
-
-def outside_reason(column: str) -> str:
-    """The one reason for a NIK of someone the importer may not see. It names nothing of the other
-    record (no name, region or household): only that the person is not hers to change."""
-    return f"{column}: this person is registered outside your region"
-
-
-def mark_people_outside(staging: Staging, column: str, scope: str) -> int:
-    """Reject rows whose `column` is the NIK of a stored person living outside `scope` (a person
-    without a household lives nowhere, so outside too): an import may not change, link to or reveal
-    them."""
-    homes = (f"(SELECT p.nik, COALESCE(h.village_id, '') AS village_id FROM {PERSON} AS p "
-             f"LEFT JOIN {HOUSEHOLD} AS h ON h.id = p.household_id)")
-    return staging.mark_outside(column, scope, outside_reason(column), via=(homes, "nik", "village_id"))
 
 
 def merge_households(ctx: Context, present: set[str], where: str) -> dict[str, dict[str, int]]:
@@ -293,10 +284,6 @@ class AssistancePlan:
         done = [upsert(family), upsert(personal) if "nik" in self.present else Counts(0, 0)]
         total = Counts(sum(c.inserted for c in done), sum(c.updated for c in done))
         return outcome({"assistance": counted(total, staging.valid)}, "assistance")
-
-
-def codes(level: int) -> pl.Series:
-    return pl.Series(list(Region.objects.filter(level=level).values_list("code", flat=True)), dtype=pl.String)
 
 
 def detect(header: list[str]) -> str:

@@ -12,17 +12,20 @@ from entas.accounts.models import Agency, User
 from entas.enterprises import groups
 from entas.enterprises import services as enterprises
 from entas.enterprises.models import Cooperative, Enterprise, Group, Job, Membership
+from entas.graduation import services as graduation
+from entas.graduation.models import Enrolment, Loan, MarketAccess, TrainingSession
 from entas.monitoring import rollups
 from entas.monitoring import services as monitoring
 from entas.partnerships.models import Agreement, Partner
 from entas.programmes import services as programmes
-from entas.programmes.models import Enrolment, Loan, MarketAccess, PriorityList, Programme, TrainingSession
+from entas.programmes.models import PriorityList, Programme
 from entas.registry.models import Household, Person
 from tests.conftest import client_for
 from tests.enterprises.factories import cooperative, enterprise
+from tests.graduation.factories import enrol
 from tests.monitoring.factories import indicator
 from tests.partnerships.factories import agreement, partner
-from tests.programmes.factories import TODAY, enrol, programme
+from tests.programmes.factories import TODAY, programme
 
 
 def in_english(user: User) -> Client:
@@ -69,9 +72,9 @@ def make_world(agency: Agency, admin: User) -> World:
     job = enterprises.record_job(None, business, person, start=TODAY, position="penjual")
     group = groups.form_group(None, name="KUBE Sukamaju", kind="kelompok", sector="C", region_code="33.10.01",
                               formed=TODAY)
-    loan = programmes.record_loan(None, family, scheme="kur_super_mikro", lender="BRI", amount=5_000_000, on=TODAY)
-    access = programmes.record_market_access(None, family, channel="e_catalogue", sales_value=2_500_000, on=TODAY)
-    session = programmes.record_training(None, prog, kind="training", topic="Pembukuan", on=TODAY,
+    loan = graduation.record_loan(None, family, scheme="kur_super_mikro", lender="BRI", amount=5_000_000, on=TODAY)
+    access = graduation.record_market_access(None, family, channel="e_catalogue", sales_value=2_500_000, on=TODAY)
+    session = graduation.record_training(None, prog, kind="training", topic="Pembukuan", on=TODAY,
                                          region_code="33.10.01", attendees=[family])
     saved = programmes.save_priority_list(None, prog, name="Prioritas 2025", weights={"extreme_poor": 1},
                                           limit=5)

@@ -11,7 +11,7 @@ from django.test import Client
 from entas.accounts.models import User
 from entas.api.urls import router
 from entas.core.models import AuditEntry
-from entas.programmes.models import Assessment, Loan, MarketAccess, TrainingSession
+from entas.graduation.models import Assessment, Loan, MarketAccess, TrainingSession
 from tests.api.conftest import World, in_english
 from tests.conftest import client_for
 
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 HUGE = 10**20  # beyond 64 bits
 GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+NUMERIC = {"pk", "enrolment_pk"}  # the numeric parts of a path: a record's id, its enrolment's id
 
 
 def numeric_routes() -> list[tuple[str, str, str]]:
@@ -27,11 +28,11 @@ def numeric_routes() -> list[tuple[str, str, str]]:
     for pattern in router.urls:
         regex = str(pattern.pattern)
         names = GROUP.findall(regex)
-        if "format" in names or not set(names) & {"pk", "loan_id"}:
+        if "format" in names or not set(names) & NUMERIC:
             continue
         template = GROUP.sub(lambda m: "{" + m.group(1) + "}", regex.lstrip("^").rstrip("$"))
         for method in getattr(pattern.callback, "actions", {}):
-            for name in set(names) & {"pk", "loan_id"}:
+            for name in set(names) & NUMERIC:
                 found.append((method, "/api/" + template, name))
     return found
 
@@ -41,7 +42,8 @@ ROUTES = numeric_routes()
 
 def test_the_routes_with_numeric_ids_are_found() -> None:
     assert ("get", "/api/households/{pk}/", "pk") in ROUTES
-    assert ("post", "/api/enrolments/{pk}/loans/{loan_id}/status/", "loan_id") in ROUTES
+    assert ("post", "/api/enrolments/{enrolment_pk}/loans/{pk}/status/", "pk") in ROUTES
+    assert ("post", "/api/enrolments/{enrolment_pk}/loans/{pk}/status/", "enrolment_pk") in ROUTES
     assert len(ROUTES) > 25
 
 
@@ -49,7 +51,7 @@ def test_the_routes_with_numeric_ids_are_found() -> None:
 @pytest.mark.parametrize(("method", "template", "name"), ROUTES, ids=[f"{m} {t} {n}" for m, t, n in ROUTES])
 def test_a_path_id_that_is_not_a_number_of_64_bits_is_not_found(
         national_admin: User, method: str, template: str, name: str, bad: str) -> None:
-    path = template.format(**{"pk": "1", "loan_id": "1", name: bad})
+    path = template.format(**{"pk": "1", "enrolment_pk": "1", name: bad})
     response = getattr(client_for(national_admin), method)(path, {}, content_type="application/json")
     assert response.status_code == 404, (path, response.status_code)
 

@@ -87,14 +87,14 @@ def stored_ids(world: World, path: str) -> dict[str, Any]:
         "partners": world.partner.pk, "agreements": world.agreement.pk, "indicators": 1, "targets": 1,
         "rollups": 1,
     }
-    collection = path.split("/")[2]
+    by_collection["loans"] = world.loan.pk  # /api/enrolments/{enrolment_pk}/loans/{id}/status/
+    parts = path.split("/")
     found: dict[str, Any] = {}
-    if "{id}" in path:
-        found["id"] = by_collection[collection]
-    if "{code}" in path:
-        found["code"] = by_collection[collection]
-    if "{loan_id}" in path:
-        found["loan_id"] = world.loan.pk
+    for name in ("id", "code"):
+        if "{" + name + "}" in parts:  # the id of the collection it follows
+            found[name] = by_collection[parts[parts.index("{" + name + "}") - 1]]
+    if "{enrolment_pk}" in parts:
+        found["enrolment_pk"] = world.enrolment.pk
     return found
 
 

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from entas.accounts.models import User
 from entas.accounts.roles import Role
+from entas.ingest.services import import_file
 from entas.registry.models import MoveRequest, Person
-from entas.registry.services import import_registry
 from tests.browser.test_overview_in_browser import SCREENSHOTS, log_in
 from tests.enterprises.factories import cooperative
 from tests.registry.factories import household
@@ -27,7 +27,7 @@ def test_an_administrator_approves_a_move_an_import_asked_for(
     people = tmp_path / "people.csv"
     people.write_text("nik,kk_number,full_name,sex,birth_date,relationship\n"
                       f"{MARIA},{KLATEN_KK},Maria B,P,1985-05-01,spouse\n")
-    import_registry(klaten_officer, people)
+    import_file(klaten_officer, "registry", people)
     log_in(page, "nasional")
     page.goto("/registry/")
     page.get_by_test_id("moves-link").click()

@@ -17,8 +17,9 @@ from entas.graduation import services as graduation
 from entas.monitoring import rollups
 from entas.monitoring import services as monitoring
 from tests.conftest import client_for
+from tests.graduation.factories import enrol
 from tests.monitoring.factories import indicator
-from tests.programmes.factories import KLATEN_VILLAGE, TODAY, enrol, programme
+from tests.programmes.factories import KLATEN_VILLAGE, TODAY, programme
 
 POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
           "base-uri 'self'; frame-ancestors 'none'; form-action 'self'")

@@ -9,8 +9,9 @@ from django.test import override_settings
 
 from entas.accounts.models import User
 from entas.enterprises.models import CooperativeAccess, Enterprise
+from entas.graduation.models import Enrolment
 from entas.monitoring.models import Indicator, Rollup
-from entas.programmes.models import Enrolment, Facilitator
+from entas.programmes.models import Facilitator
 from entas.registry.models import Household, Person
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from entas.accounts.models import User
 from entas.core.models import AuditEntry
 from entas.enterprises.importer import ENTERPRISE
 from entas.enterprises.models import Cooperative, Enterprise, Job
-from entas.enterprises.services import import_kumkm
 from entas.ingest import upsert
 from entas.ingest.models import ImportBatch
+from entas.ingest.services import import_file
 from entas.ingest.staging import rows
 from entas.ingest.staging import run as run_sql
 from tests.enterprises.factories import TODAY, cooperative, person
@@ -36,7 +36,7 @@ def write(tmp_path: Path, *rows: str, header: str = HEADER, name: str = "umkm.cs
 
 
 def run(path: Path, mode: str = ImportBatch.Mode.ALL_OR_NOTHING, kind: str = "auto") -> ImportBatch:
-    return import_kumkm(None, path, kind=kind, mode=mode, extract_date=TODAY)
+    return import_file(None, "kumkm", path, kind=kind, mode=mode, extract_date=TODAY)
 
 
 def rejected(tmp_path: Path, bad: str) -> str:
@@ -245,7 +245,8 @@ def test_a_kumkm_file_can_be_uploaded_through_the_browser(national_admin: object
 def test_an_officer_cannot_import_enterprises_outside_her_regency(tmp_path: Path, klaten_officer: User) -> None:
     kupang = GOOD2.replace("33.10.01.2002", "53.01.04.2003")
     path = write(tmp_path, GOOD, kupang)
-    batch = import_kumkm(klaten_officer, path, kind="auto", mode=ImportBatch.Mode.ACCEPT_VALID, extract_date=TODAY)
+    batch = import_file(klaten_officer, "kumkm", path, kind="auto", mode=ImportBatch.Mode.ACCEPT_VALID,
+                        extract_date=TODAY)
     assert (batch.status, batch.inserted, batch.rejected) == (ImportBatch.Status.DONE, 1, 1)
     assert not Enterprise.objects.filter(village__code__startswith="53.").exists()
     assert "village_code: outside your region 33.10" in Path(batch.rejects_path).read_text()

@@ -13,10 +13,10 @@ from django.core.management import call_command
 from entas.accounts.models import User
 from entas.core.models import AuditEntry
 from entas.enterprises import services
-from entas.enterprises.link_import import import_links
 from entas.enterprises.models import Job, Membership
 from entas.ingest import targets
 from entas.ingest.models import ImportBatch
+from entas.ingest.services import import_file
 from tests.enterprises.factories import KUPANG_VILLAGE, TODAY, cooperative, enterprise, person
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def write(tmp_path: Path, header: str, *rows: str) -> Path:
 
 
 def run(path: Path, mode: str = ImportBatch.Mode.ALL_OR_NOTHING, actor: User | None = None) -> ImportBatch:
-    return import_links(actor, path, mode=mode, extract_date=TODAY)
+    return import_file(actor, "kumkm-people", path, mode=mode, extract_date=TODAY)
 
 
 def refused(tmp_path: Path, header: str, *rows: str) -> str:

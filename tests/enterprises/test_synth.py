@@ -8,9 +8,9 @@ import pytest
 
 from entas.enterprises import synth
 from entas.enterprises.models import Cooperative, Membership
-from entas.enterprises.services import import_kumkm
 from entas.enterprises.synth_links import load_links
 from entas.ingest.models import ImportBatch
+from entas.ingest.services import import_file
 from tests.enterprises.factories import KLATEN_OTHER_VILLAGE, KLATEN_VILLAGE, person
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_the_same_seed_gives_the_same_tables() -> None:
 def test_what_it_writes_imports_without_a_reject(tmp_path: Path) -> None:
     written = synth.write_tables(synth.generate(population(), 300), tmp_path)
     for path, rows in reversed(written):
-        batch = import_kumkm(None, path, mode=ImportBatch.Mode.ACCEPT_VALID)
+        batch = import_file(None, "kumkm", path, mode=ImportBatch.Mode.ACCEPT_VALID)
         assert (batch.status, batch.rejected, batch.inserted) == (ImportBatch.Status.DONE, 0, rows), batch.error_message
 
 
@@ -41,7 +41,7 @@ def test_links_put_demo_people_into_the_cooperatives(tmp_path: Path) -> None:
         person(f"33100101018{j:05d}", KLATEN_VILLAGE, decile=1 + j % 10, name=f"Warga {j}")
     tables = synth.generate(synth.from_database(["33.10.01"]), 40, seed=1)
     for path, _ in reversed(synth.write_tables(tables, tmp_path)):
-        import_kumkm(None, path, mode=ImportBatch.Mode.ACCEPT_VALID)
+        import_file(None, "kumkm", path, mode=ImportBatch.Mode.ACCEPT_VALID)
     counts = load_links(None, ["33.10.01"], seed=1)
     assert Cooperative.objects.filter(type="merah_putih", village_id=KLATEN_VILLAGE).exists()
     assert counts["members"] == Membership.objects.count() > 0

@@ -4,9 +4,10 @@ import pytest
 
 from entas.accounts.models import Agency
 from entas.graduation import services
-from entas.graduation.models import RuleSet
-from entas.programmes.models import Enrolment, Programme
-from tests.programmes.factories import enrol, programme
+from entas.graduation.models import Enrolment, RuleSet
+from entas.programmes.models import Programme
+from tests.graduation.factories import enrol
+from tests.programmes.factories import programme
 
 
 @pytest.fixture

@@ -11,11 +11,13 @@ from entas.accounts.models import Agency, User
 from entas.accounts.roles import Role
 from entas.core.models import AuditEntry
 from entas.enterprises.models import Job, Membership
-from entas.programmes import services
-from entas.programmes.models import Enrolment, Loan, MarketAccess, Programme, Visit
+from entas.graduation import services
+from entas.graduation.models import Enrolment, Loan, MarketAccess, Visit
+from entas.programmes.models import Programme
 from tests.conftest import client_for
 from tests.enterprises.factories import cooperative, enterprise
-from tests.programmes.factories import KUPANG_VILLAGE, TODAY, enrol, facilitator, home
+from tests.graduation.factories import enrol
+from tests.programmes.factories import KUPANG_VILLAGE, TODAY, facilitator, home
 
 pytestmark = pytest.mark.django_db
 DAY = "2025-08-01"

@@ -9,11 +9,12 @@ from entas.accounts.models import Agency, User
 from entas.accounts.roles import Role
 from entas.core.models import AuditEntry
 from entas.enterprises import services as enterprises
-from entas.graduation.models import RuleSet, StatusChange
-from entas.programmes.models import Enrolment, Programme, Status
+from entas.graduation.models import Enrolment, RuleSet, Status, StatusChange
+from entas.programmes.models import Programme
 from tests.conftest import client_for
 from tests.enterprises.factories import cooperative
-from tests.programmes.factories import KUPANG_VILLAGE, enrol, facilitator
+from tests.graduation.factories import enrol
+from tests.programmes.factories import KUPANG_VILLAGE, facilitator
 
 pytestmark = pytest.mark.django_db
 DAY = "2025-08-01"

@@ -8,11 +8,12 @@ from django.test import Client
 from entas.accounts.models import Agency, User
 from entas.core.models import AuditEntry
 from entas.enterprises.models import Job, Membership
-from entas.graduation.models import RuleSet, StatusChange
-from entas.programmes.models import CaseloadAssignment, Enrolment, Loan, MarketAccess, Programme, Status
+from entas.graduation.models import CaseloadAssignment, Enrolment, Loan, MarketAccess, RuleSet, Status, StatusChange
+from entas.programmes.models import Programme
 from tests.conftest import client_for
 from tests.enterprises.factories import cooperative, enterprise
-from tests.programmes.factories import KUPANG_VILLAGE, enrol, facilitator
+from tests.graduation.factories import enrol
+from tests.programmes.factories import KUPANG_VILLAGE, facilitator
 
 pytestmark = pytest.mark.django_db
 DAY = "2025-08-01"

@@ -5,11 +5,12 @@ from typing import Any
 
 import pytest
 
+from entas.graduation import services
 from entas.graduation.evaluate import evaluate, evaluate_one
-from entas.graduation.models import RuleSet
-from entas.programmes import services
-from entas.programmes.models import Enrolment, Programme
-from tests.programmes.factories import KUPANG_VILLAGE, enrol
+from entas.graduation.models import Enrolment, RuleSet
+from entas.programmes.models import Programme
+from tests.graduation.factories import enrol
+from tests.programmes.factories import KUPANG_VILLAGE
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2025, 8, 1)

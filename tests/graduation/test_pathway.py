@@ -7,9 +7,7 @@ from django.core.exceptions import ValidationError
 
 from entas.core.models import AuditEntry
 from entas.graduation import pathway, services
-from entas.graduation.models import FollowUp, RuleSet, StatusChange
-from entas.programmes import services as programmes
-from entas.programmes.models import Enrolment, Status
+from entas.graduation.models import Enrolment, FollowUp, RuleSet, Status, StatusChange
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2025, 8, 1)
@@ -17,7 +15,7 @@ GOOD = {"per_capita_income": 700_000, "food_shortage": False, "business_months":
 
 
 def assess(enrolment: Enrolment, on: datetime.date = DAY, **values: object) -> None:
-    programmes.record_visit(None, enrolment, on=on, assessment={**GOOD, **values})
+    services.record_visit(None, enrolment, on=on, assessment={**GOOD, **values})
 
 
 def to_ready(enrolment: Enrolment) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 from django.db import connection
 
 from entas.ingest.models import ImportBatch
+from entas.ingest.services import import_file
 from entas.ingest.staging import rows
-from entas.registry.services import import_registry
 
 DISTRICT = "331001"  # 33.10.01 Prambanan, Klaten
 VILLAGE = "33.10.01.2001"
@@ -58,7 +58,7 @@ def write(folder: Path, name: str, lines: list[str], *, encoding: str = "utf-8",
 
 def run(path: Path, mode: str = ImportBatch.Mode.ALL_OR_NOTHING, **options: Any) -> ImportBatch:
     options.setdefault("extract_date", date(2025, 7, 31))
-    return import_registry(None, path, mode=mode, **options)
+    return import_file(None, "registry", path, mode=mode, **options)
 
 
 def load_households(folder: Path, *kk_numbers: str) -> ImportBatch:

@@ -25,7 +25,7 @@ from django.core.management import call_command
 from entas.ingest import sidefile
 from entas.regions.loader import load_regions
 from entas.registry.models import Person
-from entas.registry.services import import_registry
+from entas.ingest.services import import_file
 
 staged = []
 append = sidefile.SideFile.append
@@ -35,7 +35,7 @@ load_regions(progress=lambda _: None)
 found = {}
 for name, mode in (("households.csv", "all-or-nothing"), ("people.csv", "accept-valid"),
                    ("bad.csv", "all-or-nothing")):
-    batch = import_registry(None, Path(sys.argv[1]) / name, kind="auto", mode=mode)
+    batch = import_file(None, "registry", Path(sys.argv[1]) / name, kind="auto", mode=mode)
     rejects = Path(batch.rejects_path).read_text(encoding="utf-8-sig") if batch.rejects_path else ""
     found[name] = {"status": batch.status, "inserted": batch.inserted, "rejected": batch.rejected,
                    "rejects": rejects, "staged": sum(staged)}

@@ -3,9 +3,10 @@
 import datetime
 
 from entas.accounts.models import Agency
+from entas.graduation import interventions
 from entas.graduation import services as graduation
-from entas.programmes import interventions
-from entas.programmes.models import Enrolment, Programme
+from entas.graduation.models import Enrolment
+from entas.programmes.models import Programme
 from tests.programmes.factories import programme
 
 DAY = datetime.date(2025, 8, 1)

@@ -9,8 +9,9 @@ from entas.accounts.models import Agency, User
 from entas.core.models import AuditEntry
 from entas.monitoring import rollups, services
 from tests.conftest import client_for
+from tests.graduation.factories import enrol
 from tests.monitoring.factories import indicator
-from tests.programmes.factories import KLATEN_OTHER_VILLAGE, KLATEN_VILLAGE, KUPANG_VILLAGE, enrol, home, programme
+from tests.programmes.factories import KLATEN_OTHER_VILLAGE, KLATEN_VILLAGE, KUPANG_VILLAGE, home, programme
 
 pytestmark = pytest.mark.django_db
 

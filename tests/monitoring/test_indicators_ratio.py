@@ -9,16 +9,18 @@ import pytest
 from entas.accounts import services as accounts
 from entas.accounts.models import Agency, User
 from entas.accounts.roles import Role
+from entas.graduation import interventions
 from entas.graduation import services as graduation
+from entas.graduation.models import Enrolment
 from entas.monitoring import rollups, services
 from entas.monitoring.models import Period, Rollup
-from entas.programmes import interventions
 from entas.programmes import services as programmes
-from entas.programmes.models import Enrolment, Facilitator, Programme
+from entas.programmes.models import Facilitator, Programme
 from tests.conftest import PASSWORD, client_for
+from tests.graduation.factories import enrol
 from tests.monitoring.factories import indicator
 from tests.monitoring.families import DAY, graduate, graduation_programme
-from tests.programmes.factories import KLATEN_OTHER_VILLAGE, KLATEN_VILLAGE, KUPANG_VILLAGE, enrol
+from tests.programmes.factories import KLATEN_OTHER_VILLAGE, KLATEN_VILLAGE, KUPANG_VILLAGE
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from entas.monitoring import rollups, services
 from entas.monitoring.models import Period, Rollup
 from entas.monitoring.tasks import refresh_villages
 from entas.registry.models import Household
+from tests.graduation.factories import enrol
 from tests.monitoring.factories import indicator
-from tests.programmes.factories import KLATEN_OTHER_VILLAGE, KLATEN_VILLAGE, KUPANG_VILLAGE, enrol, home, programme
+from tests.programmes.factories import KLATEN_OTHER_VILLAGE, KLATEN_VILLAGE, KUPANG_VILLAGE, home, programme
 
 pytestmark = pytest.mark.django_db
 

@@ -13,16 +13,17 @@ from django.core.exceptions import ValidationError
 from entas.accounts.models import Agency, User
 from entas.core.models import AuditEntry
 from entas.enterprises import services as enterprises
+from entas.graduation import bulk, interventions
 from entas.graduation import services as graduation
 from entas.monitoring import receivers, rollups, services, tasks
 from entas.monitoring.models import Period, RefreshRequest, Rollup
-from entas.programmes import bulk, interventions
 from entas.registry.models import Household
 from tests.enterprises.factories import cooperative, person
+from tests.graduation.factories import enrol
 from tests.ingest import samples
 from tests.monitoring.factories import indicator
 from tests.monitoring.families import DAY, graduate, graduation_programme
-from tests.programmes.factories import KLATEN_OTHER_VILLAGE, KLATEN_VILLAGE, KUPANG_VILLAGE, enrol, home, programme
+from tests.programmes.factories import KLATEN_OTHER_VILLAGE, KLATEN_VILLAGE, KUPANG_VILLAGE, home, programme
 from tests.registry.factories import household
 
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,9 @@ from entas.monitoring import services as monitoring
 from entas.registry.models import AssistanceReceipt
 from tests.conftest import client_for
 from tests.enterprises.factories import cooperative, enterprise
+from tests.graduation.factories import enrol
 from tests.monitoring.factories import indicator
-from tests.programmes.factories import KLATEN_OTHER_VILLAGE, KLATEN_VILLAGE, KUPANG_VILLAGE, enrol, home, programme
+from tests.programmes.factories import KLATEN_OTHER_VILLAGE, KLATEN_VILLAGE, KUPANG_VILLAGE, home, programme
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2025, 8, 1)

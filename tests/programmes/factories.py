@@ -8,7 +8,7 @@ from entas.accounts import services as accounts
 from entas.accounts.models import Agency
 from entas.accounts.roles import Role
 from entas.programmes import services
-from entas.programmes.models import Enrolment, Facilitator, Programme
+from entas.programmes.models import Facilitator, Programme
 from entas.registry.models import Household
 from tests.conftest import PASSWORD
 from tests.registry.factories import household
@@ -40,6 +40,3 @@ def facilitator(agency: Agency, username: str, region: str = "33.10.01", capacit
                                 region_code=region[:8])
     return services.register_facilitator(None, user=user, agency=agency, region_code=region, capacity=capacity)
 
-
-def enrol(prog: Programme, village: str = KLATEN_VILLAGE, fac: Facilitator | None = None) -> Enrolment:
-    return services.enrol_household(None, prog, home(village), facilitator=fac, on=TODAY)

@@ -12,8 +12,11 @@ from django.utils import translation
 
 from entas.accounts.models import Agency, User
 from entas.core.models import AuditEntry
-from entas.programmes import priority, services
-from entas.programmes.models import Enrolment, PriorityList, PriorityLocation
+from entas.graduation import services
+from entas.graduation.models import Enrolment
+from entas.programmes import priority
+from entas.programmes import services as programmes
+from entas.programmes.models import PriorityList, PriorityLocation
 from entas.regions.codes import Level
 from entas.regions.models import Region
 from tests.conftest import client_for
@@ -69,7 +72,7 @@ def test_a_bad_level_or_region_is_refused(level: str, within: str | None, expect
 
 def test_a_district_list_is_saved_with_its_quotas_and_decides_enrolment(agency: Agency, places: None) -> None:
     prog = programme(agency, priority_locations_only=True)
-    saved = services.save_priority_list(None, prog, name="Kecamatan Klaten", weights={"extreme_poor": 1},
+    saved = programmes.save_priority_list(None, prog, name="Kecamatan Klaten", weights={"extreme_poor": 1},
                                         quotas={"33": 1}, level="district", within="33.10")
     assert (saved.level, saved.within) == ("district", "33.10")
     [place] = saved.locations.all()
@@ -83,16 +86,16 @@ def test_a_quota_larger_than_the_number_of_districts_is_refused(agency: Agency) 
     prog = programme(agency)
     n = districts("33.10")
     with pytest.raises(ValidationError) as error:
-        services.save_priority_list(None, prog, name="Terlalu banyak", weights={"extreme_poor": 1},
+        programmes.save_priority_list(None, prog, name="Terlalu banyak", weights={"extreme_poor": 1},
                                     quotas={"33": n + 1}, level="district", within="33.10")
     assert f"quota {n + 1} for province 33 is larger than its {n} districts" in str(error.value)
     with pytest.raises(ValidationError, match=r"'53' is not a province code with districts inside 33\.10"):
-        services.save_priority_list(None, prog, name="NTT", weights={"extreme_poor": 1}, quotas={"53": 1},
+        programmes.save_priority_list(None, prog, name="NTT", weights={"extreme_poor": 1}, quotas={"53": 1},
                                     level="district", within="33.10")
     with pytest.raises(ValidationError, match="515 is more than the 514 regencies"):
-        services.save_priority_list(None, prog, name="Semua", weights={"extreme_poor": 1}, limit=515)
+        programmes.save_priority_list(None, prog, name="Semua", weights={"extreme_poor": 1}, limit=515)
     with pytest.raises(ValidationError, match="the weights sum to zero"):
-        services.save_priority_list(None, prog, name="Nol", weights={"extreme_poor": 0}, limit=1, level="district")
+        programmes.save_priority_list(None, prog, name="Nol", weights={"extreme_poor": 0}, limit=1, level="district")
     assert not PriorityList.objects.exists() and not PriorityLocation.objects.exists()
 
 
@@ -127,7 +130,7 @@ def test_a_national_administrator_saves_a_list_from_the_page(
 
 def test_a_saved_list_shows_an_officer_only_places_inside_her_region(
         agency: Agency, places: None, klaten_officer: User) -> None:
-    saved = services.save_priority_list(None, programme(agency), name="Nasional", weights={"extreme_poor": 1},
+    saved = programmes.save_priority_list(None, programme(agency), name="Nasional", weights={"extreme_poor": 1},
                                         quotas={"53": 1, "33": 1})
     response = client_for(klaten_officer).get(f"/programmes/priority/lists/{saved.pk}/")
     assert [loc.region_id for loc in response.context["locations"]] == ["33.10"]

@@ -11,7 +11,7 @@ import pytest
 from entas.accounts.models import Agency, User
 from entas.accounts.roles import Role
 from entas.core.models import AuditEntry
-from entas.programmes.services import enrol_household
+from entas.graduation.services import enrol_household
 from entas.registry.models import Household
 from tests.conftest import client_for
 from tests.programmes.factories import TODAY, facilitator, programme

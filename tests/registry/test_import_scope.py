@@ -11,9 +11,9 @@ from entas.accounts.models import User
 from entas.core.models import AuditEntry
 from entas.enterprises.models import Enterprise
 from entas.ingest.models import ImportBatch
+from entas.ingest.services import import_file
 from entas.registry import moves
 from entas.registry.models import AssistanceReceipt, Household, HouseholdMembership, MoveRequest, MoveStatus, Person
-from entas.registry.services import import_registry
 from tests.conftest import client_for
 from tests.ingest.samples import PEOPLE_HEADER, rejects, write
 from tests.registry.factories import household
@@ -38,7 +38,7 @@ def people_file(tmp_path: Path, name: str = "Maria B") -> Path:
 
 def test_it_refuses_to_move_a_person_of_another_region_into_a_household_of_hers(
         tmp_path: Path, klaten_officer: User, homes: dict[str, Household]) -> None:
-    batch = import_registry(klaten_officer, people_file(tmp_path), mode=ImportBatch.Mode.ACCEPT_VALID)
+    batch = import_file(klaten_officer, "registry", people_file(tmp_path), mode=ImportBatch.Mode.ACCEPT_VALID)
     assert (batch.status, batch.updated, batch.rejected) == (DONE, 0, 1)
     maria = Person.objects.get(nik=MARIA)
     assert (maria.household_id, maria.full_name, maria.relationship) == (homes["kupang"].pk, "Maria Bria", "head")
@@ -51,7 +51,7 @@ def test_it_refuses_to_move_a_person_of_another_region_into_a_household_of_hers(
 
 def test_the_refused_move_becomes_a_request_and_the_row_says_so(
         tmp_path: Path, klaten_officer: User, homes: dict[str, Household]) -> None:
-    batch = import_registry(klaten_officer, people_file(tmp_path))
+    batch = import_file(klaten_officer, "registry", people_file(tmp_path))
     assert batch.status == FAILED
     assert "a move request was made" in rejects(batch)
     move = MoveRequest.objects.get()
@@ -59,14 +59,14 @@ def test_the_refused_move_becomes_a_request_and_the_row_says_so(
         MARIA, KLATEN_KK, "33.10.01.2001", "53.01.04.2003", MoveStatus.PENDING)
     assert (move.requested_by, move.batch, move.file_row, move.given_name) == (klaten_officer, batch, 2, "Maria B")
     # The same file again asks nothing twice.
-    import_registry(klaten_officer, people_file(tmp_path))
+    import_file(klaten_officer, "registry", people_file(tmp_path))
     assert MoveRequest.objects.count() == 1
 
 
 def test_only_someone_who_sees_both_villages_approves_the_move(
         tmp_path: Path, klaten_officer: User, kupang_officer: User, national_admin: User,
         homes: dict[str, Household]) -> None:
-    import_registry(klaten_officer, people_file(tmp_path))
+    import_file(klaten_officer, "registry", people_file(tmp_path))
     move = MoveRequest.objects.get()
     for officer in (klaten_officer, kupang_officer):
         with pytest.raises(ValidationError):
@@ -85,7 +85,7 @@ def test_only_someone_who_sees_both_villages_approves_the_move(
 
 def test_the_moves_page_lists_requests_and_decides_them(
         tmp_path: Path, klaten_officer: User, national_admin: User, homes: dict[str, Household]) -> None:
-    import_registry(klaten_officer, people_file(tmp_path))
+    import_file(klaten_officer, "registry", people_file(tmp_path))
     move = MoveRequest.objects.get()
     officer_page = client_for(klaten_officer).get("/registry/moves/").content.decode()
     assert "Maria B" in officer_page and "53.01.04.2003" not in officer_page  # she cannot decide: no origin shown
@@ -103,7 +103,7 @@ def test_the_moves_page_lists_requests_and_decides_them(
 
 def test_another_regions_officer_cannot_open_the_request(
         tmp_path: Path, klaten_officer: User, kupang_officer: User, homes: dict[str, Household]) -> None:
-    import_registry(klaten_officer, people_file(tmp_path))
+    import_file(klaten_officer, "registry", people_file(tmp_path))
     move = MoveRequest.objects.get()
     assert "Maria B" not in client_for(kupang_officer).get("/registry/moves/").content.decode()
     response = client_for(kupang_officer).post(f"/registry/moves/{move.pk}/decide/", {"decision": "approve"})
@@ -113,7 +113,7 @@ def test_another_regions_officer_cannot_open_the_request(
 
 def test_a_national_import_moves_the_person_as_before(
         tmp_path: Path, national_admin: User, homes: dict[str, Household]) -> None:
-    batch = import_registry(national_admin, people_file(tmp_path))
+    batch = import_file(national_admin, "registry", people_file(tmp_path))
     assert (batch.status, batch.updated) == (DONE, 1)
     assert Person.objects.get(nik=MARIA).household_id == homes["klaten"].pk
     assert not MoveRequest.objects.exists()
@@ -123,7 +123,7 @@ def test_it_refuses_assistance_naming_a_person_of_another_region(
         tmp_path: Path, klaten_officer: User, homes: dict[str, Household]) -> None:
     path = write(tmp_path, "assistance.csv", ["kk_number,nik,programme,component,period,amount",
                                               f"{KLATEN_KK},{MARIA},PKH,elderly,2025-Q2,600000"])
-    batch = import_registry(klaten_officer, path, mode=ImportBatch.Mode.ACCEPT_VALID)
+    batch = import_file(klaten_officer, "registry", path, mode=ImportBatch.Mode.ACCEPT_VALID)
     assert (batch.status, batch.inserted, batch.rejected) == (DONE, 0, 1)
     assert OUTSIDE in rejects(batch)
     assert not AssistanceReceipt.objects.filter(person__nik=MARIA, period="2025-Q2").exists()
@@ -133,12 +133,10 @@ def test_it_refuses_assistance_naming_a_person_of_another_region(
 
 def test_it_refuses_an_enterprise_whose_owner_lives_in_another_region(
         tmp_path: Path, klaten_officer: User, homes: dict[str, Household]) -> None:
-    from entas.enterprises.services import import_kumkm
-
     path = tmp_path / "umkm.csv"
     path.write_text("nib,name,owner_nik,owner_name,village_code,kbli_code,kbli_version,capital,annual_sales\n"
                     f"1234567890123,Warung Maria,{MARIA},Maria,33.10.01.2001,47111,2020,5000000,60000000\n")
-    batch = import_kumkm(klaten_officer, path, mode=ImportBatch.Mode.ACCEPT_VALID)
+    batch = import_file(klaten_officer, "kumkm", path, mode=ImportBatch.Mode.ACCEPT_VALID)
     assert (batch.status, batch.inserted, batch.rejected) == (DONE, 0, 1), batch.error_message
     assert "owner_nik: this person is registered outside your region" in rejects(batch)
     assert not Enterprise.objects.exists()

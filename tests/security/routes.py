@@ -25,7 +25,7 @@ from tests.security.world import API, BOKONUSAN, EVERYONE, FACILITATOR, MANAGER,
 D = "2026-03-10"
 PRAMBANAN = "33.10.01"
 KUMKM = EVERYONE - {API}  # change_forms.CHANGES_KUMKM: API clients only read
-ENROLMENTS = frozenset({OFFICER, FACILITATOR})  # programmes.queries.CHANGES_ENROLMENTS
+ENROLMENTS = frozenset({OFFICER, FACILITATOR})  # graduation.queries.CHANGES_ENROLMENTS
 STAFF = frozenset({OFFICER})  # accounts.roles.USES_ADMIN among the probing roles
 ADMIN_REFUSED = (302, 403)  # to the admin login (not staff), or 403 (staff without the permission)
 
@@ -194,7 +194,7 @@ def body(**data: Any) -> Any:
 
 
 def kupang_loan(w: World, role: str) -> dict[str, Any]:
-    return {"loan_id": next(t.obj.pk for t in w.things["loan"] if not t.seen_by)}
+    return {"pk": next(t.obj.pk for t in w.things["loan"] if not t.seen_by)}
 
 
 def programme_filter(w: World) -> dict[str, Any]:
@@ -265,22 +265,22 @@ PAGES = [
     Route("ingest:batch", kind="batch", queries=q({}, Query({}, headers=HTMX))),
     Route("ingest:rejects", kind="batch"),
     Route("programmes:programmes"),
-    Route("programmes:programme", kind="programme", public=True),
-    Route("programmes:enrol", kind="programme", public=True, posts=(
+    Route("graduation:programme", kind="programme", public=True),
+    Route("graduation:enrol", kind="programme", public=True, posts=(
         Post("hidden-household", enrol_hidden, users=ENROLMENTS),
         Post("bulk-kupang", enrol_kupang, users=STAFF))),
     # A district-wide role has nothing to rank (400 naming why); no role may rank beyond its region.
     Route("programmes:ranking", queries=q(Query({}, ok=(200, 400)), Query({"within": "53.01"}, ok=(400,))),
           posts=(Post("save", priority_list, users=NOBODY),)),
     Route("programmes:priority_list", kind="priority_list", public=True, absent=("53.01",)),
-    Route("programmes:my_families"),
-    Route("programmes:facilitators", queries=q({}, {"year": "2026"})),
-    Route("programmes:sessions", queries=q({}, Query(programme_filter), {"programme": "abc"})),
-    Route("programmes:session_create", users=ENROLMENTS, posts=(Post("hidden-place", session_hidden_place),)),
-    Route("programmes:session", kind="session", posts=(
+    Route("graduation:my_families"),
+    Route("graduation:facilitators", queries=q({}, {"year": "2026"})),
+    Route("graduation:sessions", queries=q({}, Query(programme_filter), {"programme": "abc"})),
+    Route("graduation:session_create", users=ENROLMENTS, posts=(Post("hidden-place", session_hidden_place),)),
+    Route("graduation:session", kind="session", posts=(
         Post("hidden-family", attend_hidden, users=ENROLMENTS), Post("outside", attend_own, "outside", ENROLMENTS))),
-    Route("programmes:graduation:enrolment", kind="enrolment"),
-    Route("programmes:graduation:enrolment_action", kind="enrolment", get=False, posts=(
+    Route("graduation:enrolment", kind="enrolment"),
+    Route("graduation:enrolment_action", kind="enrolment", get=False, posts=(
         Post("visit-outside", family_visit, "outside", ENROLMENTS, extra={"name": "visit"}),
         Post("cooperative", family_cooperative, users=ENROLMENTS, extra={"name": "cooperative"}),
         Post("job", family_job, users=ENROLMENTS, extra={"name": "job"}),
@@ -330,22 +330,22 @@ API_ROUTES = [
     api("programme-detail", kind="programme", public=True),
     api("enrolment-list", listing="enrolment"),
     api("enrolment-detail", kind="enrolment"),
-    api("enrolment-loans", kind="enrolment", posts=(
+    api("enrolment-loan-list", kind="enrolment", kwarg="enrolment_pk", posts=(
         Post("outside", body(scheme="kur_mikro", lender="Bank Uji", amount=1, on=D), "outside", ENROLMENTS),)),
-    api("enrolment-loan-status", kind="enrolment", get=False, posts=(
+    api("enrolment-loan-status", kind="enrolment", kwarg="enrolment_pk", get=False, posts=(
         Post("hidden-loan", body(status="approved", on=D), users=ENROLMENTS, ok=(404,), extra=kupang_loan),
         Post("outside", body(status="approved", on=D), "outside", ENROLMENTS, extra=kupang_loan))),
-    api("enrolment-market-access", kind="enrolment", posts=(
+    api("enrolment-market-access-list", kind="enrolment", kwarg="enrolment_pk", posts=(
         Post("outside", body(channel="marketplace", sales_value=1, on=D), "outside", ENROLMENTS),)),
-    api("enrolment-cooperative-memberships", kind="enrolment", get=False, posts=(
+    api("enrolment-cooperative-membership-list", kind="enrolment", kwarg="enrolment_pk", get=False, posts=(
         Post("hidden", api_membership, users=ENROLMENTS), Post("outside", api_membership_own, "outside", ENROLMENTS))),
-    api("enrolment-jobs", kind="enrolment", get=False, posts=(
+    api("enrolment-job-list", kind="enrolment", kwarg="enrolment_pk", get=False, posts=(
         Post("hidden", api_job, users=ENROLMENTS), Post("outside", api_job_own, "outside", ENROLMENTS))),
     api("enrolment-reassign", kind="enrolment", get=False, posts=(
         Post("hidden", api_reassign, users=ENROLMENTS), Post("outside", api_reassign_own, "outside", ENROLMENTS))),
     api("enrolment-transition", kind="enrolment", get=False,
         posts=(Post("outside", body(action="mark_ready", on=D), "outside", ENROLMENTS),)),
-    api("enrolment-visits", kind="enrolment", get=False,
+    api("enrolment-visit-list", kind="enrolment", kwarg="enrolment_pk", get=False,
         posts=(Post("outside", body(on=D, notes="Uji"), "outside", ENROLMENTS),)),
     api("training-session-list", queries=q({}, Query(programme_filter)), listing="session",
         posts=(Post("hidden", api_session, users=ENROLMENTS),)),
@@ -396,7 +396,7 @@ ADMIN_MODELS = {
     "enterprises.group": AdminModel("group", "scoped"),
     "programmes.programme": AdminModel("programme", "reads"),
     "programmes.facilitator": AdminModel("facilitator", "scoped"),
-    "programmes.enrolment": AdminModel("enrolment", "scoped"),
+    "graduation.enrolment": AdminModel("enrolment", "scoped"),
     "partnerships.partner": AdminModel("partner", "refused"),
     "partnerships.agreement": AdminModel("agreement", "refused"),
     "monitoring.indicator": AdminModel("indicator", "refused"),

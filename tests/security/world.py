@@ -22,13 +22,13 @@ from entas.accounts.models import Agency, User
 from entas.accounts.roles import Role
 from entas.core.models import AuditEntry
 from entas.enterprises import access, cooperatives, services
+from entas.graduation import interventions, training
 from entas.graduation import services as graduation
 from entas.ingest.models import ImportBatch
 from entas.monitoring import rollups
 from entas.monitoring import services as monitoring
 from entas.monitoring.models import Rollup
 from entas.partnerships.models import Partner
-from entas.programmes import interventions, training
 from entas.programmes import services as programmes
 from entas.programmes.models import Facilitator
 from entas.registry.models import Household, MoveRequest, Person
@@ -292,7 +292,7 @@ def _programme(w: World, agency: Agency, mine: Facilitator, colleague: Facilitat
         ("neighbour", n["neighbour_home"], colleague, REGION_WIDE, "RAHASIA-TETANGGA"),
         ("kupang", n["kupang_home"], far, NOBODY, "RAHASIA-KUPANG"),
     ):
-        family = programmes.enrol_household(None, prog, home, facilitator=fac, on=DAY)
+        family = graduation.enrol_household(None, prog, home, facilitator=fac, on=DAY)
         graduation.activate(None, family, on=DAY)
         w.add("enrolment", family, seen_by, f"/programmes/enrolments/{family.pk}/", label=f"{tag} enrolment")
         w.add("visit", interventions.record_visit(None, family, on=DAY, notes=f"{tag}-CATATAN"), seen_by,

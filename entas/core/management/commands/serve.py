@@ -24,8 +24,10 @@ class Command(BaseCommand):
         from django.core.management import call_command
         from gunicorn.app.wsgiapp import WSGIApplication
 
-        # Nothing runs yet: a batch still "running" was left by a process that died.
+        # Nothing runs yet: a batch still "running" was left by a process that died, and an event
+        # still pending by one that died after its commit.
         call_command("cleanup_imports", stdout=self.stdout)
+        call_command("deliver_events", stdout=self.stdout)
         if not options["no_task_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "django", "db_worker", "--settings", "entas.settings"])
             atexit.register(worker.terminate)

@@ -12,8 +12,8 @@ from entas.demo.indicators import ensure_demo_indicators
 from entas.demo.work import ensure_demo_work
 from entas.enterprises.models import Enterprise
 from entas.ingest.models import ImportBatch
+from entas.ingest.services import import_file
 from entas.registry.models import Household
-from entas.registry.services import import_registry
 
 # The demo users' regions (Klaten, Kupang) and a city, so every demo login finds families.
 DEMO_REGIONS = "33.10,53.01,32.04,73.71"
@@ -54,8 +54,8 @@ class Command(BaseCommand):
         out = settings.DATA_DIR / "demo"
         call_command("synth", people=people, regions=DEMO_REGIONS, out=out, seed=2025, stdout=self.stdout)
         for kind in ("households", "people", "assistance"):
-            batch = import_registry(None, out / f"{kind}.csv", kind=kind, mode=ImportBatch.Mode.ACCEPT_VALID,
-                                    source="DTSEN (synthetic demo)", extract_date=EXTRACT_DATE)
+            batch = import_file(None, "registry", out / f"{kind}.csv", kind=kind, mode=ImportBatch.Mode.ACCEPT_VALID,
+                                source="DTSEN (synthetic demo)", extract_date=EXTRACT_DATE)
             if batch.status != ImportBatch.Status.DONE:
                 raise CommandError(f"Demo {kind} import failed: {batch.error_message}")
             self.stdout.write(f"Imported {batch.inserted:,} {kind} rows (demo).")

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from entas.enterprises import synth
-from entas.enterprises.services import import_kumkm
 from entas.enterprises.synth_links import load_links
 from entas.ingest.models import ImportBatch
+from entas.ingest.services import import_file
 from entas.registry.synth import DEFAULT_REGIONS
 
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
 
     def _load(self, out: Path, regions: tuple[str, ...], seed: int) -> None:
         for name in ("cooperatives.csv", "enterprises.csv"):
-            batch = import_kumkm(None, out / name, mode=ImportBatch.Mode.ACCEPT_VALID, source="synthetic")
+            batch = import_file(None, "kumkm", out / name, mode=ImportBatch.Mode.ACCEPT_VALID, source="synthetic")
             if batch.status != ImportBatch.Status.DONE:
                 raise CommandError(f"{name}: {batch.error_message}")
             self.stdout.write(f"  imported {name}: {batch.inserted:,} new, {batch.rejected:,} rejected")

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from entas.graduation import services
 from entas.graduation.evaluate import evaluate
+from entas.graduation.models import Enrolment, Status
 from entas.programmes.management.commands._common import find_programme, refusal, table
-from entas.programmes.models import Enrolment, Status
 
 
 class Command(BaseCommand):

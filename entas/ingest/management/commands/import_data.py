@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from entas.ingest import targets
 from entas.ingest.models import ImportBatch
 from entas.ingest.progress import rich_progress
+from entas.ingest.services import import_file
 
 
 def iso_date(text: str) -> date:
@@ -44,10 +45,10 @@ class Command(BaseCommand):
         run = dict(kind=options["kind"], mode=options["mode"], source=options["source"],
                    extract_date=options["date"])
         if options["no_progress"]:
-            batch = target.run(None, options["file"], **run)
+            batch = import_file(None, target.name, options["file"], **run)
         else:
             with rich_progress() as progress:
-                batch = target.run(None, options["file"], progress=progress, **run)
+                batch = import_file(None, target.name, options["file"], progress=progress, **run)
         self.report(batch)
 
     def report(self, batch: ImportBatch) -> None:

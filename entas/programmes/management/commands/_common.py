@@ -1,4 +1,4 @@
-"""What the programme commands share: finding the programme, turning refusals into CLI errors,
+"""What the programme and graduation commands share: finding the programme, turning refusals into CLI errors,
 printing tables."""
 
 from typing import Any

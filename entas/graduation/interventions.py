@@ -1,0 +1,113 @@
+"""Home visits with assessments, loans and market access for enrolled families: checked, in a
+transaction, audited. Training and mentoring sessions are in `training.py`."""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from entas.core import audit
+from entas.core.dates import happened
+from entas.graduation.models import (
+    OPEN_STATUSES,
+    Assessment,
+    Channel,
+    Enrolment,
+    Loan,
+    LoanStatus,
+    MarketAccess,
+    Scheme,
+    Visit,
+)
+from entas.programmes.checks import fail, rupiah
+
+# Loan status: which next states each one allows. Repaid, defaulted and rejected are final.
+LOAN_STEPS: dict[str, set[str]] = {
+    LoanStatus.APPLIED: {LoanStatus.APPROVED, LoanStatus.REJECTED},
+    LoanStatus.APPROVED: {LoanStatus.DISBURSED, LoanStatus.REJECTED},
+    LoanStatus.DISBURSED: {LoanStatus.REPAID, LoanStatus.DEFAULTED},
+    LoanStatus.REPAID: set(),
+    LoanStatus.DEFAULTED: set(),
+    LoanStatus.REJECTED: set(),
+}
+ASSESSMENT_FIELDS = ("per_capita_income", "income_sources", "business_months", "savings", "cooperative_member",
+                     "school_age_children", "children_in_school", "food_shortage")
+
+
+def _open(enrolment: Enrolment) -> None:
+    if enrolment.status not in OPEN_STATUSES:
+        raise fail("enrolment", f"the enrolment is {enrolment.status}; record nothing more on it")
+
+
+def _assessment_values(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(values) - set(ASSESSMENT_FIELDS))
+    if unknown:
+        raise fail("assessment", f"unknown item(s) {', '.join(unknown)}; use {', '.join(ASSESSMENT_FIELDS)}")
+    for name in ("per_capita_income", "savings"):
+        if values.get(name) is not None:
+            rupiah(name, values[name])
+    children, in_school = values.get("school_age_children"), values.get("children_in_school")
+    if children is not None and in_school is not None and in_school > children:
+        raise fail("children_in_school", f"{in_school} in school but only {children} school-age children")
+    return values
+
+
+@transaction.atomic
+def record_visit(actor: Any, enrolment: Enrolment, *, on: date, notes: str = "",
+                 assessment: dict[str, Any] | None = None) -> Visit:
+    """A home visit by the family's facilitator, with an assessment when one was made."""
+    _open(enrolment)
+    happened("on", on)
+    values = _assessment_values(assessment) if assessment else None
+    visit = Visit.objects.create(enrolment=enrolment, facilitator=enrolment.facilitator, date=on, notes=notes)
+    if values is not None:
+        Assessment.objects.create(enrolment=enrolment, visit=visit, date=on, **values)
+    audit.record(actor, "visit.recorded", visit, region_code=enrolment.village_id,
+                 details={"enrolment": enrolment.pk, "assessed": values is not None})
+    return visit
+
+
+@transaction.atomic
+def record_loan(actor: Any, enrolment: Enrolment, *, scheme: str, lender: str, amount: int, on: date) -> Loan:
+    _open(enrolment)
+    if scheme not in Scheme.values:
+        raise fail("scheme", f"'{scheme}' is not a scheme; choose one of {', '.join(Scheme.values)}")
+    if not lender.strip():
+        raise fail("lender", "missing")
+    happened("on", on)
+    loan = Loan.objects.create(enrolment=enrolment, scheme=scheme, lender=lender.strip(),
+                               amount=rupiah("amount", amount), applied_on=on, status_on=on)
+    audit.record(actor, "loan.applied", loan, region_code=enrolment.village_id,
+                 details={"enrolment": enrolment.pk, "scheme": scheme, "amount": amount})
+    return loan
+
+
+@transaction.atomic
+def set_loan_status(actor: Any, loan: Loan, status: str, *, on: date) -> Loan:
+    allowed = LOAN_STEPS.get(loan.status, set())
+    if status not in allowed:
+        nexts = ", ".join(sorted(allowed)) or "nothing (final)"
+        raise fail("status", f"a loan that is {loan.status} cannot become {status}; allowed: {nexts}")
+    happened("on", on)
+    if on < loan.status_on:
+        raise fail("on", f"{on} is before the loan's last change on {loan.status_on}")
+    before = loan.status
+    loan.status, loan.status_on = status, on
+    loan.save(update_fields=["status", "status_on"])
+    audit.record(actor, "loan.status_changed", loan, region_code=loan.enrolment.village_id,
+                 details={"from": before, "to": status})
+    return loan
+
+
+@transaction.atomic
+def record_market_access(actor: Any, enrolment: Enrolment, *, channel: str, sales_value: int,
+                         on: date) -> MarketAccess:
+    _open(enrolment)
+    if channel not in Channel.values:
+        raise fail("channel", f"'{channel}' is not a channel; choose one of {', '.join(Channel.values)}")
+    happened("on", on)
+    access = MarketAccess.objects.create(enrolment=enrolment, channel=channel, date=on,
+                                         sales_value=rupiah("sales_value", sales_value))
+    audit.record(actor, "market_access.recorded", access, region_code=enrolment.village_id,
+                 details={"channel": channel, "sales_value": sales_value})
+    return access

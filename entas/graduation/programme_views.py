@@ -1,0 +1,143 @@
+"""Pages about a programme's families: the programme's results (graduation and relapse rates by
+cohort and regency, its priority locations), enrolment (one household by No. KK, or every eligible
+household of some regions), a facilitator's own families, and the facilitators' progress against
+their yearly target."""
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from entas.core.forms import show_errors
+from entas.core.scoping import user_scope, visible
+from entas.graduation import reports, services
+from entas.graduation.bulk import BulkResult
+from entas.graduation.forms import BulkEnrolForm, EnrolOneForm
+from entas.graduation.models import OPEN_STATUSES
+from entas.graduation.queries import enrolments_for, facilitator_progress, may_change, may_enrol_in_bulk
+from entas.programmes.models import Facilitator, Programme
+from entas.programmes.queries import facilitators_for
+from entas.regions.codes import within
+from entas.registry.models import Household
+
+VISIT_EVERY_DAYS = 30
+PAGE_SIZE = 50
+
+
+@login_required
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(Programme.objects.select_related("lead_agency"), pk=pk)
+    enrolments = enrolments_for(request.user).filter(programme=programme)
+    latest = programme.priority_lists.first()
+    return render(request, "graduation/programme_detail.html", {
+        "programme": programme, "by_cohort": reports.rates(enrolments, "cohort"),
+        "by_regency": reports.rates(enrolments, "regency")[:100],
+        "locations": visible(request.user, latest.locations.select_related("region"))[:100] if latest else [],
+        "priority_list": latest,
+    })
+
+
+@login_required
+def my_families(request: HttpRequest) -> HttpResponse:
+    """A facilitator's own open families, the ones never visited or not visited for a month first,
+    and her graduations this year against her yearly target."""
+    facilitator = Facilitator.objects.filter(user_id=request.user.pk or 0).first()
+    today = timezone.localdate()
+    due = today - datetime.timedelta(days=VISIT_EVERY_DAYS)
+    families: list[Any] = []
+    progress = None
+    if facilitator is not None:
+        # NULLS FIRST spelled out: SQLite sorts never-visited families first, PostgreSQL last.
+        families = list(enrolments_for(request.user).filter(facilitator=facilitator, status__in=OPEN_STATUSES)
+                        .select_related("household", "programme", "village").annotate(last_visit=Max("visits__date"))
+                        .order_by(F("last_visit").asc(nulls_first=True), "id"))
+        progress = facilitator_progress(Facilitator.objects.filter(pk=facilitator.pk), today.year).first()
+    needing = sum(1 for e in families if e.last_visit is None or e.last_visit < due)
+    return render(request, "graduation/my_families.html", {
+        "facilitator": progress, "families": families, "due": due, "needing": needing,
+        "visit_every": VISIT_EVERY_DAYS})
+
+
+def _enrol_one(request: HttpRequest, programme: Programme, form: EnrolOneForm) -> bool:
+    household = visible(request.user, Household.objects.all()).filter(
+        kk_number=form.cleaned_data["kk_number"]).first()
+    if household is None:
+        form.add_error("kk_number", _("No household with this No. KK inside your region."))
+        return False
+    try:
+        services.enrol_household(request.user, programme, household, facilitator=form.cleaned_data["facilitator"])
+    except ValidationError as error:
+        show_errors(form, error)
+        return False
+    messages.success(request, _("Household %(kk)s enrolled.") % {"kk": household.kk_number})
+    return True
+
+
+def _enrol_bulk(request: HttpRequest, programme: Programme, form: BulkEnrolForm) -> BulkResult | None:
+    scope = user_scope(request.user)
+    outside = [code for code in form.cleaned_data["regions"] if not within(code, scope)]
+    if outside:
+        form.add_error("regions", _("Outside your region: %(codes)s") % {"codes": ", ".join(outside)})
+        return None
+    try:
+        return services.enrol_in_bulk(request.user, programme, region_codes=form.cleaned_data["regions"])
+    except ValidationError as error:
+        show_errors(form, error)
+        return None
+
+
+def _post_enrol(request: HttpRequest, programme: Programme,
+                facilitators: Any) -> tuple[EnrolOneForm, BulkEnrolForm, BulkResult | None, bool]:
+    """(enrol-one form, bulk form, bulk result, succeeded) for one POST of the enrolment page."""
+    bulk_asked = request.POST.get("kind") == "bulk"
+    if not may_change(request.user) or (bulk_asked and not may_enrol_in_bulk(request.user)):
+        raise PermissionDenied
+    if bulk_asked:
+        bulk = BulkEnrolForm(request.POST)
+        result = _enrol_bulk(request, programme, bulk) if bulk.is_valid() else None
+        return EnrolOneForm(facilitators=facilitators), bulk, result, result is not None
+    one = EnrolOneForm(request.POST, facilitators=facilitators)
+    return one, BulkEnrolForm(), None, one.is_valid() and _enrol_one(request, programme, one)
+
+
+@login_required
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enrol one household by No. KK, or every eligible household of some regions at once."""
+    programme = get_object_or_404(Programme, pk=pk)
+    facilitators = facilitators_for(request.user).filter(active=True)
+    one, bulk, result, ok = EnrolOneForm(facilitators=facilitators), BulkEnrolForm(), None, True
+    if request.method == "POST":
+        one, bulk, result, ok = _post_enrol(request, programme, facilitators)
+        if ok and result is None:
+            return redirect("graduation:enrol", pk=programme.pk)
+    enrolments = (enrolments_for(request.user).filter(programme=programme)
+                  .select_related("household", "village", "facilitator__user").order_by("-id"))
+    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "graduation/enrol.html", {
+        "programme": programme, "one": one, "bulk": bulk, "result": result, "page": page,
+        "may_change": may_change(request.user), "may_bulk": may_enrol_in_bulk(request.user),
+    }, status=200 if ok else 400)
+
+
+@login_required
+def facilitator_report(request: HttpRequest) -> HttpResponse:
+    """Each facilitator's caseload and graduations this year against the yearly target, and the
+    graduation and relapse rates of their families."""
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and len(asked) == 4 else timezone.localdate().year
+    facilitators = facilitators_for(request.user)
+    progress = list(facilitator_progress(facilitators, year).order_by("region_id", "id"))
+    names = {f.pk: str(f) for f in progress}
+    rows = reports.rates(enrolments_for(request.user).filter(facilitator__in=facilitators), "facilitator")
+    for row in rows:
+        row["key"] = names.get(row["key"], row["key"])
+    return render(request, "graduation/facilitator_report.html", {"progress": progress, "rates": rows,
+                                                                   "year": year})

@@ -1,0 +1,76 @@
+"""Training and mentoring sessions and who attended them: checked, in a transaction, audited.
+
+A session is held somewhere (a village, a district, a regency) for one programme; the families
+attending are open enrolments of that programme living inside that place."""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from entas.core import audit
+from entas.core.dates import happened
+from entas.graduation.models import OPEN_STATUSES, Enrolment, SessionKind, TrainingSession
+from entas.programmes.checks import fail
+from entas.programmes.models import Programme
+from entas.regions.codes import within
+from entas.regions.models import Region
+
+
+def _attendance_problem(session: TrainingSession, attendees: list[Enrolment]) -> str | None:
+    """Why these families cannot be recorded as attending, naming them by No. KK; None when they can."""
+    groups: list[tuple[str, list[Enrolment]]] = [
+        ("belong to another programme", [e for e in attendees if e.programme_id != session.programme_id]),
+        ("are no longer enrolled (exited or sustained)", [e for e in attendees if e.status not in OPEN_STATUSES]),
+        (f"live outside {session.region_id}, where the session was held",
+         [e for e in attendees if not within(e.village_id, session.region_id)]),
+    ]
+    if session.pk:
+        present = set(session.attendees.values_list("pk", flat=True))
+        groups.append(("are already recorded as attending", [e for e in attendees if e.pk in present]))
+    for reason, found in groups:
+        if found:
+            names = ", ".join(sorted({e.household.kk_number for e in found}))
+            return f"the families with No. KK {names} {reason}"
+    if len({e.pk for e in attendees}) != len(attendees):
+        return "a family is listed twice"
+    return None
+
+
+@transaction.atomic
+def record_training(actor: Any, programme: Programme | int, *, kind: str, topic: str, on: date, region_code: str,
+                    attendees: list[Enrolment] | None = None) -> TrainingSession:
+    """A training or mentoring session of a programme, with the families who came (more can be
+    added later with `record_attendance`)."""
+    programme = programme if isinstance(programme, Programme) else Programme.objects.get(pk=programme)
+    if kind not in SessionKind.values:
+        raise fail("kind", f"'{kind}' is not one of {', '.join(SessionKind.values)}")
+    if not topic.strip():
+        raise fail("topic", "missing: say what the session was about")
+    happened("date", on)
+    if not programme.start <= on <= programme.end:
+        raise fail("date", f"{on} is outside the programme's period {programme.start} to {programme.end}")
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise fail("region", f"'{region_code}' is not a region code")
+    session = TrainingSession(programme=programme, kind=kind, topic=topic.strip(), date=on, region=region)
+    if problem := _attendance_problem(session, attendees or []):
+        raise fail("attendees", problem)
+    session.save()
+    session.attendees.set(attendees or [])
+    audit.record(actor, "training.recorded", session, region_code=region_code,
+                 details={"programme": programme.pk, "kind": kind, "attendees": len(attendees or [])})
+    return session
+
+
+@transaction.atomic
+def record_attendance(actor: Any, session: TrainingSession, attendees: list[Enrolment]) -> TrainingSession:
+    """Add families to those who attended a session; refused as a whole when any one cannot be added."""
+    if not attendees:
+        raise fail("attendees", "choose at least one family")
+    if problem := _attendance_problem(session, attendees):
+        raise fail("attendees", problem)
+    session.attendees.add(*attendees)
+    audit.record(actor, "training.attendance_recorded", session, region_code=session.region_id,
+                 details={"enrolments": sorted(e.pk for e in attendees)})
+    return session
