@@ -39,7 +39,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     @transaction.atomic
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
         super().save_model(request, obj, form, change)
-        audit.record(request.user, "user.changed" if change else "user.created", obj,
+        audit.record(request.user, audit.Action.USER_CHANGED if change else audit.Action.USER_CREATED, obj,
                      details={"fields": sorted(form.changed_data), "via": "admin"})
 
 
@@ -64,4 +64,5 @@ class AgencyAdmin(admin.ModelAdmin[Agency]):
     @transaction.atomic
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
         super().save_model(request, obj, form, change)
-        audit.record(request.user, "agency.changed" if change else "agency.created", obj, details={"via": "admin"})
+        audit.record(request.user, audit.Action.AGENCY_CHANGED if change else audit.Action.AGENCY_CREATED, obj,
+                     details={"via": "admin"})

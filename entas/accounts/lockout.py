@@ -102,7 +102,7 @@ def failed(username: str, address: str) -> Lock | None:
     LoginFailure.objects.filter(at__lt=timezone.now() - KEEP).delete()
     found = current_lock(username, address)
     if found is not None:
-        audit.record(None, "login.locked", details={
+        audit.record(None, audit.Action.LOGIN_LOCKED, details={
             "username": username, "address": address, "by": found.kind, "until": found.until.isoformat(),
             "minutes": settings.LOGIN_LOCKOUT_MINUTES})
     return found
@@ -130,4 +130,5 @@ def locked_accounts(viewer: Any) -> list[LockedAccount]:
 def unlock(actor: Any, account: User) -> None:
     """An administrator lifts the lock at once (the caller has checked that `account` is in her scope)."""
     removed, _ = LoginFailure.objects.filter(username=account.username).delete()
-    audit.record(actor, "login.unlocked", account, details={"username": account.username, "failures": removed})
+    audit.record(actor, audit.Action.LOGIN_UNLOCKED, account,
+                 details={"username": account.username, "failures": removed})

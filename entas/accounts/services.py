@@ -38,7 +38,7 @@ def create_agency(actor: User | None, *, code: str, name: str, kind: str, region
     if Agency.objects.filter(code=code).exists():
         raise ValidationError({"code": f"An agency with code '{code}' already exists."})
     agency = Agency.objects.create(code=code, name=name, kind=kind, region=_region_or_error(region_code))
-    audit.record(actor, "agency.created", agency, details={"code": code})
+    audit.record_change(actor, audit.Action.AGENCY_CREATED, agency, details={"code": code})
     return agency
 
 
@@ -66,7 +66,7 @@ def create_user(
     user.set_password(password)
     user.full_clean()
     user.save()
-    audit.record(actor, "user.created", user, details={"role": role, "region": region_code or ""})
+    audit.record_change(actor, audit.Action.USER_CREATED, user, details={"role": role, "region": region_code or ""})
     return user
 
 
@@ -79,7 +79,7 @@ def change_scope(actor: User | None, user: User, *, role: str, region_code: str 
     user.is_staff = role in USES_ADMIN
     user.is_superuser = role == Role.NATIONAL_ADMIN
     user.save(update_fields=["role", "region", "is_staff", "is_superuser"])
-    audit.record(actor, "user.scope_changed", user, details={"before": before, "after": {
+    audit.record_change(actor, audit.Action.USER_SCOPE_CHANGED, user, details={"before": before, "after": {
         "role": role, "region": region_code or ""}})
     return user
 
@@ -88,4 +88,4 @@ def change_scope(actor: User | None, user: User, *, role: str, region_code: str 
 def deactivate(actor: User | None, user: User) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit.record(actor, "user.deactivated", user)
+    audit.record_change(actor, audit.Action.USER_DEACTIVATED, user)

@@ -10,14 +10,14 @@ from entas.core.middleware import client_address
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit.record(user, "auth.login")
+    audit.record(user, audit.Action.AUTH_LOGIN)
     lockout.succeeded(user.get_username())
 
 
 @receiver(user_logged_out)
 def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(user, "auth.logout")
+        audit.record(user, audit.Action.AUTH_LOGOUT)
 
 
 @receiver(user_login_failed)
@@ -26,6 +26,7 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
     username = str(credentials.get("username", ""))[:150]
     address = client_address(request) if request is not None else ""
     refused = lockout.current_lock(username, address) is not None
-    audit.record(None, "auth.failed", details={"username": username, **({"refused": "locked"} if refused else {})})
+    audit.record(None, audit.Action.AUTH_FAILED,
+                 details={"username": username, **({"refused": "locked"} if refused else {})})
     if not refused:
         lockout.failed(username, address)

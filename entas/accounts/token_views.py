@@ -94,7 +94,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     # Another client's token answers 404 and is logged, like an object outside the scope.
     found = get_visible_or_404(user, ApiToken.objects.select_related("user"), pk=pk)
     if user.role != Role.NATIONAL_ADMIN and found.user_id != user.pk:
-        audit.record(user, "scope.denied", details={"model": "accounts.apitoken", "lookup": {"pk": str(pk)}})
+        audit.record(user, audit.Action.SCOPE_DENIED, details={"model": "accounts.apitoken", "lookup": {"pk": str(pk)}})
         raise Http404
     tokens.revoke_token(user, found)
     messages.success(request, _("The token %(prefix)s… no longer works.") % {"prefix": found.prefix})

@@ -78,7 +78,7 @@ def issue_token(actor: Any, user: User, *, name: str, lifetime_days: int | None 
     token = secrets.token_urlsafe(32)
     issued = ApiToken.objects.create(user=user, name=name, digest=digest_of(token), prefix=token[:PREFIX_LENGTH],
                                      expires_at=timezone.now() + timedelta(days=days))
-    audit.record(actor, "api_token.issued", issued, details={
+    audit.record(actor, audit.Action.API_TOKEN_ISSUED, issued, details={
         "user": user.get_username(), "name": name, "prefix": issued.prefix,
         "expires_at": issued.expires_at.isoformat()})
     return issued, token
@@ -91,7 +91,7 @@ def revoke_token(actor: Any, token: ApiToken) -> ApiToken:
     now = timezone.now()
     if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
         token.revoked_at = now
-        audit.record(actor, "api_token.revoked", token, details={
+        audit.record(actor, audit.Action.API_TOKEN_REVOKED, token, details={
             "user": token.user.get_username(), "name": token.name, "prefix": token.prefix})
     else:
         token.refresh_from_db(fields=["revoked_at"])

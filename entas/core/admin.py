@@ -36,7 +36,7 @@ class ScopedAdmin(admin.ModelAdmin[Any]):
         except (FieldDoesNotExist, ValidationError, ValueError, TypeError):
             exists = False
         if exists:
-            audit.record(request.user, "scope.denied", details={
+            audit.record(request.user, audit.Action.SCOPE_DENIED, details={
                 "model": opts.label_lower, "lookup": {field.name: str(object_id)}})
         raise Http404
 

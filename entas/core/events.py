@@ -6,12 +6,16 @@ events are handed to the subscribers (`subscribe`, from the AppConfig.ready of a
 imports none of them). An event whose delivery failed, or never started because the process died,
 stays pending: the next commit, `entas deliver-events` and `entas serve`'s start deliver it.
 
-Subscribers must be idempotent (an event may be handed over twice when a process dies between
-the handler and the mark) and quick: long work goes to the worker or to an on_commit callback.
+A subscriber gets the events delivered together (those of one transaction arrive together), so
+it can do one piece of work for all of them; it must be idempotent (events may be handed over
+again when a process dies between the handler and the mark) and quick: long work goes to the
+worker or to an on_commit callback. When a subscriber fails on a group, each event is tried on its
+own, so one bad event does not hold back the others.
 """
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
@@ -21,7 +25,7 @@ from entas.core.models import Event
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[Event], None]
+Handler = Callable[[Sequence[Event]], None]
 _handlers: list[Handler] = []
 BATCH = 100
 MAX_ATTEMPTS = 10
@@ -33,7 +37,7 @@ def subscribe(handler: Handler) -> None:
 
 
 def emit(kind: str, model: type[Model] | str, *, ids: Iterable[int] = (), places: Iterable[str] = (),
-         **details: object) -> Event:
+         details: dict[str, Any] | None = None) -> Event:
     """Write one event in the transaction of the change it announces; deliver it once committed.
     `kind` names what happened, in the words of the audit log (`enrolment.created`); `model` and
     `ids` say to which records; `places` the region codes they were and are placed under."""
@@ -41,7 +45,7 @@ def emit(kind: str, model: type[Model] | str, *, ids: Iterable[int] = (), places
         raise RuntimeError("emit() belongs inside the transaction of the change it announces")
     label = model if isinstance(model, str) else model._meta.label
     event = Event.objects.create(kind=kind, model=label, ids=sorted(set(ids)),
-                                 places=sorted({p for p in places if p}), details=details)
+                                 places=sorted({p for p in places if p}), details=details or {})
     transaction.on_commit(deliver_pending, robust=True)
     return event
 
@@ -59,18 +63,32 @@ def deliver_pending() -> int:
             if connection.features.has_select_for_update_skip_locked:
                 events = events.select_for_update(skip_locked=True)  # another process has those
             taken = list(events[:BATCH])
-            for event in taken:
-                delivered += _deliver(event)
+            if taken:
+                delivered += _deliver_together(taken) or sum(_deliver([event]) for event in taken)
         if len(taken) < BATCH:
             return delivered
         after = taken[-1].id
 
 
-def _deliver(event: Event) -> int:
+def _deliver_together(taken: list[Event]) -> int:
+    """All of `taken` at once; 0 when a subscriber failed (nothing of it kept)."""
     try:
         with transaction.atomic():
             for handler in _handlers:
-                handler(event)
+                handler(taken)
+    except Exception:
+        logger.warning("events %s to %s: delivered one by one after a failure", taken[0].pk, taken[-1].pk)
+        return 0
+    Event.objects.filter(pk__in=[e.pk for e in taken]).update(delivered_at=timezone.now())
+    return len(taken)
+
+
+def _deliver(taken: list[Event]) -> int:
+    event = taken[0]
+    try:
+        with transaction.atomic():
+            for handler in _handlers:
+                handler(taken)
     except Exception as error:  # kept pending, tried again later; the others go on
         logger.exception("event %s: delivery failed", event.pk)
         event.attempts += 1

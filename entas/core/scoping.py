@@ -112,7 +112,7 @@ def get_visible_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) -
     except queryset.model.DoesNotExist:  # type: ignore[attr-defined]
         if queryset.filter(**lookup).exists():
             audit.record(
-                user, "scope.denied", details={"model": queryset.model._meta.label_lower, "lookup": {
+                user, audit.Action.SCOPE_DENIED, details={"model": queryset.model._meta.label_lower, "lookup": {
                     k: str(v) for k, v in lookup.items()}},
             )
         raise Http404 from None

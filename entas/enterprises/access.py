@@ -44,7 +44,7 @@ def grant_access(actor: Any, cooperative: Cooperative, user: User) -> Cooperativ
     access, created = CooperativeAccess.objects.get_or_create(user=user, cooperative=cooperative)
     if not created:
         raise ValidationError({"user": _("%(name)s already acts for this cooperative.") % {"name": user.username}})
-    audit.record(actor, "cooperative.access_granted", access, details={"user": user.username})
+    audit.record_change(actor, audit.Action.COOPERATIVE_ACCESS_GRANTED, access, details={"user": user.username})
     return access
 
 
@@ -53,5 +53,5 @@ def revoke_access(actor: Any, access: CooperativeAccess) -> None:
     if not may_grant(actor, access.cooperative):
         raise ValidationError({"user": _("Only an administrator or an officer of this cooperative's region may "
                                          "take access away.")})
-    audit.record(actor, "cooperative.access_revoked", access, details={"user": access.user.username})
+    audit.record_change(actor, audit.Action.COOPERATIVE_ACCESS_REVOKED, access, details={"user": access.user.username})
     access.delete()

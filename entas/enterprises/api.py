@@ -129,7 +129,7 @@ def _params(query: type[serializers.Serializer[dict[str, Any]]], request: Reques
 class AuditedRetrieve:
     """Opening one record that names people is written to the audit log."""
 
-    action_name = ""
+    action_name: audit.Action
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()  # type: ignore[attr-defined]
@@ -141,7 +141,7 @@ class AuditedRetrieve:
 class EnterpriseViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Enterprise]):
     serializer_class = EnterpriseSerializer
     listed_people = "owner_id"
-    action_name = "enterprise.viewed"
+    action_name = audit.Action.ENTERPRISE_VIEWED
 
     def base_queryset(self) -> QuerySet[Enterprise]:
         return queries.with_owner_shown(self.request.user, Enterprise.objects.order_by("id"))
@@ -156,7 +156,7 @@ class EnterpriseViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Ente
 @extend_schema_view(list=extend_schema(parameters=[CooperativeQuery]))
 class CooperativeViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Cooperative]):
     serializer_class = CooperativeSerializer
-    action_name = "cooperative.viewed"
+    action_name = audit.Action.COOPERATIVE_VIEWED
 
     def base_queryset(self) -> QuerySet[Cooperative]:
         return Cooperative.objects.prefetch_related("units").order_by("id")
@@ -172,7 +172,7 @@ class CooperativeViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Cooperative]):
 class MembershipViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Membership]):
     serializer_class = MembershipSerializer
     listed_people = "person_id"
-    action_name = "cooperative.membership_viewed"
+    action_name = audit.Action.COOPERATIVE_MEMBERSHIP_VIEWED
 
     def base_queryset(self) -> QuerySet[Membership]:
         return Membership.objects.select_related("person").annotate(poor=queries.poor()).order_by("id")
@@ -187,7 +187,7 @@ class MembershipViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Memb
 class JobViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Job]):
     serializer_class = JobSerializer
     listed_people = "person_id"
-    action_name = "job.viewed"
+    action_name = audit.Action.JOB_VIEWED
 
     def base_queryset(self) -> QuerySet[Job]:
         return Job.objects.select_related("person").order_by("id")

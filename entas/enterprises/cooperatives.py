@@ -51,7 +51,7 @@ def register_cooperative(
         name=name.strip(), type=type, village=place, registration_number=registration_number or None,
         legal_entity_number=legal_entity_number or None, founded=founded,
     )
-    audit.record(actor, "cooperative.registered", cooperative, details={"type": type})
+    audit.record_change(actor, audit.Action.COOPERATIVE_REGISTERED, cooperative, details={"type": type})
     return cooperative
 
 
@@ -66,7 +66,7 @@ def add_business_unit(actor: Any, cooperative: Cooperative, *, kind: str, status
         raise fail("kind", f"'{cooperative.name}' already has a unit of kind '{kind}'")
     happened("opened", opened)
     unit = BusinessUnit.objects.create(cooperative=cooperative, kind=kind, status=status, opened=opened)
-    audit.record(actor, "cooperative.unit_added", unit, details={"kind": kind, "status": status})
+    audit.record_change(actor, audit.Action.COOPERATIVE_UNIT_ADDED, unit, details={"kind": kind, "status": status})
     return unit
 
 
@@ -79,7 +79,8 @@ def set_unit_status(actor: Any, unit: BusinessUnit, *, status: str, opened: date
     unit.status = status
     unit.opened = opened or unit.opened
     unit.save(update_fields=["status", "opened"])
-    audit.record(actor, "cooperative.unit_status_changed", unit, details={"before": before, "after": status})
+    audit.record_change(actor, audit.Action.COOPERATIVE_UNIT_STATUS_CHANGED, unit,
+                        details={"before": before, "after": status})
     return unit
 
 
@@ -102,8 +103,8 @@ def join_cooperative(
         share_principal=money("share_principal", share_principal) or 0,
         share_mandatory=money("share_mandatory", share_mandatory) or 0,
     )
-    audit.record(actor, "cooperative.member_joined", membership, details={"person": person.pk,
-                                                                           "joined": joined.isoformat()})
+    audit.record_change(actor, audit.Action.COOPERATIVE_MEMBER_JOINED, membership,
+                        details={"person": person.pk, "joined": joined.isoformat()})
     return membership
 
 
@@ -116,7 +117,7 @@ def leave_cooperative(actor: Any, membership: Membership, *, left: date) -> Memb
         raise fail("left", f"the leave date {left} must be after the join date {membership.joined}")
     membership.left = left
     membership.save(update_fields=["left"])
-    audit.record(actor, "cooperative.member_left", membership, details={"left": left.isoformat()})
+    audit.record_change(actor, audit.Action.COOPERATIVE_MEMBER_LEFT, membership, details={"left": left.isoformat()})
     return membership
 
 
@@ -126,7 +127,8 @@ def pay_shares(actor: Any, membership: Membership, *, principal: int = 0, mandat
     membership.share_principal += money("principal", principal) or 0
     membership.share_mandatory += money("mandatory", mandatory) or 0
     membership.save(update_fields=["share_principal", "share_mandatory"])
-    audit.record(actor, "cooperative.shares_paid", membership, details={"principal": principal, "mandatory": mandatory})
+    audit.record_change(actor, audit.Action.COOPERATIVE_SHARES_PAID, membership,
+                        details={"principal": principal, "mandatory": mandatory})
     return membership
 
 
@@ -138,5 +140,6 @@ def appoint_manager(actor: Any, cooperative: Cooperative, person: Person, *, rol
         raise fail("person", f"{person.full_name} already holds this role")
     happened("start", start)
     manager = Manager.objects.create(cooperative=cooperative, person=person, role=role, start=start)
-    audit.record(actor, "cooperative.manager_appointed", manager, details={"role": role, "person": person.pk})
+    audit.record_change(actor, audit.Action.COOPERATIVE_MANAGER_APPOINTED, manager,
+                        details={"role": role, "person": person.pk})
     return manager

@@ -32,7 +32,7 @@ def form_group(
         raise fail("cooperative", f"'{cooperative.name}' lies outside {place.name} ({place.code})")
     group = Group.objects.create(name=name.strip(), kind=kind, sector=sector, region=place,
                                  cooperative=cooperative, formed=formed)
-    audit.record(actor, "group.formed", group, details={"kind": kind, "sector": sector})
+    audit.record_change(actor, audit.Action.GROUP_FORMED, group, details={"kind": kind, "sector": sector})
     return group
 
 
@@ -56,6 +56,6 @@ def add_group_member(actor: Any, group: Group, *, joined: date, enterprise: Ente
     if current.exists():
         raise fail("enterprise" if enterprise else "person", f"already a member of '{group.name}'")
     member = GroupMember.objects.create(group=group, enterprise=enterprise, person=person, joined=joined)
-    audit.record(actor, "group.member_added", member, details={
+    audit.record_change(actor, audit.Action.GROUP_MEMBER_ADDED, member, details={
         "enterprise": enterprise.pk if enterprise else None, "person": person.pk if person else None})
     return member

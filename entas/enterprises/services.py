@@ -73,7 +73,8 @@ def register_enterprise(
         capital=capital, annual_sales=annual_sales, workers=workers, legal_form=legal_form, founded=founded,
         scale=scale_of(capital, annual_sales, founded, on or timezone.localdate()),
     )
-    audit.record(actor, "enterprise.registered", enterprise, details={"nib": nib or "", "kbli": kbli_code})
+    audit.record_change(actor, audit.Action.ENTERPRISE_REGISTERED, enterprise,
+                        details={"nib": nib or "", "kbli": kbli_code})
     return enterprise
 
 
@@ -83,7 +84,7 @@ def close_enterprise(actor: Any, enterprise: Enterprise) -> Enterprise:
         raise fail("status", f"'{enterprise.name}' is already closed")
     enterprise.status = EnterpriseStatus.CLOSED
     enterprise.save(update_fields=["status"])
-    audit.record(actor, "enterprise.closed", enterprise)
+    audit.record_change(actor, audit.Action.ENTERPRISE_CLOSED, enterprise)
     return enterprise
 
 
@@ -97,7 +98,8 @@ def record_job(actor: Any, enterprise: Enterprise, person: Person, *, start: dat
     if overlapping:
         raise fail("person", f"{person.full_name} already works at '{enterprise.name}' since {overlapping.start}")
     job = Job.objects.create(enterprise=enterprise, person=person, start=start, position=position)
-    audit.record(actor, "job.recorded", job, details={"person": person.pk, "enterprise": enterprise.pk})
+    audit.record_change(actor, audit.Action.JOB_RECORDED, job,
+                        details={"person": person.pk, "enterprise": enterprise.pk})
     return job
 
 
@@ -110,5 +112,5 @@ def end_job(actor: Any, job: Job, *, end: date) -> Job:
         raise fail("end", f"the end date {end} must be after the start date {job.start}")
     job.end = end
     job.save(update_fields=["end"])
-    audit.record(actor, "job.ended", job, details={"end": end.isoformat()})
+    audit.record_change(actor, audit.Action.JOB_ENDED, job, details={"end": end.isoformat()})
     return job

@@ -80,7 +80,7 @@ def load_links(actor: Any, regions: Sequence[str], seed: int = 42) -> dict[str, 
     ], batch_size=5000)
     counts = {"members": members.height, "units": _units(rng, coops), "managers": _managers(members),
               "jobs": _jobs(rng, regions, people), "groups": _groups(regions, coops)}
-    audit.record(actor, "kumkm.synthetic_links_loaded", details={"regions": list(regions), **counts})
+    audit.record(actor, audit.Action.KUMKM_SYNTHETIC_LINKS_LOADED, details={"regions": list(regions), **counts})
     return counts
 
 

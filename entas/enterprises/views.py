@@ -54,7 +54,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_visible_or_404(request.user, Enterprise.objects.select_related("village", "owner__household"),
                                     pk=pk)
     # The owner and the workers are named people: every view is on the record (UU 27/2022 PDP).
-    audit.record(request.user, "enterprise.viewed", enterprise)
+    audit.record(request.user, audit.Action.ENTERPRISE_VIEWED, enterprise)
     return render(request, "enterprises/enterprise_detail.html", {
         "enterprise": enterprise, **_owner(request.user, enterprise),
         "jobs": queries.jobs(request.user, enterprise)[:500],
@@ -83,7 +83,7 @@ def cooperative_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cooperative = get_visible_or_404(request.user, Cooperative.objects.select_related("village"), pk=pk)
-    audit.record(request.user, "cooperative.viewed", cooperative)
+    audit.record(request.user, audit.Action.COOPERATIVE_VIEWED, cooperative)
     # The counts are of every member; the list names only those the user may see.
     counts = queries.member_counts(cooperative)
     listed = queries.members(request.user, cooperative)
@@ -114,7 +114,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_visible_or_404(request.user, Group.objects.select_related("region", "cooperative"), pk=pk)
-    audit.record(request.user, "group.viewed", group)
+    audit.record(request.user, audit.Action.GROUP_VIEWED, group)
     members = queries.group_members(request.user, group)
     return render(request, "enterprises/group_detail.html", {"group": group, "members": members,
                                                               "full_ids": sees_full_identifiers(request.user),

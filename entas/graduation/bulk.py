@@ -27,7 +27,6 @@ from django.utils import timezone
 
 from entas.core import audit
 from entas.core.dates import happened
-from entas.graduation import signals
 from entas.graduation.eligibility import eligible, within_any
 from entas.graduation.enrolment import cohort_of
 from entas.graduation.models import OPEN_STATUSES, CaseloadAssignment, Enrolment, Status
@@ -159,14 +158,19 @@ def enrol_in_bulk(actor: Any, programme: Programme, *, region_codes: list[str], 
     _stage(programme, candidates.exclude(Exists(already)), day)
     _assign_staged()
     enrolled, assigned = _insert_staged(programme, after_id)
-    signals.enrolled_in_bulk.send(sender=Enrolment, programme=programme, after_id=after_id)
     result = BulkResult(enrolled=enrolled, assigned=assigned, unassigned=enrolled - assigned)
     result.not_enrolled = {
         "decile_outside_rule": counts["total"] - counts["decile"],
         "outside_priority_locations": counts["decile"] - n_eligible,
         "already_enrolled": n_eligible - result.enrolled,
     }
-    audit.record(actor, "enrolment.bulk_created", programme, details={
-        "regions": region_codes, "decile_max": top, "enrolled": result.enrolled, "assigned": result.assigned,
-        "not_enrolled": result.not_enrolled})
+    # Too many to name one by one: the event names the places the new enrolments are counted under
+    # (their villages and their facilitators' regions).
+    made = Enrolment.objects.filter(programme=programme, pk__gt=after_id).order_by()
+    places = {*made.values_list("village_id", flat=True).distinct(),
+              *made.filter(facilitator__isnull=False).values_list("facilitator__region_id", flat=True).distinct()}
+    audit.record_change(actor, audit.Action.ENROLMENT_BULK_CREATED, programme, changed=Enrolment, ids=[],
+                        places=places, details={
+                            "regions": region_codes, "decile_max": top, "enrolled": result.enrolled,
+                            "assigned": result.assigned, "not_enrolled": result.not_enrolled, "after_id": after_id})
     return result

@@ -54,8 +54,8 @@ def enrol_household(actor: Any, programme: Programme, household: Household, *,
     if facilitator is not None:
         CaseloadAssignment.objects.create(enrolment=enrolment, to_facilitator=facilitator, reason="enrolment",
                                           at=timezone.now())
-    audit.record(actor, "enrolment.created", enrolment, details={"programme": programme.pk,
-                                                                "facilitator": facilitator.pk if facilitator else None})
+    audit.record_change(actor, audit.Action.ENROLMENT_CREATED, enrolment, details={
+        "programme": programme.pk, "facilitator": facilitator.pk if facilitator else None})
     return enrolment
 
 
@@ -73,6 +73,7 @@ def reassign(actor: Any, enrolment: Enrolment, facilitator: Facilitator, *, reas
     enrolment.save(update_fields=["facilitator"])
     CaseloadAssignment.objects.create(enrolment=enrolment, from_facilitator=before, to_facilitator=facilitator,
                                       reason=reason.strip(), at=timezone.now())
-    audit.record(actor, "enrolment.reassigned", enrolment, details={
-        "from": before.pk if before else None, "to": facilitator.pk, "reason": reason.strip()})
+    audit.record_change(actor, audit.Action.ENROLMENT_REASSIGNED, enrolment, details={
+        "from": before.pk if before else None, "to": facilitator.pk, "reason": reason.strip()},
+        places=[before.region_id] if before else [])  # the caseload it left counts too
     return enrolment

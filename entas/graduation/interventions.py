@@ -60,10 +60,11 @@ def record_visit(actor: Any, enrolment: Enrolment, *, on: date, notes: str = "",
     happened("on", on)
     values = _assessment_values(assessment) if assessment else None
     visit = Visit.objects.create(enrolment=enrolment, facilitator=enrolment.facilitator, date=on, notes=notes)
-    if values is not None:
-        Assessment.objects.create(enrolment=enrolment, visit=visit, date=on, **values)
-    audit.record(actor, "visit.recorded", visit, region_code=enrolment.village_id,
-                 details={"enrolment": enrolment.pk, "assessed": values is not None})
+    assessed = Assessment.objects.create(enrolment=enrolment, visit=visit, date=on, **values) if values else None
+    # The assessment is what the indicators read (incomes); a visit alone moves no number.
+    audit.record_change(actor, audit.Action.VISIT_RECORDED, visit, region_code=enrolment.village_id,
+                        details={"enrolment": enrolment.pk, "assessed": assessed is not None},
+                        changed=Assessment if assessed else None, ids=[assessed.pk] if assessed else None)
     return visit
 
 
@@ -77,8 +78,8 @@ def record_loan(actor: Any, enrolment: Enrolment, *, scheme: str, lender: str, a
     happened("on", on)
     loan = Loan.objects.create(enrolment=enrolment, scheme=scheme, lender=lender.strip(),
                                amount=rupiah("amount", amount), applied_on=on, status_on=on)
-    audit.record(actor, "loan.applied", loan, region_code=enrolment.village_id,
-                 details={"enrolment": enrolment.pk, "scheme": scheme, "amount": amount})
+    audit.record_change(actor, audit.Action.LOAN_APPLIED, loan, region_code=enrolment.village_id,
+                        details={"enrolment": enrolment.pk, "scheme": scheme, "amount": amount})
     return loan
 
 
@@ -94,8 +95,8 @@ def set_loan_status(actor: Any, loan: Loan, status: str, *, on: date) -> Loan:
     before = loan.status
     loan.status, loan.status_on = status, on
     loan.save(update_fields=["status", "status_on"])
-    audit.record(actor, "loan.status_changed", loan, region_code=loan.enrolment.village_id,
-                 details={"from": before, "to": status})
+    audit.record_change(actor, audit.Action.LOAN_STATUS_CHANGED, loan, region_code=loan.enrolment.village_id,
+                        details={"from": before, "to": status})
     return loan
 
 
@@ -108,6 +109,6 @@ def record_market_access(actor: Any, enrolment: Enrolment, *, channel: str, sale
     happened("on", on)
     access = MarketAccess.objects.create(enrolment=enrolment, channel=channel, date=on,
                                          sales_value=rupiah("sales_value", sales_value))
-    audit.record(actor, "market_access.recorded", access, region_code=enrolment.village_id,
-                 details={"channel": channel, "sales_value": sales_value})
+    audit.record_change(actor, audit.Action.MARKET_ACCESS_RECORDED, access, region_code=enrolment.village_id,
+                        details={"channel": channel, "sales_value": sales_value})
     return access

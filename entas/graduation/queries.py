@@ -56,8 +56,8 @@ def get_enrolment_or_404(user: Any, pk: int | str, queryset: QuerySet[Enrolment]
     found = enrolments_for(user, base).filter(pk=pk).first()
     if found is None:
         if base.filter(pk=pk).exists():
-            audit.record(user, "scope.denied", details={"model": Enrolment._meta.label_lower,
-                                                        "lookup": {"pk": str(pk)}})
+            audit.record(user, audit.Action.SCOPE_DENIED,
+                         details={"model": Enrolment._meta.label_lower, "lookup": {"pk": str(pk)}})
         raise Http404
     return found
 

@@ -71,7 +71,8 @@ def _transition(actor: Any, enrolment: Enrolment, action: str, on: date, note: s
     current.save(update_fields=["status", "graduated_on", "relapses", "exit_reason", "exited_on"])
     StatusChange.objects.create(enrolment=current, from_status=before, to_status=target, action=action, on=on,
                                 actor=actor if getattr(actor, "is_authenticated", False) else None, note=note)
-    audit.record(actor, f"enrolment.{action}", current, details={"from": before, "to": target, "note": note})
+    audit.record_change(actor, audit.Action(f"enrolment.{action}"), current,
+                        details={"from": before, "to": target, "note": note})
     enrolment.refresh_from_db()
     return current
 
@@ -140,7 +141,7 @@ def record_follow_up(actor: Any, enrolment: Enrolment, *, month: int, on: date) 
         raise _fail("on", f"the {month}-month follow-up is due from {due}, not {on}")
     met, failing = essentials_met(active_rule_set(enrolment.programme), enrolment)
     follow_up = FollowUp.objects.create(enrolment=enrolment, month=month, on=on, sustained=met)
-    audit.record(actor, "follow_up.recorded", enrolment, details={"month": month, "sustained": met})
+    audit.record_change(actor, audit.Action.FOLLOW_UP_RECORDED, enrolment, details={"month": month, "sustained": met})
     if not met:
         relapse(actor, enrolment, on=on, note=f"{month}-month follow-up: {', '.join(failing)}")
     elif month == FollowUp.MONTHS[-1]:
@@ -162,8 +163,9 @@ def create_rule_set(actor: Any, programme: Programme, criteria: list[dict[str, A
     RuleSet.objects.filter(programme=programme, active=True).update(active=False)
     rule_set = RuleSet.objects.create(programme=programme, version=last + 1)
     Criterion.objects.bulk_create([Criterion(rule_set=rule_set, **item) for item in criteria])
-    audit.record(actor, "rule_set.created", rule_set, details={"programme": programme.pk, "version": last + 1,
-                                                              "criteria": [c["code"] for c in criteria]})
+    audit.record_change(actor, audit.Action.RULE_SET_CREATED, rule_set,
+                        details={"programme": programme.pk, "version": last + 1,
+                                 "criteria": [c["code"] for c in criteria]})
     return rule_set
 
 
@@ -175,5 +177,6 @@ def set_poverty_line(actor: Any, *, province_code: str, valid_from: date, amount
         raise _fail("amount", f"{amount!r}: a poverty line is a whole number of rupiah above 0")
     line, _created = PovertyLine.objects.update_or_create(province_id=province_code, valid_from=valid_from,
                                                            defaults={"amount": amount, "source": source})
-    audit.record(actor, "poverty_line.set", line, region_code=province_code, details={"amount": amount})
+    audit.record_change(actor, audit.Action.POVERTY_LINE_SET, line, region_code=province_code,
+                        details={"amount": amount})
     return line

@@ -58,7 +58,7 @@ def record_training(actor: Any, programme: Programme | int, *, kind: str, topic:
         raise fail("attendees", problem)
     session.save()
     session.attendees.set(attendees or [])
-    audit.record(actor, "training.recorded", session, region_code=region_code,
+    audit.record_change(actor, audit.Action.TRAINING_RECORDED, session, region_code=region_code,
                  details={"programme": programme.pk, "kind": kind, "attendees": len(attendees or [])})
     return session
 
@@ -71,6 +71,6 @@ def record_attendance(actor: Any, session: TrainingSession, attendees: list[Enro
     if problem := _attendance_problem(session, attendees):
         raise fail("attendees", problem)
     session.attendees.add(*attendees)
-    audit.record(actor, "training.attendance_recorded", session, region_code=session.region_id,
+    audit.record_change(actor, audit.Action.TRAINING_ATTENDANCE_RECORDED, session, region_code=session.region_id,
                  details={"enrolments": sorted(e.pk for e in attendees)})
     return session

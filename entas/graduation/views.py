@@ -151,7 +151,7 @@ def _page(request: HttpRequest, enrolment: Enrolment, bound: dict[str, forms.For
 def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment(request, pk)
     # Opening a family's file is a read of personal data (UU 27/2022 PDP): on the record.
-    audit.record(request.user, "enrolment.viewed", enrolment)
+    audit.record(request.user, audit.Action.ENROLMENT_VIEWED, enrolment)
     return _page(request, enrolment, {})
 
 

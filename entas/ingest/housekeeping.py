@@ -74,7 +74,8 @@ def fail_stale_batches() -> int:
             batch.error_message = _("The import stopped because the process running it ended (a restart or a "
                                     "crash). Nothing of this file was written; upload it again.")
             batch.save(update_fields=["status", "phase", "finished_at", "error_message"])
-            audit.record(None, f"{batch.target}.import_failed", batch, details={"stale": batch.worker})
+            audit.record(None, audit.Action.IMPORT_FAILED, batch,
+                         details={"target": batch.target, "stale": batch.worker})
         failed += 1
     return failed
 

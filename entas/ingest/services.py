@@ -10,7 +10,6 @@ audit record: either all of it lands or none of it.
 
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from entas.core import audit
+from entas.core import audit, events
+from entas.core.audit import Action
 from entas.core.scoping import user_scope
-from entas.ingest import housekeeping, rejects, signals, targets
+from entas.ingest import housekeeping, rejects, targets
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import REGION_COLUMN, Plan, PlanFactory, WarningTally, stage
@@ -57,7 +57,7 @@ def import_file(
     went (status done or failed, counts, messages, rejects file). `kind` "auto" tells the kind from
     the header; `source` None takes the target's; `extract_date` None means today; `batch`: a
     pending batch created earlier (an upload waiting for the worker), else a new one. Audited as
-    `<target>.imported` or `<target>.import_failed`. Raises LookupError for an unknown target."""
+    `import.done` or `import.failed`. Raises LookupError for an unknown target."""
     if mode not in ImportBatch.Mode.values:
         raise ValueError(f"mode must be one of {', '.join(ImportBatch.Mode.values)}, not '{mode}'")
     target = targets.get(target_name)
@@ -140,13 +140,13 @@ def _finish(actor: Any, batch: ImportBatch, table: Table, plan: Plan, staging: S
 
 
 def _announce(batch: ImportBatch, staging: Staging, left: frozenset[str]) -> None:
-    """Tell the apps above (monitoring's rollups) which villages the loaded rows name, and those
-    that rows moved away from (`left`), once the data is committed. The villages were noted while
-    reading; a row refused later by a cross-row check may add one: a needless refresh, never a
-    missed one."""
-    villages = left | frozenset(staging.villages)
-    transaction.on_commit(partial(signals.import_finished.send, sender=ImportBatch, batch=batch,
-                                  target=batch.target, villages=villages))
+    """The import's domain event, in its data transaction: which models the target wrote for this
+    kind, the villages the loaded rows name and those that rows moved away from (`left`). The
+    villages were noted while reading; a row refused later by a cross-row check may add one: a
+    needless refresh, never a missed one. Rows are found by their batch stamp."""
+    writes = targets.get(batch.target).writes.get(batch.kind, ())
+    events.emit(Action.IMPORT_DONE, ImportBatch, ids=[batch.pk], places=left | staging.villages,
+                details={"target": batch.target, "kind": batch.kind, "writes": list(writes)})
 
 
 def _kept_newer_notes(details: dict[str, Any]) -> list[str]:
@@ -181,9 +181,10 @@ def _close(actor: Any, batch: ImportBatch, status: str) -> None:
     batch.phase = ""
     batch.finished_at = timezone.now()
     batch.save()
-    action = "imported" if status == ImportBatch.Status.DONE else "import_failed"
-    audit.record(actor, f"{batch.target}.{action}", batch, details={
-        "kind": batch.kind, "file": batch.file_name, "mode": batch.mode, "rows": batch.rows_total,
+    action = Action.IMPORT_DONE if status == ImportBatch.Status.DONE else Action.IMPORT_FAILED
+    audit.record(actor, action, batch, details={
+        "target": batch.target, "kind": batch.kind, "file": batch.file_name, "mode": batch.mode,
+        "rows": batch.rows_total,
         "inserted": batch.inserted, "updated": batch.updated, "unchanged": batch.unchanged,
         "rejected": batch.rejected, "error": batch.error_message[:500],
     })

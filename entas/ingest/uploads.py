@@ -44,8 +44,8 @@ def queue_upload(actor: Any, *, target: str, upload: UploadedFile, kind: str, mo
         target=target, kind=kind, source=source, file_name=name, extract_date=extract_date, mode=mode,
         status=ImportBatch.Status.PENDING, created_by=actor, file_path=str(path), file_sha256=checksum,
     )
-    audit.record(actor, f"{target}.import_queued", batch, details={"file": name, "bytes": upload.size, "mode": mode,
-                                                                  "sha256": checksum})
+    audit.record(actor, audit.Action.IMPORT_QUEUED, batch,
+                 details={"target": target, "file": name, "bytes": upload.size, "mode": mode, "sha256": checksum})
     transaction.on_commit(lambda: run_uploaded_import.enqueue(batch.pk))
     return batch
 

@@ -40,8 +40,8 @@ def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
     found = visible_batches(request.user).filter(pk=pk).first()
     if found is None:
         if ImportBatch.objects.filter(pk=pk).exists():
-            audit.record(request.user, "scope.denied", details={"model": ImportBatch._meta.label_lower,
-                                                                "lookup": {"pk": str(pk)}})
+            audit.record(request.user, audit.Action.SCOPE_DENIED,
+                         details={"model": ImportBatch._meta.label_lower, "lookup": {"pk": str(pk)}})
         raise Http404
     return found
 
@@ -59,7 +59,7 @@ def rejects(request: HttpRequest, pk: int) -> FileResponse:
     path = Path(found.rejects_path) if found.rejects_path else None
     if path is None or not path.exists():
         raise Http404
-    audit.record(request.user, f"{found.target}.rejects_downloaded", found)
+    audit.record(request.user, audit.Action.IMPORT_REJECTS_DOWNLOADED, found)
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"rejects-{found.pk}.csv")
 
 

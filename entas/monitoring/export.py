@@ -41,7 +41,7 @@ def _respond(book: Any, buffer: io.BytesIO, kind: str, code: str, period: Period
 def dashboard_xlsx(request: HttpRequest, region: Region | None, period: Period, lines: list[Line],
                    indicator: Indicator | None, children: list[Line], trend: Trend) -> FileResponse:
     code = region.code if region else ""
-    audit.record(request.user, "dashboard.exported", region_code=code, details={
+    audit.record(request.user, audit.Action.DASHBOARD_EXPORTED, region_code=code, details={
         "period": str(period), "indicator": indicator.code if indicator else "", "rows": len(lines) + len(children)})
     buffer = io.BytesIO()
     book = sheets.workbook(buffer, in_memory=True)
@@ -56,7 +56,7 @@ def dashboard_xlsx(request: HttpRequest, region: Region | None, period: Period, 
 def village_xlsx(request: HttpRequest, region: Region, period: Period, lines: list[Line],
                  profile: Profile) -> FileResponse:
     """Every table of the village profile, one sheet each, then the indicators."""
-    audit.record(request.user, "dashboard.exported", region_code=region.code, details={
+    audit.record(request.user, audit.Action.DASHBOARD_EXPORTED, region_code=region.code, details={
         "period": str(period), "village_profile": True})
     buffer = io.BytesIO()
     book = sheets.workbook(buffer, in_memory=True)

@@ -1,36 +1,29 @@
-"""Keeping rollups up to date: every change that can move a number asks for exactly the rollups it
-moves (the indicators whose computation reads the changed model, in the places its rows count
-under), and the request is recomputed once the change has committed.
+"""Keeping rollups up to date from the domain events (core.events) alone: an event names the model
+whose rows changed, their ids and the places they were placed under; the rollups asked for are
+those of the indicators whose computation reads that model, in the places its rows count under
+(found from the ids, as the rows are now) and those the event names (where they were before).
 
-- An import: `ingest.signals.import_finished`, after the commit, with the village codes of the
-  loaded rows: the places of the computations that count those rows where they are. The others
-  (a cooperative's poor members, when their households change) follow the rows the import
-  stamped with its batch to the places they are counted in.
-- A service (enrolment, pathway step, loan, membership, job, enterprise, assessment, ...):
-  Django's model signals. The request is written in the change's own transaction (before and
-  after the save, so a row that moves is recounted in both places); all changes of one
-  transaction share one request, recomputed on commit.
-- A set-based enrolment: `graduation.signals.enrolled_in_bulk`.
+- An import's event names the models its target declares it writes (`details["writes"]`) and
+  the villages of its rows; computations that count those rows elsewhere (a cooperative's poor
+  members, when their households change) follow the rows the import stamped with its batch.
+- A set-based change (bulk enrolment) names no ids, only the places of its rows.
 
-Small requests are recomputed right away; large ones go to the background worker.
+The request is written in the delivery's transaction and recomputed once that commits: small
+requests in the delivering process, large ones by the background worker.
 """
 
-import threading
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db import connection, transaction
-from django.db.models import F, Model, QuerySet
-from django.db.models.signals import post_save, pre_delete, pre_save
-from django.utils import timezone
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.db.models import F, QuerySet
 
-from entas.graduation.signals import enrolled_in_bulk
-from entas.ingest import targets
+from entas.core import events
+from entas.core.models import Event
 from entas.ingest.models import ImportBatch
-from entas.ingest.signals import import_finished
 from entas.monitoring import rollups
 from entas.monitoring.computations import REGISTRY, Computation, reading
 from entas.monitoring.models import Indicator, RefreshPlace, RefreshRequest
@@ -93,30 +86,57 @@ def _places_of(computation: Computation, label: str, changed: QuerySet[Any]) -> 
 
 # --- imports -------------------------------------------------------------------------------------
 
-def _written(target: str, kind: str) -> tuple[str, ...] | None:
-    """The models an import of `kind` writes, as its target declares; None when unknown."""
-    try:
-        return targets.get(target).writes.get(kind)
-    except LookupError:
-        return None
+def on_events(delivered: Sequence[Event]) -> None:
+    """A core.events subscriber (MonitoringConfig.ready). The changes delivered together (those of
+    one transaction among them) share one request; each import has its own."""
+    codes: set[str] = set()
+    places: set[str] = set()
+    moving: list[Event] = []
+    for event in delivered:
+        if event.model == ImportBatch._meta.label:
+            _imported(event)
+            continue
+        found, where = _changed_rows(event)
+        if found and where - {""}:
+            codes.update(found)
+            places.update(where - {""})
+            moving.append(event)
+    if moving:
+        reason = moving[0].kind if len(moving) == 1 else f"{moving[0].kind} and {len(moving) - 1} more"
+        request = rollups.ask(sorted(codes), places, reason, min(e.created_at for e in moving))
+        transaction.on_commit(partial(dispatch, request.pk), robust=True)
 
 
-def on_import_finished(sender: Any, batch: ImportBatch, target: str, villages: frozenset[str], **kwargs: Any) -> None:
-    labels = _written(target, batch.kind)
+def _changed_rows(event: Event) -> tuple[list[str], set[str]]:
+    """The indicators an event moves and the places it moves them in."""
+    wanted = _wanted(reading(event.model))
+    if not wanted:
+        return [], set()
+    places = set(event.places)
+    if event.ids:
+        changed = apps.get_model(event.model)._default_manager.filter(pk__in=event.ids)
+        for computation in _one_per_path(_used(wanted), event.model):
+            places.update(code for (code,) in _places_of(computation, event.model, changed).values_list("place_code"))
+    return _codes(wanted), places
+
+
+def _imported(event: Event) -> None:
+    batch = ImportBatch.objects.filter(pk__in=event.ids).first()
+    if batch is None:
+        return
+    labels: tuple[str, ...] | None = tuple(event.details["writes"]) if "writes" in event.details else None
     computations = list(REGISTRY.values()) if labels is None else [c for lb in labels for c in reading(lb)]
     wanted = _wanted(computations)
     codes = _codes(wanted)
     if not codes:
         return
-    since = batch.finished_at or timezone.now()
-    reason = f"{target} import {batch.pk}"
-    if labels is None:  # a target we know nothing about: recount everything it may touch
-        dispatch(rollups.ask(codes, None, reason, since).pk)
-        return
-    with transaction.atomic():
-        requests = _import_requests(batch, labels, villages, wanted, reason, since)
+    reason = f"{event.details.get('target', '')} import {batch.pk}"
+    if labels is None:  # an import that says nothing of what it wrote: recount everything
+        requests = [rollups.ask(codes, None, reason, event.created_at)]
+    else:
+        requests = _import_requests(batch, labels, frozenset(event.places), wanted, reason, event.created_at)
     for request in requests:
-        dispatch(request.pk)
+        transaction.on_commit(partial(dispatch, request.pk), robust=True)
 
 
 def _import_requests(batch: ImportBatch, labels: tuple[str, ...], villages: frozenset[str],
@@ -169,103 +189,6 @@ def _counted_where_named(computation: Computation, label: str) -> bool:
     return computation.reads[label] == "" and computation.place == VILLAGE_OF.get(label)
 
 
-# --- services: one request per transaction ------------------------------------------------------
-
-@dataclass
-class _Pending:
-    request_id: int
-    indicators: set[str] = field(default_factory=set)
-    done: bool = False
-
-    def run(self) -> None:
-        self.done = True
-        dispatch(self.request_id)
-
-
-_local = threading.local()
-
-
-def _queued(pending: _Pending | None) -> bool:
-    # Still waiting for this transaction's commit? (A rollback drops the callback and the request.)
-    return (pending is not None and not pending.done and connection.in_atomic_block
-            and any(entry[1] == pending.run for entry in connection.run_on_commit))
-
-
-def _ask(codes: list[str], places: set[str], reason: str) -> None:
-    pending: _Pending | None = getattr(_local, "pending", None)
-    if not _queued(pending):
-        request = rollups.ask(codes, places, reason)
-        _local.pending = pending = _Pending(request.pk, set(codes))
-        transaction.on_commit(pending.run, robust=True)
-        return
-    assert pending is not None
-    request = RefreshRequest(pk=pending.request_id)
-    if not set(codes) <= pending.indicators:
-        pending.indicators |= set(codes)
-        RefreshRequest.objects.filter(pk=pending.request_id).update(indicators=sorted(pending.indicators))
-    rollups.add_places(request, places)
-
-
-def _places_now(computations: list[Computation], label: str, instance: Model, stored: bool) -> set[str]:
-    """Where the rows of these computations that `instance` feeds are counted: as stored in the
-    database (`stored`, before a save or a delete) or as the instance says (after a save)."""
-    places: set[str] = set()
-    for computation in _one_per_path(computations, label):
-        if not stored and computation.reads[label] == "" and "__" not in computation.place:
-            places.add(getattr(instance, computation.place))
-            continue
-        changed = type(instance)._default_manager.filter(pk=instance.pk)
-        try:
-            places.update(code for (code,) in _places_of(computation, label, changed).values_list("place_code"))
-        except ObjectDoesNotExist:
-            continue
-    return {p for p in places if p}
-
-
-def _on_change(label: str, instance: Model, stored: bool) -> None:
-    if instance.pk is None:
-        return
-    wanted = _wanted(reading(label))
-    if not wanted:
-        return
-    codes = _codes(wanted)
-    places = _places_now(_used(wanted), label, instance, stored)
-    if places:
-        _ask(codes, places, f"{label} {instance.pk}")
-
-
-def _before_save(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
-    if not raw and not instance._state.adding:
-        _on_change(sender._meta.label, instance, stored=True)
-
-
-def _after_save(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
-        _on_change(sender._meta.label, instance, stored=False)
-
-
-def _before_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    _on_change(sender._meta.label, instance, stored=True)
-
-
-def on_enrolled_in_bulk(sender: Any, programme: Any, after_id: int, **kwargs: Any) -> None:
-    wanted = _wanted(reading("graduation.Enrolment"))
-    if not wanted:
-        return
-    request = rollups.ask(_codes(wanted), (), f"bulk enrolment in programme {programme.pk}")
-    changed = apps.get_model("graduation.Enrolment").objects.filter(programme=programme, pk__gt=after_id)
-    for computation in _one_per_path(_used(wanted), "graduation.Enrolment"):
-        rollups.add_places_from(request, _places_of(computation, "graduation.Enrolment", changed))
-    transaction.on_commit(lambda: dispatch(request.pk), robust=True)
-
-
 def connect() -> None:
     """Called from MonitoringConfig.ready()."""
-    import_finished.connect(on_import_finished, dispatch_uid="monitoring.import_finished")
-    enrolled_in_bulk.connect(on_enrolled_in_bulk, dispatch_uid="monitoring.enrolled_in_bulk")
-    watched = {label for computation in REGISTRY.values() for label in computation.reads}
-    for label in sorted(watched):
-        model = apps.get_model(label)
-        pre_save.connect(_before_save, sender=model, dispatch_uid=f"monitoring.pre_save.{label}")
-        post_save.connect(_after_save, sender=model, dispatch_uid=f"monitoring.post_save.{label}")
-        pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"monitoring.pre_delete.{label}")
+    events.subscribe(on_events)

@@ -58,7 +58,8 @@ def _cover(place: str, period: Period, fresh: datetime.datetime | None) -> pdf.P
 
 
 def _respond(request: HttpRequest, code: str, period: Period, pages: list[pdf.Page]) -> HttpResponse:
-    audit.record(request.user, "dashboard.exported", region_code=code, details={"period": str(period), "format": "pdf"})
+    audit.record(request.user, audit.Action.DASHBOARD_EXPORTED, region_code=code,
+                 details={"period": str(period), "format": "pdf"})
     response = HttpResponse(pdf.render_pages(pages), content_type="application/pdf")
     name = f"entas-report-{code or 'ID'}-{period}-{timezone.localdate():%Y%m%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -19,7 +19,7 @@ from django.db.models import Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from entas.core import audit
+from entas.core import audit, events
 from entas.core.scoping import region_q, visible
 from entas.ingest.staging import run
 from entas.monitoring.computations import DENOMINATOR, PLACE, REGISTRY, VALUE, Computation
@@ -69,7 +69,7 @@ def place_count(request: RefreshRequest) -> int:
 
 # --- recomputing --------------------------------------------------------------------------------
 
-def process(request_id: int, actor: object = None) -> int:
+def process(request_id: int, actor: audit.Actor = None) -> int:
     """Recompute what one request asks for and delete it, in one transaction. Returns the rollup
     rows written; 0 when another worker already took the request."""
     with transaction.atomic():
@@ -81,7 +81,7 @@ def process(request_id: int, actor: object = None) -> int:
     return written
 
 
-def process_pending(actor: object = None) -> int:
+def process_pending(actor: audit.Actor = None) -> int:
     """Every request still waiting (oldest first): what a worker or the nightly run catches up on."""
     written = 0
     for request_id in RefreshRequest.objects.order_by("since", "pk").values_list("pk", flat=True):
@@ -90,14 +90,14 @@ def process_pending(actor: object = None) -> int:
 
 
 def refresh(indicator_codes: Collection[str] | None = None, village_codes: Collection[str] | None = None,
-            actor: object = None) -> int:
+            actor: audit.Actor = None) -> int:
     """Recompute the rollups of the given indicators (default: all computed ones) in the given
     villages (default: all) for every period in the calendar, now. Returns the rows written."""
     request = ask(indicator_codes, village_codes, "refresh")
     return process(request.pk, actor)
 
 
-def _recompute(request: RefreshRequest, actor: object) -> int:
+def _recompute(request: RefreshRequest, actor: audit.Actor) -> int:
     started = timezone.now()
     indicators = Indicator.objects.exclude(computation="").filter(computation__in=list(REGISTRY))
     if request.indicators is not None:
@@ -111,7 +111,7 @@ def _recompute(request: RefreshRequest, actor: object) -> int:
     # Every change committed before `started` is either in these numbers or in a request still
     # waiting, whose `since` freshness() reports.
     indicators.update(refreshed_at=started)
-    audit.record(actor, "rollups.refreshed", details={
+    audit.record(actor, audit.Action.ROLLUPS_REFRESHED, details={
         "indicators": [i.code for i in indicators], "reason": request.reason,
         "places": "all" if places is None else place_count(request), "rows": written})
     return written
@@ -295,14 +295,14 @@ def is_ratio(indicator: Indicator) -> bool:
 def freshness() -> datetime.datetime | None:
     """The numbers reflect every change made before this moment (None: not computed yet).
 
-    Each change that can move a number leaves a request in its own transaction, and each recompute
-    stamps its indicators with its start. So with nothing waiting, all numbers are as fresh as the
-    latest recompute; while requests wait, only as fresh as the oldest change they carry."""
+    Each change leaves a domain event in its own transaction, which becomes a request when it is
+    delivered, and each recompute stamps its indicators with its start. So with nothing waiting,
+    all numbers are as fresh as the latest recompute; while events or requests wait, only as fresh
+    as the oldest change they carry."""
     computed = Indicator.objects.exclude(computation="")
     if not computed.exists() or computed.filter(refreshed_at__isnull=True).exists():
         return None
     latest: datetime.datetime | None = computed.aggregate(latest=Max("refreshed_at"))["latest"]
-    waiting: datetime.datetime | None = RefreshRequest.objects.aggregate(oldest=Min("since"))["oldest"]
-    if latest is None or waiting is None:
-        return latest
-    return min(latest, waiting)
+    requested = RefreshRequest.objects.aggregate(oldest=Min("since"))["oldest"]
+    undelivered = events.pending().aggregate(oldest=Min("created_at"))["oldest"]
+    return min((t for t in (latest, requested, undelivered) if t is not None), default=None)

@@ -39,7 +39,8 @@ def create_indicator(actor: Any, *, code: str, name_id: str, name_en: str, unit:
     indicator = Indicator.objects.create(code=code, name_id=name_id.strip(), name_en=name_en.strip(),
                                          unit=unit.strip(), computation=computation)
     indicator.agreements.set(list(agreements))
-    audit.record(actor, "indicator.created", indicator, details={"code": code, "computation": computation})
+    audit.record_change(actor, audit.Action.INDICATOR_CREATED, indicator,
+                        details={"code": code, "computation": computation})
     return indicator
 
 
@@ -50,7 +51,7 @@ def open_year(actor: Any, year: int) -> list[Period]:
         raise ValidationError({"year": _("%(year)s is outside %(first)s-%(last)s.") % {
             "year": year, "first": FIRST_YEAR, "last": LAST_YEAR}})
     periods = [Period.objects.get_or_create(year=year, quarter=q)[0] for q in (None, 1, 2, 3, 4)]
-    audit.record(actor, "period.opened", details={"year": year})
+    audit.record(actor, audit.Action.PERIOD_OPENED, details={"year": year})
     return periods
 
 
@@ -102,7 +103,7 @@ def set_target(actor: Any, *, indicator: Indicator, region_code: str, year: int,
     )
     if evidence is not None:
         target.evidence.save(os.path.basename(evidence.name or "") or "evidence", evidence)
-    audit.record(actor, "target.set", target, details={
+    audit.record_change(actor, audit.Action.TARGET_SET, target, details={
         "indicator": indicator.code, "period": str(period), "value": str(amount),
         "achieved": None if typed is None else str(typed)})
     return target

@@ -53,7 +53,7 @@ def create_partner(actor: Any, *, name: str, kind: str) -> Partner:
     if Partner.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("A partner named '%(name)s' already exists.") % {"name": name}})
     partner = Partner.objects.create(name=name, kind=kind)
-    audit.record(actor, "partner.created", partner, details={"name": name, "kind": kind})
+    audit.record_change(actor, audit.Action.PARTNER_CREATED, partner, details={"name": name, "kind": kind})
     return partner
 
 
@@ -101,7 +101,7 @@ def create_agreement(
             "number": number}}) from None
     agreement.parties.set(parties)
     agreement.programmes.set(list(programmes))
-    audit.record(actor, "agreement.created", agreement, details={
+    audit.record_change(actor, audit.Action.AGREEMENT_CREATED, agreement, details={
         "number": number, "parties": [p.pk for p in parties], "signed": signed.isoformat(),
         "valid_until": valid_until.isoformat(), "document": bool(document)})
     return agreement

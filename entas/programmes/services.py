@@ -34,7 +34,7 @@ def create_programme(
         decile_max=decile_max, priority_locations_only=priority_locations_only, yearly_target=yearly_target,
     )
     programme.partner_agencies.set(partner_agencies or [])
-    audit.record(actor, "programme.created", programme, details={"name": programme.name})
+    audit.record_change(actor, audit.Action.PROGRAMME_CREATED, programme, details={"name": programme.name})
     return programme
 
 
@@ -57,7 +57,7 @@ def save_priority_list(actor: Any, programme: Programme, *, name: str, weights: 
         rows.append(PriorityLocation(priority_list=saved, region_id=row.code, rank=position, score=row.score,
                                      measures=row.measures, explanation=priority.explain(row)))
     PriorityLocation.objects.bulk_create(rows)
-    audit.record(actor, "priority_list.saved", saved, details={
+    audit.record_change(actor, audit.Action.PRIORITY_LIST_SAVED, saved, details={
         "programme": programme.pk, "level": level, "within": within or "", "weights": clean, "quotas": quotas or {},
         "chosen": len(rows)})
     return saved
@@ -75,5 +75,5 @@ def register_facilitator(actor: Any, *, user: User, agency: Agency, region_code:
         raise fail("capacity", f"{capacity}: a facilitator needs room for at least one family")
     facilitator = Facilitator.objects.create(user=user, agency=agency, region=region, capacity=capacity,
                                              yearly_target=yearly_target)
-    audit.record(actor, "facilitator.registered", facilitator, details={"user": user.get_username()})
+    audit.record_change(actor, audit.Action.FACILITATOR_REGISTERED, facilitator, details={"user": user.get_username()})
     return facilitator

@@ -95,7 +95,7 @@ class HouseholdViewSet(AuditedList, ScopedReadOnlyViewSet[Household]):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         household = self.get_object()
-        audit.record(request.user, "household.viewed", household)
+        audit.record(request.user, audit.Action.HOUSEHOLD_VIEWED, household)
         return Response(self.get_serializer(household).data)
 
 
@@ -122,5 +122,5 @@ class PersonViewSet(AuditedList, ScopedReadOnlyViewSet[Person]):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = self.get_object()
-        audit.record(request.user, "person.viewed", person)
+        audit.record(request.user, audit.Action.PERSON_VIEWED, person)
         return Response(self.get_serializer(person).data)

@@ -50,7 +50,7 @@ def households(request: HttpRequest, flt: queries.HouseholdFilter, fmt: str) -> 
               "export CSV.") % {"count": f"{count:,}", "max": f"{XLSX_MAX_ROWS:,}"},
             status=400, content_type="text/plain; charset=utf-8",
         )
-    audit.record(request.user, "registry.exported", region_code=flt.region,
+    audit.record(request.user, audit.Action.REGISTRY_EXPORTED, region_code=flt.region,
                  details={"format": fmt, "rows": count, "filter": flt.as_dict()})
     name = f"entas-households-{timezone.localdate():%Y%m%d}.{fmt}"
     rows = _rows(request.user, queryset)

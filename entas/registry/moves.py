@@ -72,8 +72,8 @@ def approve_move(actor: Any, move: MoveRequest, *, note: str = "") -> MoveReques
     person.household, person.relationship, person.member_since = destination, locked.relationship, today
     person.save(update_fields=["household", "relationship", "member_since"])
     _close(actor, locked, MoveStatus.APPROVED, note)
-    audit.record(actor, "person.moved", person, details={"from_household": origin, "to_household": destination.pk,
-                                                         "move_request": locked.pk})
+    audit.record_change(actor, audit.Action.PERSON_MOVED, person, places=[locked.from_village], details={
+        "from_household": origin, "to_household": destination.pk, "move_request": locked.pk})
     return locked
 
 
@@ -91,7 +91,8 @@ def _close(actor: Any, move: MoveRequest, status: str, note: str) -> None:
     move.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     move.decided_at = timezone.now()
     move.save(update_fields=["status", "note", "decided_by", "decided_at"])
-    audit.record(actor, f"move_request.{status}", move, details={"person": move.person_id, "note": move.note})
+    audit.record_change(actor, audit.Action(f"move_request.{status}"), move,
+                        details={"person": move.person_id, "note": move.note})
 
 
 def pending_count(user: Any) -> int:

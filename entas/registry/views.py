@@ -47,7 +47,7 @@ def household_list(request: HttpRequest) -> HttpResponseBase:
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(request.user, Household.objects.select_related("village"), pk=pk)
     # Every view of a family's personal data is on the record (UU 27/2022 PDP).
-    audit.record(request.user, "household.viewed", household)
+    audit.record(request.user, audit.Action.HOUSEHOLD_VIEWED, household)
     return render(request, "registry/household_detail.html", {
         "household": household,
         "members": household.members.order_by("relationship", "birth_date"),

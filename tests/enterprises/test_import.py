@@ -56,7 +56,7 @@ def test_a_good_file_is_imported_with_owner_section_and_scale(tmp_path: Path) ->
     assert (made.owner, made.kbli_section, made.scale, made.status) == (siti, "C", "micro", "active")
     assert Enterprise.objects.get(nib="1234567890124").owner is None  # NIK kept, not in the registry
     assert batch.details["owners_in_registry"] == {"linked": 1}
-    assert AuditEntry.objects.filter(action="kumkm.imported").exists()
+    assert AuditEntry.objects.filter(action="import.done", details__target="kumkm").exists()
 
 
 def test_it_rejects_a_nib_with_12_digits(tmp_path: Path) -> None:

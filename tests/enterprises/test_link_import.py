@@ -60,7 +60,7 @@ def test_a_memberships_file_links_people_to_the_cooperative(tmp_path: Path, plac
     assert (siti.joined, siti.left, siti.share_principal, siti.share_mandatory) == (D(2025, 1, 5), None, 50_000,
                                                                                       120_000)
     assert Membership.objects.get(person__nik=BUDI).left == D(2025, 3, 1)
-    assert AuditEntry.objects.filter(action="kumkm-people.imported").exists()
+    assert AuditEntry.objects.filter(action="import.done", details__target="kumkm-people").exists()
 
 
 def test_a_jobs_file_links_people_to_the_enterprise(tmp_path: Path, places: None) -> None:

@@ -64,7 +64,7 @@ def test_a_batch_left_running_by_a_dead_process_is_failed(national_admin: User) 
         call_command("cleanup_imports", stdout=io.StringIO())
     dead.refresh_from_db()
     assert dead.status == ImportBatch.Status.FAILED and "Nothing of this file was written" in dead.error_message
-    assert AuditEntry.objects.filter(action="registry.import_failed", object_id=str(dead.pk)).exists()
+    assert AuditEntry.objects.filter(action="import.failed", object_id=str(dead.pk)).exists()
     for batch in (alive, elsewhere):
         batch.refresh_from_db()
         assert batch.status == ImportBatch.Status.RUNNING

@@ -52,7 +52,7 @@ def test_import_file_runs_any_registered_target(tmp_path: Path, registered: targ
                                                                       ImportBatch.Status.DONE, 1)
     assert batch.source == "TEST"  # the target's, as the caller named none
     assert Household.objects.filter(kk_number=samples.KK1, batch=batch).exists()
-    assert AuditEntry.objects.filter(action="test-households.imported").count() == 1
+    assert AuditEntry.objects.filter(action="import.done", details__target="test-households").count() == 1
 
 
 @pytest.mark.django_db

@@ -11,7 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from entas.accounts.models import Agency, User
-from entas.core.models import AuditEntry
+from entas.core import events
+from entas.core.models import AuditEntry, Event
 from entas.enterprises import services as enterprises
 from entas.graduation import bulk, interventions
 from entas.graduation import services as graduation
@@ -161,16 +162,20 @@ def test_a_refused_service_call_leaves_no_request(agency: Agency) -> None:
 
 def test_freshness_reports_the_oldest_change_still_waiting(agency: Agency) -> None:
     indicator("enrolled", computation="households_enrolled")
+    events.deliver_pending()  # the set-up's own events (no commit in this test)
     rollups.refresh()
     computed = rollups.freshness()
     assert computed is not None
-    enrol(programme(agency))  # committed with its request; the recompute has not run (no commit in this test)
-    waiting = RefreshRequest.objects.get()
-    assert rollups.freshness() == min(computed, waiting.since)
+    enrol(programme(agency))  # committed with its event; not delivered yet (no commit in this test)
+    waiting = Event.objects.get(kind="enrolment.created")
+    assert rollups.freshness() == min(computed, waiting.created_at)
+    events.deliver_pending()  # the event becomes a request; its recompute waits for a commit
+    request = RefreshRequest.objects.get()
+    assert rollups.freshness() == min(computed, request.since) and request.since == waiting.created_at
     assert by_village("enrolled") == {}
     rollups.process_pending()
     fresh = rollups.freshness()
-    assert fresh is not None and fresh >= waiting.since
+    assert fresh is not None and fresh >= waiting.created_at
     assert by_village("enrolled") == {KLATEN_VILLAGE: 1}
 
 
@@ -182,6 +187,7 @@ def test_all_changes_of_one_transaction_share_one_request(agency: Agency) -> Non
 
     with transaction.atomic():
         enrol(prog), enrol(prog, KLATEN_OTHER_VILLAGE), enrol(prog, KUPANG_VILLAGE)
+    events.deliver_pending()  # what the commit does
     request = RefreshRequest.objects.get()
     assert sorted(request.places.values_list("code", flat=True)) == [KLATEN_VILLAGE, KLATEN_OTHER_VILLAGE,
                                                                      KUPANG_VILLAGE]

@@ -172,14 +172,14 @@ def test_an_import_is_audited_and_keeps_its_progress_on_the_batch(tmp_path: Path
     batch = run(write(tmp_path, "people.csv", [PEOPLE_HEADER, *FAMILY]), progress=lambda p, d, t: phases.append(p))
     assert phases[0] == "read" and phases[-1] == "load"
     assert (batch.rows_total, batch.rows_processed, batch.finished_at is not None) == (3, 3, True)
-    entry = AuditEntry.objects.filter(action="registry.imported").latest("id")
+    entry = AuditEntry.objects.filter(action="import.done").latest("id")
     assert (entry.object_id, entry.details["kind"], entry.details["inserted"]) == (str(batch.pk), "people", 3)
 
 
 def test_a_failed_import_is_audited_too(tmp_path: Path) -> None:
     batch = run(write(tmp_path, "people.csv", [PEOPLE_HEADER, person(HEAD)]))
     assert batch.status == ImportBatch.Status.FAILED
-    entry = AuditEntry.objects.get(action="registry.import_failed")
+    entry = AuditEntry.objects.get(action="import.failed")
     assert entry.object_id == str(batch.pk) and "kk_number" in entry.details["error"]
 
 

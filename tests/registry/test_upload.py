@@ -44,7 +44,7 @@ def test_an_upload_runs_in_the_background_and_reports_its_outcome(national_admin
     rejects = b"".join(client.get(f"/imports/{batch.pk}/rejects.csv").streaming_content).decode()  # type: ignore[attr-defined]
     assert "99.99.99.9999" in rejects and "village_code" in rejects
     actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert {"registry.import_queued", "registry.imported", "registry.rejects_downloaded"} <= actions
+    assert {"import.queued", "import.done", "import.rejects_downloaded"} <= actions
 
 
 def test_an_all_or_nothing_upload_with_a_bad_row_writes_nothing(national_admin: User) -> None:
