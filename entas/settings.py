@@ -38,7 +38,7 @@ with contextlib.suppress(PermissionError):
 KBLI_FILE = os.environ.get("ENTAS_KBLI_FILE", "")
 # Imported spreadsheets (entas.ingest.archive): a zip part, or all parts together, may inflate to
 # this many times the file's size and never past the bytes given; the grid of the sheet's cells
-# is capped too (a tiny file with a value in cell XFD1048576 would ask for 550 GB).
+# is capped too (a tiny file with a value in cell XFD1048576 would ask for the whole grid up to it).
 IMPORT_XLSX_MAX_RATIO = int(os.environ.get("ENTAS_IMPORT_XLSX_MAX_RATIO", "100"))
 IMPORT_XLSX_MAX_BYTES = int(os.environ.get("ENTAS_IMPORT_XLSX_MAX_BYTES", str(2 << 30)))
 IMPORT_XLSX_MAX_CELLS = int(os.environ.get("ENTAS_IMPORT_XLSX_MAX_CELLS", "20000000"))

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from entas.accounts.models import Agency, User
 from entas.accounts.roles import Role
 from entas.core import audit
+from entas.core.actors import signed_in
 from entas.core.admin import ScopedAdmin
 
 
@@ -39,7 +40,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     @transaction.atomic
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
         super().save_model(request, obj, form, change)
-        audit.record(request.user, audit.Action.USER_CHANGED if change else audit.Action.USER_CREATED, obj,
+        audit.record(signed_in(request), audit.Action.USER_CHANGED if change else audit.Action.USER_CREATED, obj,
                      details={"fields": sorted(form.changed_data), "via": "admin"})
 
 
@@ -64,5 +65,5 @@ class AgencyAdmin(admin.ModelAdmin[Agency]):
     @transaction.atomic
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
         super().save_model(request, obj, form, change)
-        audit.record(request.user, audit.Action.AGENCY_CHANGED if change else audit.Action.AGENCY_CREATED, obj,
+        audit.record(signed_in(request), audit.Action.AGENCY_CHANGED if change else audit.Action.AGENCY_CREATED, obj,
                      details={"via": "admin"})

@@ -17,7 +17,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -113,7 +112,7 @@ def succeeded(username: str) -> None:
     LoginFailure.objects.filter(username=username).delete()
 
 
-def locked_accounts(viewer: Any) -> list[LockedAccount]:
+def locked_accounts(viewer: User | None) -> list[LockedAccount]:
     """Accounts locked now that `viewer` may see (her region scope, as for managing users)."""
     now = timezone.now()
     recent = LoginFailure.objects.filter(at__gte=now - _window() - _lockout())
@@ -127,7 +126,7 @@ def locked_accounts(viewer: Any) -> list[LockedAccount]:
 
 
 @transaction.atomic
-def unlock(actor: Any, account: User) -> None:
+def unlock(actor: User | None, account: User) -> None:
     """An administrator lifts the lock at once (the caller has checked that `account` is in her scope)."""
     removed, _ = LoginFailure.objects.filter(username=account.username).delete()
     audit.record(actor, audit.Action.LOGIN_UNLOCKED, account,

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,16 +13,17 @@ from django.views.decorators.http import require_POST
 from entas.accounts import lockout
 from entas.accounts.models import User
 from entas.accounts.roles import MANAGES_USERS
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404
 
 
-def _may_unlock(request: HttpRequest) -> None:
-    if getattr(request.user, "role", None) not in MANAGES_USERS:
+def _may_unlock(request: AuthenticatedHttpRequest) -> None:
+    if request.user.role not in MANAGES_USERS:
         raise PermissionDenied
 
 
 @login_required
-def locked_accounts(request: HttpRequest) -> HttpResponse:
+def locked_accounts(request: AuthenticatedHttpRequest) -> HttpResponse:
     _may_unlock(request)
     return render(request, "accounts/locked_accounts.html", {
         "locked": lockout.locked_accounts(request.user), "limit": settings.LOGIN_FAILURES_PER_ACCOUNT,
@@ -31,7 +32,7 @@ def locked_accounts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _may_unlock(request)
     # An account outside the officer's region answers 404 and is logged, like every other route.
     account = get_visible_or_404(request.user, User.objects.all(), pk=pk)

@@ -1,6 +1,5 @@
 """What the confined roles see of accounts, the audit log and regions (core.scoping)."""
 
-from typing import Any
 
 from django.db.models import Q
 
@@ -20,5 +19,5 @@ def register() -> None:
         scoping.rule(AuditEntry, role, own_entries)
 
 
-def own_entries(user: Any) -> Q:
+def own_entries(user: User) -> Q:
     return Q(actor_id=user.pk)

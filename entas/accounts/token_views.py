@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from entas.accounts import tokens
 from entas.accounts.models import ApiToken, User
 from entas.accounts.roles import Role
 from entas.core import audit
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404, visible
 
 MANAGES_TOKENS = {Role.API_CLIENT, Role.NATIONAL_ADMIN}
@@ -51,11 +52,10 @@ class TokenForm(forms.Form):
         return found
 
 
-def _may_manage(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.role not in MANAGES_TOKENS:
+def _may_manage(request: AuthenticatedHttpRequest) -> User:
+    if request.user.role not in MANAGES_TOKENS:
         raise PermissionDenied
-    return user
+    return request.user
 
 
 def _listed(user: User) -> list[ApiToken]:
@@ -69,7 +69,7 @@ def _listed(user: User) -> list[ApiToken]:
 
 @never_cache
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = _may_manage(request)
     form = TokenForm(request.POST or None, user=user)
     created: tuple[ApiToken, str] | None = None
@@ -89,7 +89,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = _may_manage(request)
     # Another client's token answers 404 and is logged, like an object outside the scope.
     found = get_visible_or_404(user, ApiToken.objects.select_related("user"), pk=pk)

@@ -3,7 +3,7 @@
 A token is 32 random bytes (`secrets.token_urlsafe`), shown once to whoever creates it. Only its
 SHA-256 digest is stored, with its first 8 characters so that its owner can tell tokens apart: a
 stolen database holds no usable token, and checking one costs a hash and an indexed lookup (never
-the password hasher, which costs about a second per call). A token expires (by default after
+the password hasher, which is slow on purpose: bench/README.md). A token expires (by default after
 `settings.API_TOKEN_LIFETIME_DAYS`, 90 days) and can be revoked; either way it is refused with a
 message that says so.
 
@@ -42,22 +42,21 @@ def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def may_manage_tokens(actor: Any, user: User) -> bool:
+def may_manage_tokens(actor: User, user: User) -> bool:
     """An API client manages its own tokens, a national administrator those of any user."""
-    role = getattr(actor, "role", None)
-    if role == Role.NATIONAL_ADMIN:
+    if actor.role == Role.NATIONAL_ADMIN:
         return True
-    return role == Role.API_CLIENT and actor.pk == user.pk
+    return actor.role == Role.API_CLIENT and actor.pk == user.pk
 
 
-def _check_actor(actor: Any, user: User) -> None:
+def _check_actor(actor: User | None, user: User) -> None:
     # actor None: the system itself (the `entas create-token` command of an operator).
     if actor is not None and not may_manage_tokens(actor, user):
         raise PermissionDenied(_("Only an API client (its own) or a national administrator manages API tokens."))
 
 
 @transaction.atomic
-def issue_token(actor: Any, user: User, *, name: str, lifetime_days: int | None = None) -> tuple[ApiToken, str]:
+def issue_token(actor: User | None, user: User, *, name: str, lifetime_days: int | None = None) -> tuple[ApiToken, str]:
     """A new token for `user`; returns the stored record and the token itself, which is never
     stored and so cannot be shown again."""
     _check_actor(actor, user)
@@ -85,7 +84,7 @@ def issue_token(actor: Any, user: User, *, name: str, lifetime_days: int | None 
 
 
 @transaction.atomic
-def revoke_token(actor: Any, token: ApiToken) -> ApiToken:
+def revoke_token(actor: User | None, token: ApiToken) -> ApiToken:
     """Refuse `token` from now on. Revoking a revoked token changes nothing (and writes nothing)."""
     _check_actor(actor, token.user)
     now = timezone.now()

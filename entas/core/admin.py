@@ -6,6 +6,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from entas.core import audit
+from entas.core.actors import signed_in
 from entas.core.models import AuditEntry
 from entas.core.scoping import visible
 
@@ -14,7 +15,7 @@ class ScopedAdmin(admin.ModelAdmin[Any]):
     """Admin pages list and open only what the signed-in user's region scope allows."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return visible(request.user, super().get_queryset(request))
+        return visible(signed_in(request), super().get_queryset(request))
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         """Like every other route: 404 for an object outside the scope, with a `scope.denied` entry.
@@ -36,7 +37,7 @@ class ScopedAdmin(admin.ModelAdmin[Any]):
         except (FieldDoesNotExist, ValidationError, ValueError, TypeError):
             exists = False
         if exists:
-            audit.record(request.user, audit.Action.SCOPE_DENIED, details={
+            audit.record(signed_in(request), audit.Action.SCOPE_DENIED, details={
                 "model": opts.label_lower, "lookup": {field.name: str(object_id)}})
         raise Http404
 

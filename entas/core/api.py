@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from entas.core import audit
+from entas.core.actors import acting_user, signed_in
 from entas.core.scoping import get_visible_or_404, visible
 
 M = TypeVar("M", bound=Model)
@@ -134,7 +135,7 @@ class AuditedList:
         page = view.paginate_queryset(queryset)
         rows: Sequence[Any] = page if page is not None else list(queryset)
         households = _values(rows, self.listed_households)
-        audit.record_list_read(request.user, queryset.model._meta.label_lower, request.query_params,
+        audit.record_list_read(acting_user(request), queryset.model._meta.label_lower, request.query_params,
                                [row.pk for row in rows], people=self.people_listed(rows, households),
                                households=households)
         data = view.get_serializer(rows, many=True).data
@@ -154,10 +155,10 @@ class ScopedReadOnlyViewSet(NumericIds, viewsets.ReadOnlyModelViewSet[M]):
         raise NotImplementedError
 
     def get_queryset(self) -> QuerySet[M]:
-        return visible(self.request.user, self.base_queryset())
+        return visible(signed_in(self.request), self.base_queryset())  # the schema generator has no user
 
     def get_object(self) -> M:
         lookup: dict[str, Any] = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
-        obj = get_visible_or_404(self.request.user, self.base_queryset(), **lookup)
+        obj = get_visible_or_404(acting_user(self.request), self.base_queryset(), **lookup)
         self.check_object_permissions(self.request, obj)
         return obj

@@ -6,20 +6,20 @@ change's transaction: services call it, so the log and the apps that follow chan
 data sharing, the field app's sync) hear of the same changes in the same words.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from entas.core import events
 from entas.core.context import current_origin
 from entas.core.models import AuditEntry
 
-Actor = AbstractBaseUser | AnonymousUser | None
-"""Who acts: a signed-in user, or None for the system itself (a command, the demo, a task)."""
+if TYPE_CHECKING:
+    from entas.accounts.models import User  # the actor; core imports no feature app at run time (core/actors.py)
 
 
 class Action(StrEnum):
@@ -109,7 +109,7 @@ class Action(StrEnum):
 
 
 def record(
-    actor: Actor,
+    actor: User | None,
     action: Action,
     obj: models.Model | None = None,
     *,
@@ -118,12 +118,11 @@ def record(
 ) -> AuditEntry:
     """Append one audit entry. `actor` is a user or None for the system itself."""
     where = current_origin()
-    user = actor if actor is not None and actor.is_authenticated else None
     if obj is not None and not region_code:
         region_code = str(getattr(obj, "audit_region_code", "") or "")
     return AuditEntry.objects.create(
-        actor=user,  # type: ignore[misc]  # the project's User (AUTH_USER_MODEL)
-        actor_username=user.get_username() if user is not None else "",
+        actor=actor,
+        actor_username=actor.get_username() if actor is not None else "",
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
@@ -139,7 +138,7 @@ FILTER_VALUE_LENGTH = 200
 
 
 def record_change(
-    actor: Actor,
+    actor: User | None,
     action: Action,
     obj: models.Model,
     *,
@@ -161,7 +160,7 @@ def record_change(
 
 
 def record_list_read(
-    actor: Actor,
+    actor: User | None,
     model_label: str,
     filter: Mapping[str, Any],
     ids: Sequence[Any],
@@ -184,7 +183,7 @@ def record_list_read(
          "households": [...]}                 # registry household ids the answer named, sorted
 
     The region is the reader's own scope, so the officers of that region see the entry."""
-    region = str(getattr(actor, "region_id", "") or "")
+    region = (actor.region_id if actor is not None else None) or ""
     details = {
         "model": model_label,
         "filter": _filter(filter),

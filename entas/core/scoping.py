@@ -13,14 +13,19 @@ feature app). A confined role sees nothing of a model without a rule: a new mode
 them until someone decides what they may see of it.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
 from entas.core import audit
+
+if TYPE_CHECKING:
+    from entas.accounts.models import User  # core imports no feature app at run time (core/actors.py)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -35,11 +40,12 @@ def region_q(scope: str | None, field: str) -> Q:
     return Q(**{field: scope}) | Q(**{f"{field}__startswith": scope + "."})
 
 
-def user_scope(user: Any) -> str | None:
-    return getattr(user, "region_id", None)
+def user_scope(user: User | None) -> str | None:
+    """The user's region code; None for the whole country (and for the system)."""
+    return user.region_id if user is not None else None
 
 
-Rule = Callable[[Any], Q] | None
+Rule = Callable[["User"], Q] | None
 """user -> the condition on top of the region scope; None: the region scope is all there is."""
 
 _confined: set[str] = set()
@@ -55,28 +61,28 @@ def rule(model: type[models.Model], role: str, condition: Rule) -> None:
     _rules[(model._meta.label_lower, role)] = condition
 
 
-def is_confined(user: Any) -> bool:
-    return getattr(user, "role", None) in _confined
+def is_confined(user: User | None) -> bool:
+    return user is not None and user.role in _confined
 
 
-def region_only(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def region_only(user: User | None, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """The user's region without the narrowing of a confined role. Only for an exact lookup that
     the user's task needs beyond what she may list (a new cooperative member by the NIK on his
     KTP): never for a list or a search."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_active:
         return queryset.none()
     return queryset.filter(region_q(user_scope(user), queryset.model.scope_region_field))  # type: ignore[attr-defined]
 
 
-def visible(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
-    """The part of `queryset` that `user` may see: nothing for anonymous or inactive users."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def visible(user: User | None, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The part of `queryset` that `user` may see: nothing for no user (None) or an inactive one."""
+    if user is None or not user.is_active:
         return queryset.none()
     field = getattr(queryset.model, "scope_region_field", None)
     if field is None:
         raise TypeError(f"{queryset.model.__name__} has no scope_region_field; it cannot be scoped")
     queryset = queryset.filter(region_q(user_scope(user), field))
-    role = getattr(user, "role", None)
+    role = user.role
     if role in _confined:
         key = (queryset.model._meta.label_lower, role)
         if key not in _rules:
@@ -87,7 +93,7 @@ def visible(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     return _with_visible_relations(user, queryset)
 
 
-def _with_visible_relations(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def _with_visible_relations(user: User, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """A row that names a person (a cooperative membership, a job) lies where its place lies, but
     is shown only when its person is visible too (`scope_also` names such relations): a member who
     moved to another regency, or a family outside a facilitator's caseload, stays out of sight."""
@@ -104,7 +110,7 @@ def _with_visible_relations(user: Any, queryset: models.QuerySet[M]) -> models.Q
     return queryset
 
 
-def get_visible_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
+def get_visible_or_404(user: User | None, queryset: models.QuerySet[M], **lookup: Any) -> M:
     """Fetch one object inside the user's scope. Outside it, answer 404 (never 403, which would
     confirm the object exists) and log the attempt."""
     try:

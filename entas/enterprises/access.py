@@ -1,7 +1,6 @@
 """Which cooperative-manager accounts act for which cooperative (CooperativeAccess): granted and
 revoked by a national administrator or a regional officer whose region holds the cooperative."""
 
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,11 +15,11 @@ from entas.enterprises.models import Cooperative, CooperativeAccess
 from entas.regions.codes import within
 
 
-def may_grant(user: Any, cooperative: Cooperative) -> bool:
-    return getattr(user, "role", None) in MANAGES_USERS and within(cooperative.village_id, user_scope(user))
+def may_grant(user: User | None, cooperative: Cooperative) -> bool:
+    return user is not None and user.role in MANAGES_USERS and within(cooperative.village_id, user_scope(user))
 
 
-def candidates(actor: Any, cooperative: Cooperative) -> QuerySet[User]:
+def candidates(actor: User | None, cooperative: Cooperative) -> QuerySet[User]:
     """Active cooperative-manager accounts inside the actor's region whose own region holds the
     cooperative's village (else the account would not see it)."""
     parts = cooperative.village_id.split(".")
@@ -30,7 +29,7 @@ def candidates(actor: Any, cooperative: Cooperative) -> QuerySet[User]:
 
 
 @transaction.atomic
-def grant_access(actor: Any, cooperative: Cooperative, user: User) -> CooperativeAccess:
+def grant_access(actor: User | None, cooperative: Cooperative, user: User) -> CooperativeAccess:
     if not may_grant(actor, cooperative):
         raise ValidationError({"user": _("Only an administrator or an officer of this cooperative's region may "
                                          "give access to it.")})
@@ -49,7 +48,7 @@ def grant_access(actor: Any, cooperative: Cooperative, user: User) -> Cooperativ
 
 
 @transaction.atomic
-def revoke_access(actor: Any, access: CooperativeAccess) -> None:
+def revoke_access(actor: User | None, access: CooperativeAccess) -> None:
     if not may_grant(actor, access.cooperative):
         raise ValidationError({"user": _("Only an administrator or an officer of this cooperative's region may "
                                          "take access away.")})

@@ -5,12 +5,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from entas.accounts.models import User
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.forms import show_errors
 from entas.core.scoping import get_visible_or_404
 from entas.enterprises import access
@@ -26,7 +27,7 @@ class GrantForm(forms.Form):
 
 
 @login_required
-def cooperative_access(request: HttpRequest, pk: int) -> HttpResponse:
+def cooperative_access(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cooperative = get_visible_or_404(request.user, Cooperative.objects.select_related("village"), pk=pk)
     if not access.may_grant(request.user, cooperative):
         raise PermissionDenied

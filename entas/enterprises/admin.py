@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
+from entas.core.actors import signed_in
 from entas.core.admin import ReadOnlyScopedAdmin
 from entas.enterprises import queries
 from entas.enterprises.models import BusinessUnit, Cooperative, Enterprise, Group, Job, Manager, Membership
@@ -21,7 +22,7 @@ class EnterpriseAdmin(ReadOnlyScopedAdmin):
         # The enterprise lies in the viewer's region; its owner may not (another regency, or
         # outside a facilitator's caseload): then neither the name nor the link to the person.
         hidden = obj is not None and getattr(obj, "owner_id", None) is not None and not queries.people(
-            request.user).filter(pk=obj.owner_id).exists()  # type: ignore[attr-defined]
+            signed_in(request)).filter(pk=obj.owner_id).exists()  # type: ignore[attr-defined]
         return [*self.exclude, *(["owner", "owner_name"] if hidden else [])]
 
 

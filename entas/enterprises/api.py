@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from entas.core import audit
+from entas.core.actors import acting_user, signed_in
 from entas.core.api import AuditedList, IdField, ScopedReadOnlyViewSet
 from entas.enterprises import queries
 from entas.enterprises.kbli import LETTERS
@@ -133,7 +134,7 @@ class AuditedRetrieve:
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()  # type: ignore[attr-defined]
-        audit.record(request.user, self.action_name, obj)
+        audit.record(acting_user(request), self.action_name, obj)
         return Response(self.get_serializer(obj).data)  # type: ignore[attr-defined]
 
 
@@ -144,13 +145,13 @@ class EnterpriseViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Ente
     action_name = audit.Action.ENTERPRISE_VIEWED
 
     def base_queryset(self) -> QuerySet[Enterprise]:
-        return queries.with_owner_shown(self.request.user, Enterprise.objects.order_by("id"))
+        return queries.with_owner_shown(signed_in(self.request), Enterprise.objects.order_by("id"))
 
     def get_queryset(self) -> QuerySet[Enterprise]:
         if self.action != "list":
             return super().get_queryset()
-        return queries.enterprises(self.request.user, queries.EnterpriseFilter(**_params(EnterpriseQuery,
-                                                                                          self.request)))
+        return queries.enterprises(signed_in(self.request), queries.EnterpriseFilter(**_params(EnterpriseQuery,
+                                                                                             self.request)))
 
 
 @extend_schema_view(list=extend_schema(parameters=[CooperativeQuery]))
@@ -165,7 +166,7 @@ class CooperativeViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Cooperative]):
         if self.action != "list":
             return super().get_queryset()
         flt = queries.CooperativeFilter(**_params(CooperativeQuery, self.request))
-        return queries.cooperatives(self.request.user, flt).prefetch_related("units")
+        return queries.cooperatives(signed_in(self.request), flt).prefetch_related("units")
 
 
 @extend_schema_view(list=extend_schema(parameters=[MembershipQuery]))
@@ -180,7 +181,7 @@ class MembershipViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Memb
     def get_queryset(self) -> QuerySet[Membership]:
         if self.action != "list":
             return super().get_queryset()
-        return queries.scoped_memberships(self.request.user, **_params(MembershipQuery, self.request))
+        return queries.scoped_memberships(signed_in(self.request), **_params(MembershipQuery, self.request))
 
 
 @extend_schema_view(list=extend_schema(parameters=[JobQuery]))
@@ -195,7 +196,7 @@ class JobViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Job]):
     def get_queryset(self) -> QuerySet[Job]:
         if self.action != "list":
             return super().get_queryset()
-        return queries.scoped_jobs(self.request.user, **_params(JobQuery, self.request))
+        return queries.scoped_jobs(signed_in(self.request), **_params(JobQuery, self.request))
 
 
 @extend_schema_view(list=extend_schema(parameters=[GroupQuery]))
@@ -208,4 +209,4 @@ class GroupViewSet(ScopedReadOnlyViewSet[Group]):
     def get_queryset(self) -> QuerySet[Group]:
         if self.action != "list":
             return super().get_queryset()
-        return queries.groups(self.request.user, **_params(GroupQuery, self.request))
+        return queries.groups(signed_in(self.request), **_params(GroupQuery, self.request))

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from entas.accounts.models import User
 from entas.accounts.roles import Role
 from entas.core.forms import DATE
 from entas.enterprises.kbli import LETTERS
@@ -17,8 +18,8 @@ from entas.enterprises.models import CooperativeType, GroupKind
 CHANGES_KUMKM = {Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER, Role.FACILITATOR, Role.COOPERATIVE_MANAGER}
 
 
-def may_change(user: Any) -> bool:
-    return getattr(user, "role", None) in CHANGES_KUMKM
+def may_change(user: User | None) -> bool:
+    return user is not None and user.role in CHANGES_KUMKM
 
 
 def nik_field() -> forms.CharField:

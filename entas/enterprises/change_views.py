@@ -9,12 +9,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from entas.accounts.roles import Role
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.forms import show_errors
 from entas.core.scoping import get_visible_or_404, region_only, user_scope, visible
 from entas.enterprises import services
@@ -33,16 +34,16 @@ from entas.regions.codes import within
 from entas.registry.models import Person
 
 
-def _allowed(request: HttpRequest) -> None:
+def _allowed(request: AuthenticatedHttpRequest) -> None:
     if not may_change(request.user):
         raise PermissionDenied
 
 
-def _person(request: HttpRequest, nik: str, *, new_member: bool = False) -> Person:
+def _person(request: AuthenticatedHttpRequest, nik: str, *, new_member: bool = False) -> Person:
     people = Person.objects.filter(nik=nik)
     # A cooperative manager sees his members only; a new member shows the KTP, so the exact NIK
     # is looked up in his region (he still cannot list or search anyone).
-    manager = new_member and getattr(request.user, "role", None) == Role.COOPERATIVE_MANAGER
+    manager = new_member and request.user.role == Role.COOPERATIVE_MANAGER
     found = (region_only(request.user, people) if manager else visible(request.user, people)).first()
     if found is None:
         raise ValidationError({"nik": _("No person with NIK %(nik)s in the registry inside your region.")
@@ -50,15 +51,15 @@ def _person(request: HttpRequest, nik: str, *, new_member: bool = False) -> Pers
     return found
 
 
-def _inside(request: HttpRequest, field: str, code: str) -> None:
+def _inside(request: AuthenticatedHttpRequest, field: str, code: str) -> None:
     scope = user_scope(request.user)
     if not within(code, scope):
         raise ValidationError({field: _("%(code)s lies outside your region %(scope)s.")
                                % {"code": code, "scope": scope}})
 
 
-def _page(request: HttpRequest, form: forms.Form, act: Callable[[dict[str, Any]], Any], context: dict[str, Any],
-          done: str, back: str, then: Callable[[Any], str] | None = None) -> HttpResponse:
+def _page(request: AuthenticatedHttpRequest, form: forms.Form, act: Callable[[dict[str, Any]], Any],
+          context: dict[str, Any], done: str, back: str, then: Callable[[Any], str] | None = None) -> HttpResponse:
     """Run `act` on the cleaned data of a valid POST; on success say `done` and go to `then(what
     act made)`, or `back`; else show the form again (status 400) with the reason on its field."""
     if request.method == "POST" and form.is_valid():
@@ -74,7 +75,7 @@ def _page(request: HttpRequest, form: forms.Form, act: Callable[[dict[str, Any]]
 
 
 @login_required
-def join(request: HttpRequest, pk: int) -> HttpResponse:
+def join(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
     cooperative = get_visible_or_404(request.user, Cooperative.objects.select_related("village"), pk=pk)
 
@@ -89,7 +90,7 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def leave(request: HttpRequest, pk: int) -> HttpResponse:
+def leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
     membership = get_visible_or_404(request.user, Membership.objects.select_related("cooperative", "person"), pk=pk)
 
@@ -103,7 +104,7 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def record_job(request: HttpRequest, pk: int) -> HttpResponse:
+def record_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
     enterprise = get_visible_or_404(request.user, Enterprise.objects.all(), pk=pk)
 
@@ -117,7 +118,7 @@ def record_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def end_job(request: HttpRequest, pk: int) -> HttpResponse:
+def end_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
     job = get_visible_or_404(request.user, Job.objects.select_related("enterprise", "person"), pk=pk)
 
@@ -131,7 +132,7 @@ def end_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def form_group(request: HttpRequest) -> HttpResponse:
+def form_group(request: AuthenticatedHttpRequest) -> HttpResponse:
     _allowed(request)
 
     def act(data: dict[str, Any]) -> Group:
@@ -153,7 +154,7 @@ def form_group(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def add_group_member(request: HttpRequest, pk: int) -> HttpResponse:
+def add_group_member(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
     group = get_visible_or_404(request.user, Group.objects.select_related("region"), pk=pk)
 
@@ -173,7 +174,7 @@ def add_group_member(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def register_cooperative(request: HttpRequest) -> HttpResponse:
+def register_cooperative(request: AuthenticatedHttpRequest) -> HttpResponse:
     _allowed(request)
 
     def act(data: dict[str, Any]) -> Cooperative:

@@ -1,10 +1,10 @@
 """Cooperatives: registration, business units, members and managers. Re-exported by services."""
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 
+from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
 from entas.enterprises.checks import fail, money, village
@@ -31,7 +31,7 @@ def _unique_numbers(registration_number: str | None, legal_entity_number: str | 
 
 @transaction.atomic
 def register_cooperative(
-    actor: Any, *, name: str, type: str, village_code: str, registration_number: str | None = None,
+    actor: User | None, *, name: str, type: str, village_code: str, registration_number: str | None = None,
     legal_entity_number: str | None = None, founded: date | None = None,
 ) -> Cooperative:
     """Register a cooperative; a village has at most one Koperasi Desa/Kelurahan Merah Putih."""
@@ -56,7 +56,7 @@ def register_cooperative(
 
 
 @transaction.atomic
-def add_business_unit(actor: Any, cooperative: Cooperative, *, kind: str, status: str = UnitStatus.PLANNED,
+def add_business_unit(actor: User | None, cooperative: Cooperative, *, kind: str, status: str = UnitStatus.PLANNED,
                       opened: date | None = None) -> BusinessUnit:
     if kind not in UnitKind.values:
         raise fail("kind", f"'{kind}' is not one of {', '.join(UnitKind.values)}")
@@ -71,7 +71,7 @@ def add_business_unit(actor: Any, cooperative: Cooperative, *, kind: str, status
 
 
 @transaction.atomic
-def set_unit_status(actor: Any, unit: BusinessUnit, *, status: str, opened: date | None = None) -> BusinessUnit:
+def set_unit_status(actor: User | None, unit: BusinessUnit, *, status: str, opened: date | None = None) -> BusinessUnit:
     if status not in UnitStatus.values:
         raise fail("status", f"'{status}' is not one of {', '.join(UnitStatus.values)}")
     happened("opened", opened)
@@ -86,7 +86,7 @@ def set_unit_status(actor: Any, unit: BusinessUnit, *, status: str, opened: date
 
 @transaction.atomic
 def join_cooperative(
-    actor: Any, cooperative: Cooperative, person: Person, *, joined: date, share_principal: int = 0,
+    actor: User | None, cooperative: Cooperative, person: Person, *, joined: date, share_principal: int = 0,
     share_mandatory: int = 0,
 ) -> Membership:
     """A person joins a cooperative. Refused while the person is a member of it already."""
@@ -109,7 +109,7 @@ def join_cooperative(
 
 
 @transaction.atomic
-def leave_cooperative(actor: Any, membership: Membership, *, left: date) -> Membership:
+def leave_cooperative(actor: User | None, membership: Membership, *, left: date) -> Membership:
     if membership.left is not None:
         raise fail("left", f"this membership already ended on {membership.left}")
     happened("left", left)
@@ -122,7 +122,7 @@ def leave_cooperative(actor: Any, membership: Membership, *, left: date) -> Memb
 
 
 @transaction.atomic
-def pay_shares(actor: Any, membership: Membership, *, principal: int = 0, mandatory: int = 0) -> Membership:
+def pay_shares(actor: User | None, membership: Membership, *, principal: int = 0, mandatory: int = 0) -> Membership:
     """Record simpanan pokok and simpanan wajib paid (added to what was paid before)."""
     membership.share_principal += money("principal", principal) or 0
     membership.share_mandatory += money("mandatory", mandatory) or 0
@@ -133,7 +133,7 @@ def pay_shares(actor: Any, membership: Membership, *, principal: int = 0, mandat
 
 
 @transaction.atomic
-def appoint_manager(actor: Any, cooperative: Cooperative, person: Person, *, role: str, start: date) -> Manager:
+def appoint_manager(actor: User | None, cooperative: Cooperative, person: Person, *, role: str, start: date) -> Manager:
     if role not in ManagerRole.values:
         raise fail("role", f"'{role}' is not one of {', '.join(ManagerRole.values)}")
     if cooperative.managers.filter(role=role, person=person, end__isnull=True).exists():

@@ -1,10 +1,10 @@
 """Groups (kelompok, sentra, klaster): forming them and adding members. Re-exported by services."""
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 
+from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
 from entas.enterprises.checks import fail, region
@@ -16,7 +16,7 @@ from entas.registry.models import Person
 
 @transaction.atomic
 def form_group(
-    actor: Any, *, name: str, kind: str, sector: str, region_code: str, formed: date,
+    actor: User | None, *, name: str, kind: str, sector: str, region_code: str, formed: date,
     cooperative: Cooperative | None = None,
 ) -> Group:
     """A group in a region (any level); inside a cooperative, the cooperative's village must lie in it."""
@@ -44,7 +44,7 @@ def _member_village(enterprise: Enterprise | None, person: Person | None) -> str
 
 
 @transaction.atomic
-def add_group_member(actor: Any, group: Group, *, joined: date, enterprise: Enterprise | None = None,
+def add_group_member(actor: User | None, group: Group, *, joined: date, enterprise: Enterprise | None = None,
                      person: Person | None = None) -> GroupMember:
     """Add an enterprise or a person (exactly one) living or working inside the group's region."""
     if (enterprise is None) == (person is None):

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
+from entas.accounts.models import User
 from entas.core.scoping import region_q, visible
 from entas.enterprises.models import BusinessUnit, Cooperative, Enterprise, Group, GroupMember, Job, Manager, Membership
 from entas.enterprises.sections import POOR_DECILES
@@ -24,7 +25,7 @@ class EnterpriseFilter:
         return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
 
 
-def people(user: Any) -> QuerySet[Person]:
+def people(user: User | None) -> QuerySet[Person]:
     """The registry people `user` may see: the people a page of places (enterprises, cooperatives,
     groups) names are narrowed by it, for the place may lie inside a scope that its people do not
     (a facilitator sees every enterprise of her region but only her caseload's people; a member
@@ -32,19 +33,19 @@ def people(user: Any) -> QuerySet[Person]:
     return visible(user, Person.objects.all())
 
 
-def owner_shown(user: Any) -> Q:
+def owner_shown(user: User | None) -> Q:
     """An enterprise whose owner's NIK `user` may read (and search by): an owner who is not in the
     registry, or one she may see."""
     return Q(owner__isnull=True) | Q(Exists(people(user).filter(pk=OuterRef("owner_id"))))
 
 
-def with_owner_shown(user: Any, queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+def with_owner_shown(user: User | None, queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     """`owner_shown` on each enterprise: whether `user` may read its owner (name, NIK, household)."""
     return queryset.annotate(owner_shown=Case(When(owner_shown(user), then=Value(True)), default=Value(False),
                                               output_field=BooleanField()))
 
 
-def enterprises(user: Any, flt: EnterpriseFilter) -> QuerySet[Enterprise]:
+def enterprises(user: User | None, flt: EnterpriseFilter) -> QuerySet[Enterprise]:
     queryset = with_owner_shown(user, visible(user, Enterprise.objects.select_related("village")))
     if flt.region:
         queryset = queryset.filter(region_q(flt.region, "village_id"))
@@ -70,7 +71,7 @@ class CooperativeFilter:
     q: str = ""  # registration number or part of the name
 
 
-def cooperatives(user: Any, flt: CooperativeFilter) -> QuerySet[Cooperative]:
+def cooperatives(user: User | None, flt: CooperativeFilter) -> QuerySet[Cooperative]:
     queryset = visible(user, Cooperative.objects.select_related("village"))
     if flt.region:
         queryset = queryset.filter(region_q(flt.region, "village_id"))
@@ -82,7 +83,7 @@ def cooperatives(user: Any, flt: CooperativeFilter) -> QuerySet[Cooperative]:
     return queryset.annotate(member_count=open_members).order_by("village_id", "name", "id")
 
 
-def groups(user: Any, *, region: str = "", kind: str = "", sector: str = "") -> QuerySet[Group]:
+def groups(user: User | None, *, region: str = "", kind: str = "", sector: str = "") -> QuerySet[Group]:
     queryset = visible(user, Group.objects.select_related("region", "cooperative"))
     if region:
         queryset = queryset.filter(region_q(region, "region_id"))
@@ -106,40 +107,40 @@ def member_counts(cooperative: Cooperative) -> dict[str, int]:
     return current.aggregate(total=Count("pk"), poor=Count("pk", filter=Q(person__household__decile__in=POOR_DECILES)))
 
 
-def members(user: Any, cooperative: Cooperative) -> QuerySet[Membership]:
+def members(user: User | None, cooperative: Cooperative) -> QuerySet[Membership]:
     """The memberships of `cooperative` whose person `user` may see."""
     return (visible(user, cooperative.memberships.all()).filter(person__in=people(user))
             .select_related("person__household").annotate(poor=poor()).order_by("left", "person__full_name"))
 
 
-def managers(user: Any, cooperative: Cooperative) -> QuerySet[Manager]:
+def managers(user: User | None, cooperative: Cooperative) -> QuerySet[Manager]:
     return (visible(user, cooperative.managers.all()).filter(person__in=people(user)).select_related("person")
             .order_by("end", "role"))
 
 
-def units(user: Any, cooperative: Cooperative) -> QuerySet[BusinessUnit]:
+def units(user: User | None, cooperative: Cooperative) -> QuerySet[BusinessUnit]:
     return visible(user, cooperative.units.all()).order_by("kind")
 
 
-def jobs(user: Any, enterprise: Enterprise) -> QuerySet[Job]:
+def jobs(user: User | None, enterprise: Enterprise) -> QuerySet[Job]:
     """The jobs at `enterprise` that `user` may see, held by people she may see."""
     return (visible(user, enterprise.jobs.all()).filter(person__in=people(user))
             .select_related("person__household").annotate(poor=poor()).order_by("end", "-start"))
 
 
-def enterprise_groups(user: Any, enterprise: Enterprise) -> QuerySet[Group]:
+def enterprise_groups(user: User | None, enterprise: Enterprise) -> QuerySet[Group]:
     groups = Group.objects.filter(members__enterprise=enterprise, members__left__isnull=True)
     return visible(user, groups).distinct().order_by("name")
 
 
-def group_members(user: Any, group: Group) -> QuerySet[GroupMember]:
+def group_members(user: User | None, group: Group) -> QuerySet[GroupMember]:
     """The members of `group` that `user` may see: enterprises of her scope, people she may see."""
     shown = Q(enterprise__in=visible(user, Enterprise.objects.all())) | Q(person__in=people(user))
     return (visible(user, group.members.all()).filter(shown).select_related("enterprise", "person")
             .order_by("left", "joined"))
 
 
-def owner_household(user: Any, enterprise: Enterprise) -> Household | None:
+def owner_household(user: User | None, enterprise: Enterprise) -> Household | None:
     """The owner's household, when `user` may see it (its link and desil are shown only then)."""
     owner = enterprise.owner
     if owner is None or owner.household_id is None:
@@ -147,7 +148,7 @@ def owner_household(user: Any, enterprise: Enterprise) -> Household | None:
     return visible(user, Household.objects.filter(pk=owner.household_id)).first()
 
 
-def scoped_jobs(user: Any, *, region: str = "", poor_only: bool = False) -> QuerySet[Job]:
+def scoped_jobs(user: User | None, *, region: str = "", poor_only: bool = False) -> QuerySet[Job]:
     """Jobs inside the user's scope held by people she may see (a worker may live in another regency)."""
     queryset = visible(user, Job.objects.select_related("enterprise", "person__household")).filter(
         person__in=people(user))
@@ -158,7 +159,7 @@ def scoped_jobs(user: Any, *, region: str = "", poor_only: bool = False) -> Quer
     return queryset.order_by("-start", "id")
 
 
-def scoped_memberships(user: Any, *, region: str = "", cooperative: int | None = None) -> QuerySet[Membership]:
+def scoped_memberships(user: User | None, *, region: str = "", cooperative: int | None = None) -> QuerySet[Membership]:
     """Memberships inside the user's scope of people she may see."""
     queryset = visible(user, Membership.objects.select_related("cooperative", "person__household")).filter(
         person__in=people(user))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from entas.accounts.models import User
 from entas.accounts.roles import Role
 from entas.core import scoping
 from entas.enterprises.models import (
@@ -23,7 +24,7 @@ from entas.registry.models import Person
 MANAGER = Role.COOPERATIVE_MANAGER
 
 
-def managed(user: Any) -> QuerySet[CooperativeAccess, Any]:
+def managed(user: User) -> QuerySet[CooperativeAccess, Any]:
     return CooperativeAccess.objects.filter(user=user).values("cooperative_id")
 
 
@@ -39,7 +40,7 @@ def register() -> None:
     rule(Person, MANAGER, people_of_his_cooperatives)
 
 
-def people_of_his_cooperatives(user: Any) -> Q:
+def people_of_his_cooperatives(user: User) -> Q:
     """The members and the board (pengurus, pengawas, a hired manager) of his cooperatives: a board
     member need not be a member, and the cooperative's own page names its board. People in its
     groups who are not members stay hidden: the group lists them as "not shown"."""

@@ -2,11 +2,11 @@
 checked (a ValidationError naming the field), in a transaction, audited."""
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
 from entas.core.identifiers import nik_problem
@@ -49,7 +49,7 @@ def _not_registered(nib: str | None, owner_nik: str | None, village_code: str, n
 
 @transaction.atomic
 def register_enterprise(
-    actor: Any, *, name: str, village_code: str, kbli_code: str, kbli_version: str = "2020",
+    actor: User | None, *, name: str, village_code: str, kbli_code: str, kbli_version: str = "2020",
     nib: str | None = None, owner_nik: str | None = None, owner_name: str | None = None,
     capital: int | None = None, annual_sales: int | None = None, workers: int | None = None,
     legal_form: str | None = None, founded: date | None = None, on: date | None = None,
@@ -79,7 +79,7 @@ def register_enterprise(
 
 
 @transaction.atomic
-def close_enterprise(actor: Any, enterprise: Enterprise) -> Enterprise:
+def close_enterprise(actor: User | None, enterprise: Enterprise) -> Enterprise:
     if enterprise.status == EnterpriseStatus.CLOSED:
         raise fail("status", f"'{enterprise.name}' is already closed")
     enterprise.status = EnterpriseStatus.CLOSED
@@ -89,7 +89,7 @@ def close_enterprise(actor: Any, enterprise: Enterprise) -> Enterprise:
 
 
 @transaction.atomic
-def record_job(actor: Any, enterprise: Enterprise, person: Person, *, start: date, position: str = "") -> Job:
+def record_job(actor: User | None, enterprise: Enterprise, person: Person, *, start: date, position: str = "") -> Job:
     """A person starts working at an enterprise; one job at a time per person and enterprise."""
     if enterprise.status != EnterpriseStatus.ACTIVE:
         raise fail("enterprise", f"'{enterprise.name}' is closed")
@@ -104,7 +104,7 @@ def record_job(actor: Any, enterprise: Enterprise, person: Person, *, start: dat
 
 
 @transaction.atomic
-def end_job(actor: Any, job: Job, *, end: date) -> Job:
+def end_job(actor: User | None, job: Job, *, end: date) -> Job:
     if job.end is not None:
         raise fail("end", f"this job already ended on {job.end}")
     happened("end", end)

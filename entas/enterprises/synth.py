@@ -3,7 +3,7 @@ Koperasi Desa Merah Putih and other cooperatives in their villages, and (when lo
 business units, jobs and groups linking them to the demo households.
 
 Everything is drawn column by column from one `numpy.random.default_rng(seed)` and assembled in
-Polars, so the same seed gives the same files, and a million enterprises take seconds. The people
+Polars, never row by row, so the same seed gives the same files. The people
 come from the registry tables or from the CSV files `entas synth` writes.
 """
 

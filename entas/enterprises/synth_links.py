@@ -11,6 +11,7 @@ import polars as pl
 from django.db import transaction
 from django.db.models import Q
 
+from entas.accounts.models import User
 from entas.core import audit
 from entas.core.scoping import region_q
 from entas.enterprises.models import (
@@ -61,7 +62,7 @@ def _memberships(rng: np.random.Generator, coops: pl.DataFrame, people: pl.DataF
 
 
 @transaction.atomic
-def load_links(actor: Any, regions: Sequence[str], seed: int = 42) -> dict[str, int]:
+def load_links(actor: User | None, regions: Sequence[str], seed: int = 42) -> dict[str, int]:
     rng = np.random.default_rng(seed)
     coops = _frame(Cooperative.objects.filter(within("village_id", regions)).order_by("id"),
                    {"id": pl.Int64, "village_id": pl.String, "type": pl.String}).rename(

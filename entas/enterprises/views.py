@@ -6,11 +6,13 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from entas.accounts.models import User
 from entas.accounts.roles import IMPORTS_DATA
 from entas.core import audit
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404, visible
 from entas.enterprises import access, queries
 from entas.enterprises.change_forms import may_change
@@ -21,7 +23,7 @@ from entas.registry.identifiers import sees_full_identifiers
 PAGE_SIZE = 50
 
 
-def _listing(request: HttpRequest, form: forms.Form, rows: Any, template: str,
+def _listing(request: AuthenticatedHttpRequest, form: forms.Form, rows: Any, template: str,
              listed_people: str | None = None) -> HttpResponse:
     """Render a filtered list; `rows` turns the valid form into the queryset. A list whose rows
     name people (`listed_people`: the attribute holding the person id) is audit-logged per page."""
@@ -37,12 +39,12 @@ def _listing(request: HttpRequest, form: forms.Form, rows: Any, template: str,
     query.pop("page", None)
     return render(request, template, {"form": form, "page": page, "query": query.urlencode(),
                                       "full_ids": sees_full_identifiers(request.user),
-                                      "can_import": getattr(request.user, "role", None) in IMPORTS_DATA,
+                                      "can_import": request.user.role in IMPORTS_DATA,
                                       "may_change": may_change(request.user)})
 
 
 @login_required
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET or None)
     return _listing(request, form, lambda f: queries.enterprises(
         request.user, f.to_filter() if request.GET else queries.EnterpriseFilter()), "enterprises/enterprise_list.html",
@@ -50,7 +52,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = get_visible_or_404(request.user, Enterprise.objects.select_related("village", "owner__household"),
                                     pk=pk)
     # The owner and the workers are named people: every view is on the record (UU 27/2022 PDP).
@@ -63,7 +65,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _owner(user: Any, enterprise: Enterprise) -> dict[str, Any]:
+def _owner(user: User | None, enterprise: Enterprise) -> dict[str, Any]:
     """What the page may say of the owner: the registry's name and the full NIK only when the user
     may see the owner, the household's link and desil only when she may see the household; else
     the name the enterprise was registered with and the NIK masked."""
@@ -73,7 +75,7 @@ def _owner(user: Any, enterprise: Enterprise) -> dict[str, Any]:
 
 
 @login_required
-def cooperative_list(request: HttpRequest) -> HttpResponse:
+def cooperative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CooperativeFilterForm(request.GET or None)
     return _listing(request, form, lambda f: queries.cooperatives(
         request.user, f.to_filter() if request.GET else queries.CooperativeFilter()),
@@ -81,7 +83,7 @@ def cooperative_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def cooperative_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cooperative = get_visible_or_404(request.user, Cooperative.objects.select_related("village"), pk=pk)
     audit.record(request.user, audit.Action.COOPERATIVE_VIEWED, cooperative)
     # The counts are of every member; the list names only those the user may see.
@@ -100,7 +102,7 @@ def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = GroupFilterForm(request.GET or None)
 
     def rows(f: forms.Form) -> QuerySet[Group]:
@@ -112,7 +114,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_visible_or_404(request.user, Group.objects.select_related("region", "cooperative"), pk=pk)
     audit.record(request.user, audit.Action.GROUP_VIEWED, group)
     members = queries.group_members(request.user, group)

@@ -23,6 +23,8 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entas.accounts.models import User
+from entas.core.actors import acting_user, signed_in
 from entas.core.api import AuditedList, IdField, ScopedReadOnlyViewSet, bounded_integer
 from entas.graduation import pathway, services
 from entas.graduation.models import Assessment, Enrolment, ExitReason, Visit
@@ -35,7 +37,7 @@ from entas.registry.api import members_of
 ACTIONS = ["activate", "mark_ready", "graduate", "relapse", "exit", "follow_up"]
 
 
-def writable(user: Any, enrolment_pk: int | str) -> Enrolment:
+def writable(user: User | None, enrolment_pk: int | str) -> Enrolment:
     """The enrolment a change names: 404 outside the user's scope or caseload (logged), then 403 for
     a role that only reads."""
     enrolment = get_enrolment_or_404(user, enrolment_pk)
@@ -94,15 +96,15 @@ class EnrolmentViewSet(ServiceRefusals, AuditedList, ScopedReadOnlyViewSet[Enrol
         return Enrolment.objects.order_by("id")
 
     def get_queryset(self) -> QuerySet[Enrolment]:
-        return enrolments_for(self.request.user, self.base_queryset())
+        return enrolments_for(signed_in(self.request), self.base_queryset())
 
     def get_object(self) -> Enrolment:
-        return get_enrolment_or_404(self.request.user, self.kwargs["pk"], self.base_queryset())
+        return get_enrolment_or_404(acting_user(self.request), self.kwargs["pk"], self.base_queryset())
 
     @extend_schema(request=TransitionSerializer, responses=EnrolmentSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
-        enrolment = writable(request.user, self.kwargs["pk"])
+        enrolment = writable(acting_user(request), self.kwargs["pk"])
         incoming = TransitionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -112,7 +114,7 @@ class EnrolmentViewSet(ServiceRefusals, AuditedList, ScopedReadOnlyViewSet[Enrol
         return Response(EnrolmentSerializer(enrolment).data)
 
     def _apply(self, enrolment: Enrolment, name: str, data: dict[str, Any]) -> None:
-        user, on = self.request.user, data.get("on") or timezone.localdate()
+        user, on = acting_user(self.request), data.get("on") or timezone.localdate()
         if name == "exit":
             if not data.get("exit_reason"):
                 raise ApiValidationError({"exit_reason": ["say why the family leaves the programme"]})
@@ -130,14 +132,15 @@ class EnrolmentViewSet(ServiceRefusals, AuditedList, ScopedReadOnlyViewSet[Enrol
     @extend_schema(request=ReassignSerializer, responses=EnrolmentSerializer)
     @action(detail=True, methods=["post"])
     def reassign(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
-        enrolment = writable(request.user, self.kwargs["pk"])
+        user = acting_user(request)
+        enrolment = writable(user, self.kwargs["pk"])
         incoming = ReassignSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        facilitator = facilitators_for(request.user).filter(pk=data["facilitator"]).first()
+        facilitator = facilitators_for(user).filter(pk=data["facilitator"]).first()
         if facilitator is None:
             raise ApiValidationError({"facilitator": [f"no facilitator {data['facilitator']} inside your scope"]})
-        services.reassign(request.user, enrolment, facilitator, reason=data["reason"])
+        services.reassign(user, enrolment, facilitator, reason=data["reason"])
         enrolment.refresh_from_db()
         return Response(EnrolmentSerializer(enrolment).data)
 
@@ -147,11 +150,11 @@ class OfEnrolment(ServiceRefusals, viewsets.GenericViewSet[Any]):
     through the caller's scope and caseload (404 outside, logged)."""
 
     def enrolment(self) -> Enrolment:
-        return get_enrolment_or_404(self.request.user, self.kwargs["enrolment_pk"])
+        return get_enrolment_or_404(acting_user(self.request), self.kwargs["enrolment_pk"])
 
     def writable_enrolment(self) -> Enrolment:
         """The enrolment, and a 403 for a role that only reads."""
-        return writable(self.request.user, self.kwargs["enrolment_pk"])
+        return writable(acting_user(self.request), self.kwargs["enrolment_pk"])
 
     def page(self, rows: QuerySet[Any]) -> Response:
         """One page of the enrolment's rows, paginated like every list."""
@@ -203,6 +206,6 @@ class VisitViewSet(OfEnrolment):
         values = {k: v for k, v in (data.get("assessment") or {}).items() if v is not None} or None
         if values is not None and "cooperative_member" not in values:
             values["cooperative_member"] = cooperative_member_on(enrolment, data["on"])
-        visit = services.record_visit(request.user, enrolment, on=data["on"], notes=data.get("notes", ""),
+        visit = services.record_visit(acting_user(request), enrolment, on=data["on"], notes=data.get("notes", ""),
                                       assessment=values)
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)

@@ -18,6 +18,8 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entas.accounts.models import User
+from entas.core.actors import acting_user
 from entas.core.api import BoundedModelSerializer, NumericIds, bounded_integer
 from entas.enterprises import services as enterprises
 from entas.enterprises.models import Cooperative, Enterprise, Job, Membership
@@ -60,7 +62,7 @@ class LoanViewSet(NumericIds, OfEnrolment):
         enrolment = self.writable_enrolment()
         incoming = NewLoanSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        loan = services.record_loan(request.user, enrolment, **incoming.validated_data)
+        loan = services.record_loan(acting_user(request), enrolment, **incoming.validated_data)
         return Response(LoanSerializer(loan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=LoanStatusSerializer, responses=LoanSerializer)
@@ -73,7 +75,7 @@ class LoanViewSet(NumericIds, OfEnrolment):
         incoming = LoanStatusSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        services.set_loan_status(request.user, loan, data["status"], on=data["on"])
+        services.set_loan_status(acting_user(request), loan, data["status"], on=data["on"])
         return Response(LoanSerializer(loan).data)
 
 
@@ -102,7 +104,7 @@ class MarketAccessViewSet(OfEnrolment):
         incoming = MarketAccessSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        access = services.record_market_access(request.user, enrolment, channel=data["channel"],
+        access = services.record_market_access(acting_user(request), enrolment, channel=data["channel"],
                                                sales_value=data["sales_value"], on=data["on"])
         return Response(MarketAccessSerializer(access).data, status=status.HTTP_201_CREATED)
 
@@ -113,7 +115,7 @@ def _member(enrolment: Enrolment, person: Person) -> Person:
     return person
 
 
-def _nearby(user: Any, enrolment: Enrolment, queryset: QuerySet[Any], field: str, pk: int) -> Any:
+def _nearby(user: User | None, enrolment: Enrolment, queryset: QuerySet[Any], field: str, pk: int) -> Any:
     """A cooperative or enterprise in the family's district and inside the caller's region."""
     found = near_family(user, enrolment, queryset).filter(pk=pk).first()
     if found is None:
@@ -144,10 +146,9 @@ class CooperativeMembershipViewSet(OfEnrolment):
         incoming = FamilyMembershipSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        person = _member(enrolment, data["person"])
-        cooperative = _nearby(request.user, enrolment, Cooperative.objects.all(), "cooperative",
-                              data["cooperative"].pk)
-        membership = enterprises.join_cooperative(request.user, cooperative, person, joined=data["joined"],
+        person, user = _member(enrolment, data["person"]), acting_user(request)
+        cooperative = _nearby(user, enrolment, Cooperative.objects.all(), "cooperative", data["cooperative"].pk)
+        membership = enterprises.join_cooperative(user, cooperative, person, joined=data["joined"],
                                                   share_principal=data.get("share_principal", 0))
         return Response(FamilyMembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
@@ -174,8 +175,8 @@ class JobPlacementViewSet(OfEnrolment):
         incoming = PlacementSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        person = _member(enrolment, data["person"])
-        employer = _nearby(request.user, enrolment, Enterprise.objects.all(), "enterprise", data["enterprise"].pk)
-        job = enterprises.record_job(request.user, employer, person, start=data["start"],
+        person, user = _member(enrolment, data["person"]), acting_user(request)
+        employer = _nearby(user, enrolment, Enterprise.objects.all(), "enterprise", data["enterprise"].pk)
+        job = enterprises.record_job(user, employer, person, start=data["start"],
                                      position=data.get("position", ""))
         return Response(PlacementSerializer(job).data, status=status.HTTP_201_CREATED)

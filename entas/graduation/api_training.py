@@ -14,6 +14,8 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entas.accounts.models import User
+from entas.core.actors import acting_user, signed_in
 from entas.core.api import IdField, IdRelatedField, ScopedReadOnlyViewSet
 from entas.core.scoping import user_scope
 from entas.graduation import services
@@ -52,7 +54,7 @@ class AttendanceSerializer(serializers.Serializer[Any]):
                                       help_text="enrolment ids of the families who attended")
 
 
-def families(user: Any, ids: list[int]) -> list[Enrolment]:
+def families(user: User | None, ids: list[int]) -> list[Enrolment]:
     """The enrolments named, all of them ones the user may act for, or a 400 naming the others."""
     found = {e.pk: e for e in enrolments_for(user).select_related("household").filter(pk__in=ids)}
     if missing := [i for i in ids if i not in found]:
@@ -70,7 +72,7 @@ class TrainingSessionViewSet(ServiceRefusals, mixins.CreateModelMixin, ScopedRea
     serializer_class = TrainingSessionSerializer
 
     def base_queryset(self) -> QuerySet[TrainingSession]:
-        attendees = Prefetch("attendees", queryset=enrolments_for(self.request.user).order_by("id"),
+        attendees = Prefetch("attendees", queryset=enrolments_for(signed_in(self.request)).order_by("id"),
                              to_attr="visible_attendees")
         return (TrainingSession.objects.annotate(attendee_count=Count("attendees")).prefetch_related(attendees)
                 .order_by("-date", "-id"))
@@ -86,7 +88,7 @@ class TrainingSessionViewSet(ServiceRefusals, mixins.CreateModelMixin, ScopedRea
         return found
 
     def _may_change(self) -> None:
-        if not may_change(self.request.user):
+        if not may_change(acting_user(self.request)):
             raise PermissionDenied("your role may read sessions but not record them")
 
     @extend_schema(request=NewSessionSerializer, responses={201: TrainingSessionSerializer})
@@ -95,12 +97,13 @@ class TrainingSessionViewSet(ServiceRefusals, mixins.CreateModelMixin, ScopedRea
         incoming = NewSessionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        scope = user_scope(request.user)
+        user = acting_user(request)
+        scope = user_scope(user)
         if not within(data["region"], scope):
             raise ApiValidationError({"region": [f"{data['region']} is outside your region {scope}"]})
-        session = services.record_training(request.user, data["programme"], kind=data["kind"],
+        session = services.record_training(user, data["programme"], kind=data["kind"],
                                            topic=data["topic"], on=data["date"], region_code=data["region"],
-                                           attendees=families(request.user, data["attendees"]))
+                                           attendees=families(user, data["attendees"]))
         return Response(self.get_serializer(self.base_queryset().get(pk=session.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -111,6 +114,6 @@ class TrainingSessionViewSet(ServiceRefusals, mixins.CreateModelMixin, ScopedRea
         self._may_change()
         incoming = AttendanceSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        services.record_attendance(request.user, session, families(request.user,
-                                                                   incoming.validated_data["attendees"]))
+        user = acting_user(request)
+        services.record_attendance(user, session, families(user, incoming.validated_data["attendees"]))
         return Response(self.get_serializer(self.base_queryset().get(pk=session.pk)).data)

@@ -2,19 +2,10 @@
 one SELECT, facilitators assigned on the staged rows by area and remaining room with window
 functions, one UPDATE per region level (village, district, regency, province: the most local
 facilitator first), then one INSERT … SELECT of the enrolments, already assigned. No statement
-runs per household, so 100,000 families take the same handful of queries as ten.
-
-How the assignment works: inside each area the new families are numbered 1, 2, 3 … by household
-id, and the area's facilitators get consecutive ranges of those numbers as wide as their free
-places (a running sum of room). Family number r goes to the facilitator whose range holds r. What
-is left over when the room runs out stays enrolled without a facilitator and is counted.
-
-Why the households not enrolled are counted by reason, not stored one row each: the refused set is
-usually far larger than the enrolled one (in a regency most households are above desil 2), so
-storing it would write several times more rows than the enrolment itself on every run, and the
-rows go stale as soon as DTSEN updates deciles (quarterly) or the priority list changes. The reason
-for one household is cheap to compute when asked: `eligibility.why_not_eligible()`, which the enrol-one
-form shows on the field, and the counts here are in the audit entry of each run.
+runs per household, so 100,000 families take the same handful of queries as ten. The households
+not enrolled are counted by reason (in the audit entry), not stored one row each: the refused set
+is usually far larger than the enrolled one and goes stale with each DTSEN update;
+`eligibility.why_not_eligible()` gives the reason for one household when asked.
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q, Value
 from django.utils import timezone
 
+from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
 from entas.graduation.eligibility import eligible, within_any
@@ -119,7 +111,13 @@ def _stage(programme: Programme, households: Any, day: date) -> None:
 
 def _assign_staged() -> None:
     """Facilitators chosen on the staged rows (no index to maintain), so each enrolment is written
-    once, already assigned: updating 100,000 fresh enrolments cost more than inserting them."""
+    once, already assigned: updating freshly inserted enrolments costs more than inserting them
+    (docs/architecture.md, Departures).
+
+    Inside each area the new families are numbered 1, 2, 3 … by household id, and the area's
+    facilitators get consecutive ranges of those numbers as wide as their free places (a running
+    sum of room): family number r goes to the facilitator whose range holds r. What is left over
+    when the room runs out stays enrolled without a facilitator and is counted."""
     open_list = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
     with connection.cursor() as cursor:
         for n in CODE_LENGTHS:
@@ -141,7 +139,7 @@ def _insert_staged(programme: Programme, after_id: int) -> tuple[int, int]:
 
 
 @transaction.atomic
-def enrol_in_bulk(actor: Any, programme: Programme, *, region_codes: list[str], on: date | None = None,
+def enrol_in_bulk(actor: User | None, programme: Programme, *, region_codes: list[str], on: date | None = None,
                   decile_max: int | None = None) -> BulkResult:
     """Enrol every eligible household of the regions not yet enrolled; say why the others were not.
     `decile_max` narrows the programme's rule for this run (poorest first); it never widens it."""

@@ -3,11 +3,11 @@ ValidationError naming the field), in a transaction, audited, with a CaseloadAss
 every assignment. Bulk enrolment is `bulk.py`; the target rule is `eligibility.py`."""
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
 from entas.graduation.eligibility import why_not_eligible
@@ -39,7 +39,7 @@ def has_room(facilitator: Facilitator, household_village: str) -> None:
 
 
 @transaction.atomic
-def enrol_household(actor: Any, programme: Programme, household: Household, *,
+def enrol_household(actor: User | None, programme: Programme, household: Household, *,
                     facilitator: Facilitator | None = None, on: date | None = None) -> Enrolment:
     if problem := why_not_eligible(programme, household):
         raise fail("household", problem)
@@ -60,7 +60,7 @@ def enrol_household(actor: Any, programme: Programme, household: Household, *,
 
 
 @transaction.atomic
-def reassign(actor: Any, enrolment: Enrolment, facilitator: Facilitator, *, reason: str) -> Enrolment:
+def reassign(actor: User | None, enrolment: Enrolment, facilitator: Facilitator, *, reason: str) -> Enrolment:
     if not reason.strip():
         raise fail("reason", "say why the family moves to another facilitator")
     if enrolment.status not in OPEN_STATUSES:

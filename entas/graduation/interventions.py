@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
 from entas.graduation.models import (
@@ -53,7 +54,7 @@ def _assessment_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def record_visit(actor: Any, enrolment: Enrolment, *, on: date, notes: str = "",
+def record_visit(actor: User | None, enrolment: Enrolment, *, on: date, notes: str = "",
                  assessment: dict[str, Any] | None = None) -> Visit:
     """A home visit by the family's facilitator, with an assessment when one was made."""
     _open(enrolment)
@@ -69,7 +70,7 @@ def record_visit(actor: Any, enrolment: Enrolment, *, on: date, notes: str = "",
 
 
 @transaction.atomic
-def record_loan(actor: Any, enrolment: Enrolment, *, scheme: str, lender: str, amount: int, on: date) -> Loan:
+def record_loan(actor: User | None, enrolment: Enrolment, *, scheme: str, lender: str, amount: int, on: date) -> Loan:
     _open(enrolment)
     if scheme not in Scheme.values:
         raise fail("scheme", f"'{scheme}' is not a scheme; choose one of {', '.join(Scheme.values)}")
@@ -84,7 +85,7 @@ def record_loan(actor: Any, enrolment: Enrolment, *, scheme: str, lender: str, a
 
 
 @transaction.atomic
-def set_loan_status(actor: Any, loan: Loan, status: str, *, on: date) -> Loan:
+def set_loan_status(actor: User | None, loan: Loan, status: str, *, on: date) -> Loan:
     allowed = LOAN_STEPS.get(loan.status, set())
     if status not in allowed:
         nexts = ", ".join(sorted(allowed)) or "nothing (final)"
@@ -101,7 +102,7 @@ def set_loan_status(actor: Any, loan: Loan, status: str, *, on: date) -> Loan:
 
 
 @transaction.atomic
-def record_market_access(actor: Any, enrolment: Enrolment, *, channel: str, sales_value: int,
+def record_market_access(actor: User | None, enrolment: Enrolment, *, channel: str, sales_value: int,
                          on: date) -> MarketAccess:
     _open(enrolment)
     if channel not in Channel.values:

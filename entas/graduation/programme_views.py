@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Max
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.forms import show_errors
 from entas.core.scoping import user_scope, visible
 from entas.graduation import reports, services
@@ -33,7 +34,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("lead_agency"), pk=pk)
     enrolments = enrolments_for(request.user).filter(programme=programme)
     latest = programme.priority_lists.first()
@@ -46,10 +47,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_families(request: HttpRequest) -> HttpResponse:
+def my_families(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A facilitator's own open families, the ones never visited or not visited for a month first,
     and her graduations this year against her yearly target."""
-    facilitator = Facilitator.objects.filter(user_id=request.user.pk or 0).first()
+    facilitator = Facilitator.objects.filter(user_id=request.user.pk).first()
     today = timezone.localdate()
     due = today - datetime.timedelta(days=VISIT_EVERY_DAYS)
     families: list[Any] = []
@@ -66,7 +67,7 @@ def my_families(request: HttpRequest) -> HttpResponse:
         "visit_every": VISIT_EVERY_DAYS})
 
 
-def _enrol_one(request: HttpRequest, programme: Programme, form: EnrolOneForm) -> bool:
+def _enrol_one(request: AuthenticatedHttpRequest, programme: Programme, form: EnrolOneForm) -> bool:
     household = visible(request.user, Household.objects.all()).filter(
         kk_number=form.cleaned_data["kk_number"]).first()
     if household is None:
@@ -81,7 +82,7 @@ def _enrol_one(request: HttpRequest, programme: Programme, form: EnrolOneForm) -
     return True
 
 
-def _enrol_bulk(request: HttpRequest, programme: Programme, form: BulkEnrolForm) -> BulkResult | None:
+def _enrol_bulk(request: AuthenticatedHttpRequest, programme: Programme, form: BulkEnrolForm) -> BulkResult | None:
     scope = user_scope(request.user)
     outside = [code for code in form.cleaned_data["regions"] if not within(code, scope)]
     if outside:
@@ -94,7 +95,7 @@ def _enrol_bulk(request: HttpRequest, programme: Programme, form: BulkEnrolForm)
         return None
 
 
-def _post_enrol(request: HttpRequest, programme: Programme,
+def _post_enrol(request: AuthenticatedHttpRequest, programme: Programme,
                 facilitators: Any) -> tuple[EnrolOneForm, BulkEnrolForm, BulkResult | None, bool]:
     """(enrol-one form, bulk form, bulk result, succeeded) for one POST of the enrolment page."""
     bulk_asked = request.POST.get("kind") == "bulk"
@@ -109,7 +110,7 @@ def _post_enrol(request: HttpRequest, programme: Programme,
 
 
 @login_required
-def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Enrol one household by No. KK, or every eligible household of some regions at once."""
     programme = get_object_or_404(Programme, pk=pk)
     facilitators = facilitators_for(request.user).filter(active=True)
@@ -128,7 +129,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def facilitator_report(request: HttpRequest) -> HttpResponse:
+def facilitator_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each facilitator's caseload and graduations this year against the yearly target, and the
     graduation and relapse rates of their families."""
     asked = request.GET.get("year", "")

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from entas.accounts.models import User
 from entas.accounts.roles import Role
 from entas.core import audit
 from entas.core.scoping import region_q, visible
@@ -21,21 +22,21 @@ CHANGES_ENROLMENTS = {Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER, Role.FACILITAT
 BULK_ENROLS = {Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER}
 
 
-def may_change(user: Any) -> bool:
-    return getattr(user, "role", None) in CHANGES_ENROLMENTS
+def may_change(user: User | None) -> bool:
+    return user is not None and user.role in CHANGES_ENROLMENTS
 
 
-def may_enrol_in_bulk(user: Any) -> bool:
-    return getattr(user, "role", None) in BULK_ENROLS
+def may_enrol_in_bulk(user: User | None) -> bool:
+    return user is not None and user.role in BULK_ENROLS
 
 
-def near_family(user: Any, enrolment: Enrolment, places: QuerySet[Any]) -> QuerySet[Any]:
+def near_family(user: User | None, enrolment: Enrolment, places: QuerySet[Any]) -> QuerySet[Any]:
     """The cooperatives or enterprises of `places` in the family's district and inside the user's
     scope: a family joins the cooperative, or works at an enterprise, of its own district."""
     return visible(user, places.filter(region_q(enrolment.village_id[:8], "village_id")))
 
 
-def enrolments_for(user: Any, queryset: QuerySet[Enrolment] | None = None) -> QuerySet[Enrolment]:
+def enrolments_for(user: User | None, queryset: QuerySet[Enrolment] | None = None) -> QuerySet[Enrolment]:
     """A facilitator's are her caseload (graduation.scopes)."""
     return visible(user, queryset if queryset is not None else Enrolment.objects.all())
 
@@ -49,7 +50,7 @@ def facilitator_progress(facilitators: QuerySet[Facilitator], year: int) -> Quer
     ).select_related("user")
 
 
-def get_enrolment_or_404(user: Any, pk: int | str, queryset: QuerySet[Enrolment] | None = None) -> Enrolment:
+def get_enrolment_or_404(user: User | None, pk: int | str, queryset: QuerySet[Enrolment] | None = None) -> Enrolment:
     """One enrolment the user may see; outside the scope (or another facilitator's family) a 404,
     logged, never a 403 that would confirm the family is enrolled."""
     base = queryset if queryset is not None else Enrolment.objects.all()

@@ -3,10 +3,10 @@ route (registry pages, API, exports, admin), with their visits, interventions an
 Registered with core.scoping."""
 
 from collections.abc import Callable
-from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
+from entas.accounts.models import User
 from entas.accounts.roles import Role
 from entas.core import scoping
 from entas.enterprises.models import BusinessUnit, Cooperative, Enterprise, Group, GroupMember, Job, Manager, Membership
@@ -26,11 +26,11 @@ from entas.registry.models import AssistanceReceipt, DecileRecord, Household, Ho
 FACILITATOR = Role.FACILITATOR
 
 
-def caseload(user: Any) -> QuerySet[Enrolment]:
+def caseload(user: User) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(facilitator__user=user)
 
 
-def in_caseload(household_field: str) -> Callable[[Any], Q]:
+def in_caseload(household_field: str) -> Callable[[User], Q]:
     return lambda user: Q(**{f"{household_field}__in": caseload(user).values("household_id")})
 
 

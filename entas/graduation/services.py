@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
 from entas.graduation import pathway
@@ -53,7 +54,8 @@ def active_rule_set(programme: Programme) -> RuleSet:
     return found
 
 
-def _transition(actor: Any, enrolment: Enrolment, action: str, on: date, note: str = "", **fields: Any) -> Enrolment:
+def _transition(actor: User | None, enrolment: Enrolment, action: str, on: date, note: str = "",
+                **fields: Any) -> Enrolment:
     happened("on", on)
     # Lock and re-read, so two people acting at once cannot both move the same family.
     current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
@@ -70,7 +72,7 @@ def _transition(actor: Any, enrolment: Enrolment, action: str, on: date, note: s
         current.graduated_on = None
     current.save(update_fields=["status", "graduated_on", "relapses", "exit_reason", "exited_on"])
     StatusChange.objects.create(enrolment=current, from_status=before, to_status=target, action=action, on=on,
-                                actor=actor if getattr(actor, "is_authenticated", False) else None, note=note)
+                                actor=actor, note=note)
     audit.record_change(actor, audit.Action(f"enrolment.{action}"), current,
                         details={"from": before, "to": target, "note": note})
     enrolment.refresh_from_db()
@@ -78,17 +80,17 @@ def _transition(actor: Any, enrolment: Enrolment, action: str, on: date, note: s
 
 
 @transaction.atomic
-def activate(actor: Any, enrolment: Enrolment, *, on: date) -> Enrolment:
+def activate(actor: User | None, enrolment: Enrolment, *, on: date) -> Enrolment:
     return _transition(actor, enrolment, "activate", on)
 
 
 @transaction.atomic
-def mark_ready(actor: Any, enrolment: Enrolment, *, on: date) -> Enrolment:
+def mark_ready(actor: User | None, enrolment: Enrolment, *, on: date) -> Enrolment:
     return _transition(actor, enrolment, "mark_ready", on)
 
 
 @transaction.atomic
-def graduate(actor: Any, enrolment: Enrolment, *, on: date) -> Enrolment:
+def graduate(actor: User | None, enrolment: Enrolment, *, on: date) -> Enrolment:
     """Refused unless the latest assessment meets every essential criterion of the active rule set."""
     happened("on", on)
     if problem := pathway.refusal("graduate", enrolment.status):
@@ -101,12 +103,12 @@ def graduate(actor: Any, enrolment: Enrolment, *, on: date) -> Enrolment:
 
 
 @transaction.atomic
-def relapse(actor: Any, enrolment: Enrolment, *, on: date, note: str = "") -> Enrolment:
+def relapse(actor: User | None, enrolment: Enrolment, *, on: date, note: str = "") -> Enrolment:
     return _transition(actor, enrolment, "relapse", on, note)
 
 
 @transaction.atomic
-def exit_enrolment(actor: Any, enrolment: Enrolment, *, reason: str, on: date) -> Enrolment:
+def exit_enrolment(actor: User | None, enrolment: Enrolment, *, reason: str, on: date) -> Enrolment:
     if reason not in ExitReason.values:
         raise _fail("reason", f"'{reason}' is not an exit reason; use one of {', '.join(ExitReason.values)}")
     return _transition(actor, enrolment, "exit", on, reason, exit_reason=reason, exited_on=on)
@@ -127,7 +129,7 @@ def _next_follow_up(enrolment: Enrolment) -> int | None:
 
 
 @transaction.atomic
-def record_follow_up(actor: Any, enrolment: Enrolment, *, month: int, on: date) -> FollowUp:
+def record_follow_up(actor: User | None, enrolment: Enrolment, *, month: int, on: date) -> FollowUp:
     """A follow-up after graduation, read from the latest assessment: still meeting the essential
     criteria keeps the family graduated (sustained after 24 months); otherwise it relapses."""
     if enrolment.status != Status.GRADUATED or enrolment.graduated_on is None:
@@ -150,7 +152,7 @@ def record_follow_up(actor: Any, enrolment: Enrolment, *, month: int, on: date) 
 
 
 @transaction.atomic
-def create_rule_set(actor: Any, programme: Programme, criteria: list[dict[str, Any]]) -> RuleSet:
+def create_rule_set(actor: User | None, programme: Programme, criteria: list[dict[str, Any]]) -> RuleSet:
     """A new version of the programme's criteria; it replaces the active one (kept for history)."""
     if not criteria:
         raise _fail("criteria", "a rule set needs at least one criterion")
@@ -170,7 +172,8 @@ def create_rule_set(actor: Any, programme: Programme, criteria: list[dict[str, A
 
 
 @transaction.atomic
-def set_poverty_line(actor: Any, *, province_code: str, valid_from: date, amount: int, source: str = "") -> PovertyLine:
+def set_poverty_line(actor: User | None, *, province_code: str, valid_from: date, amount: int,
+                     source: str = "") -> PovertyLine:
     if not Region.objects.filter(code=province_code, level=Level.PROVINCE).exists():
         raise _fail("province", f"'{province_code}' is not a province code")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:

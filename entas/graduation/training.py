@@ -4,10 +4,10 @@ A session is held somewhere (a village, a district, a regency) for one programme
 attending are open enrolments of that programme living inside that place."""
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 
+from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
 from entas.graduation.models import OPEN_STATUSES, Enrolment, SessionKind, TrainingSession
@@ -38,8 +38,8 @@ def _attendance_problem(session: TrainingSession, attendees: list[Enrolment]) ->
 
 
 @transaction.atomic
-def record_training(actor: Any, programme: Programme | int, *, kind: str, topic: str, on: date, region_code: str,
-                    attendees: list[Enrolment] | None = None) -> TrainingSession:
+def record_training(actor: User | None, programme: Programme | int, *, kind: str, topic: str, on: date,
+                    region_code: str, attendees: list[Enrolment] | None = None) -> TrainingSession:
     """A training or mentoring session of a programme, with the families who came (more can be
     added later with `record_attendance`)."""
     programme = programme if isinstance(programme, Programme) else Programme.objects.get(pk=programme)
@@ -64,7 +64,7 @@ def record_training(actor: Any, programme: Programme | int, *, kind: str, topic:
 
 
 @transaction.atomic
-def record_attendance(actor: Any, session: TrainingSession, attendees: list[Enrolment]) -> TrainingSession:
+def record_attendance(actor: User | None, session: TrainingSession, attendees: list[Enrolment]) -> TrainingSession:
     """Add families to those who attended a session; refused as a whole when any one cannot be added."""
     if not attendees:
         raise fail("attendees", "choose at least one family")

@@ -1,17 +1,18 @@
 """Pages for training and mentoring sessions: the list (inside the user's region), a form to
 record a session, and one session with the families who attended and a form to add more."""
 
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from entas.accounts.models import User
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.forms import show_errors
 from entas.core.scoping import get_visible_or_404, region_q, user_scope, visible
 from entas.graduation import services
@@ -24,12 +25,12 @@ from entas.regions.codes import within
 PAGE_SIZE = 50
 
 
-def sessions_for(user: Any, programme: Programme | None = None) -> QuerySet[TrainingSession]:
+def sessions_for(user: User | None, programme: Programme | None = None) -> QuerySet[TrainingSession]:
     found = visible(user, TrainingSession.objects.select_related("programme", "region"))
     return found.filter(programme=programme) if programme else found
 
 
-def attendance_candidates(user: Any, session: TrainingSession) -> QuerySet[Enrolment]:
+def attendance_candidates(user: User | None, session: TrainingSession) -> QuerySet[Enrolment]:
     """Open enrolments of the session's programme living where it was held, not yet attending,
     among the families the user may act for (a facilitator: her own caseload)."""
     return (enrolments_for(user).filter(region_q(session.region_id, "village_id"), programme=session.programme,
@@ -43,7 +44,7 @@ def _programme(asked: str) -> Programme | None:
 
 
 @login_required
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     programme = _programme(request.GET.get("programme", ""))
     sessions = sessions_for(request.user, programme).annotate(attended=Count("attendees")).order_by("-date", "-id")
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -52,7 +53,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
         "may_change": may_change(request.user)})
 
 
-def _create(request: HttpRequest, form: TrainingSessionForm) -> TrainingSession | None:
+def _create(request: AuthenticatedHttpRequest, form: TrainingSessionForm) -> TrainingSession | None:
     data, scope = form.cleaned_data, user_scope(request.user)
     if not within(data["region"], scope):
         form.add_error("region", _("%(code)s is outside your region %(scope)s") % {"code": data["region"],
@@ -67,7 +68,7 @@ def _create(request: HttpRequest, form: TrainingSessionForm) -> TrainingSession 
 
 
 @login_required
-def session_create(request: HttpRequest) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_change(request.user):
         raise PermissionDenied
     form = TrainingSessionForm(request.POST or None, initial={"region": user_scope(request.user) or ""})
@@ -79,7 +80,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_visible_or_404(request.user, TrainingSession.objects.select_related("programme", "region"), pk=pk)
     candidates = attendance_candidates(request.user, session)
     form = AttendanceForm(request.POST or None, candidates=candidates)

@@ -9,12 +9,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from entas.accounts.models import User
 from entas.core import audit
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.forms import show_errors
 from entas.core.scoping import visible
 from entas.enterprises import services as enterprises
@@ -46,7 +48,7 @@ Builder = Callable[[Any], forms.Form]
 Apply = Callable[[Any, Enrolment, Any], None]
 
 
-def _builders(user: Any, enrolment: Enrolment) -> dict[str, Builder]:
+def _builders(user: User | None, enrolment: Enrolment) -> dict[str, Builder]:
     people = enrolment.household.members.order_by("relationship", "birth_date")
     # Nearby only: the choice lists stay short.
     cooperatives = near_family(user, enrolment, Cooperative.objects.filter(status=CooperativeStatus.ACTIVE))
@@ -65,14 +67,14 @@ def _builders(user: Any, enrolment: Enrolment) -> dict[str, Builder]:
     }
 
 
-def _visit(user: Any, enrolment: Enrolment, form: VisitForm) -> None:
+def _visit(user: User | None, enrolment: Enrolment, form: VisitForm) -> None:
     data, values = form.cleaned_data, form.assessment()
     if values is not None and "cooperative_member" not in values:
         values["cooperative_member"] = cooperative_member_on(enrolment, data["on"])
     graduation.record_visit(user, enrolment, on=data["on"], notes=data["notes"], assessment=values)
 
 
-def _transition(user: Any, enrolment: Enrolment, form: TransitionForm) -> None:
+def _transition(user: User | None, enrolment: Enrolment, form: TransitionForm) -> None:
     data = form.cleaned_data
     action, on = data["action"], data["on"]
     if action == "follow_up":
@@ -86,7 +88,7 @@ def _transition(user: Any, enrolment: Enrolment, form: TransitionForm) -> None:
         step[action](user, enrolment, on=on)
 
 
-def _loan_status(user: Any, enrolment: Enrolment, form: LoanStatusForm) -> None:
+def _loan_status(user: User | None, enrolment: Enrolment, form: LoanStatusForm) -> None:
     data = form.cleaned_data
     loan = enrolment.loans.filter(pk=data["loan"]).first()
     if loan is None:
@@ -94,25 +96,25 @@ def _loan_status(user: Any, enrolment: Enrolment, form: LoanStatusForm) -> None:
     graduation.set_loan_status(user, loan, data["status"], on=data["on"])
 
 
-def _reassign(user: Any, enrolment: Enrolment, form: ReassignForm) -> None:
+def _reassign(user: User | None, enrolment: Enrolment, form: ReassignForm) -> None:
     graduation.reassign(user, enrolment, form.cleaned_data["facilitator"], reason=form.cleaned_data["reason"])
 
 
-def _loan(user: Any, enrolment: Enrolment, form: LoanForm) -> None:
+def _loan(user: User | None, enrolment: Enrolment, form: LoanForm) -> None:
     graduation.record_loan(user, enrolment, **form.cleaned_data)
 
 
-def _market(user: Any, enrolment: Enrolment, form: MarketAccessForm) -> None:
+def _market(user: User | None, enrolment: Enrolment, form: MarketAccessForm) -> None:
     graduation.record_market_access(user, enrolment, **form.cleaned_data)
 
 
-def _cooperative(user: Any, enrolment: Enrolment, form: CooperativeMembershipForm) -> None:
+def _cooperative(user: User | None, enrolment: Enrolment, form: CooperativeMembershipForm) -> None:
     data = form.cleaned_data
     enterprises.join_cooperative(user, data["cooperative"], data["person"], joined=data["on"],
                                  share_principal=data["share_principal"])
 
 
-def _job(user: Any, enrolment: Enrolment, form: JobPlacementForm) -> None:
+def _job(user: User | None, enrolment: Enrolment, form: JobPlacementForm) -> None:
     data = form.cleaned_data
     enterprises.record_job(user, data["enterprise"], data["person"], start=data["on"], position=data["position"])
 
@@ -121,12 +123,13 @@ APPLY: dict[str, Apply] = {"visit": _visit, "transition": _transition, "reassign
                            "loan_status": _loan_status, "market": _market, "cooperative": _cooperative, "job": _job}
 
 
-def _enrolment(request: HttpRequest, pk: int) -> Enrolment:
+def _enrolment(request: AuthenticatedHttpRequest, pk: int) -> Enrolment:
     return get_enrolment_or_404(request.user, pk, Enrolment.objects.select_related(
         "household", "village", "programme", "facilitator__user"))
 
 
-def _page(request: HttpRequest, enrolment: Enrolment, bound: dict[str, forms.Form], status: int = 200) -> HttpResponse:
+def _page(request: AuthenticatedHttpRequest, enrolment: Enrolment, bound: dict[str, forms.Form],
+          status: int = 200) -> HttpResponse:
     people = enrolment.household.members.all()
     forms_ = {name: bound.get(name) or build(None) for name, build in _builders(request.user, enrolment).items()}
     return render(request, "graduation/enrolment_detail.html", {
@@ -148,7 +151,7 @@ def _page(request: HttpRequest, enrolment: Enrolment, bound: dict[str, forms.For
 
 
 @login_required
-def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment(request, pk)
     # Opening a family's file is a read of personal data (UU 27/2022 PDP): on the record.
     audit.record(request.user, audit.Action.ENROLMENT_VIEWED, enrolment)
@@ -157,7 +160,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrolment_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def enrolment_action(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in APPLY:
         raise Http404
     if not may_change(request.user):

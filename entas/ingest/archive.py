@@ -1,20 +1,11 @@
 """Spreadsheet files that are zip archives (XLSX, ODS), checked before calamine opens them.
 
-calamine inflates a whole sheet into memory and builds a dense grid from its first to its last
-cell. A 2.7 MB file whose sheet inflated to gigabytes took 5 GB of memory (issue 12), and a file of
-a few KB with two cells, A1 and XFD1048576, asks for 550 GB and aborts the process: no exception
-to catch. So the archive is read here first, with memory bounded by one read buffer:
-
-1. the central directory: what each part declares it inflates to, against a ratio to the file's
-   size and an absolute limit (settings IMPORT_XLSX_MAX_RATIO, IMPORT_XLSX_MAX_BYTES);
-2. every part is inflated once, in pieces, and counted. calamine trusts the data, not the sizes
-   the directory declares; Python's zipfile stops at the declared size and checks the CRC, so an
-   archive that understates its sizes is refused as damaged;
-3. while a sheet (XLSX) or content.xml (ODS) inflates, its cells are scanned for the grid calamine
-   would build: rows times columns, against IMPORT_XLSX_MAX_CELLS.
-
-For a sheet of 200,000 people (123 MB of XML) the checks take 0.7 s, where calamine takes 1.1 s
-for each load of the sheet.
+calamine inflates a whole sheet and builds a dense grid from its first to its last cell, so a file
+of a few kilobytes can ask for more memory than the machine has and abort the process, with no
+exception to catch (issue 12). So the archive is read here first, in memory bounded by one read
+buffer: the sizes each part declares (IMPORT_XLSX_MAX_RATIO, IMPORT_XLSX_MAX_BYTES), every part
+inflated and counted, and the grid of the sheet's cells (IMPORT_XLSX_MAX_CELLS). The checks cost
+less than one load of the sheet by calamine (bench/README.md).
 """
 
 import re
@@ -31,22 +22,22 @@ from entas.ingest.errors import ImportFileError
 
 MAX_RATIO = 100  # a part may inflate to this many times the file's size (deflate reaches ~1,000)
 MAX_BYTES = 2 << 30  # 2 GB: no part, nor all parts together, inflates to more
-# Reading a sheet takes about 110 bytes per cell of its grid at the peak (measured: 200,000 rows of
-# 11 columns, 250 MB): 20 million cells (a full sheet of 1,048,576 rows by 19 columns) about 2.2 GB.
+# calamine's peak memory grows with the cells of the grid; this many (a full sheet of 1,048,576 rows
+# by 19 columns) keeps a load near the MAX_BYTES budget (the measurement: bench/README.md).
 MAX_CELLS = 20_000_000
 READ_BYTES = 8 << 20
 MAX_DIGITS, MAX_LETTERS = 7, 3  # row 1,048,576 and column XFD: the last a spreadsheet has
 
 # Cell references, found from their attribute ` r="B12"` (row tags carry digits only). Patterns
-# that start with that literal run at memory speed; one that walks every tag costs 4 times more.
+# that start with that literal run at memory speed; one that walks every tag is several times slower.
 # A reference with more letters or more digits than any seen so far: one scan of a piece.
 FARTHER = rb' r="(?=[A-Z]{%d,}[0-9]|[A-Z]+[0-9]{%d,}")([A-Z]+)([0-9]+)"'
 REFERENCE = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"([^>]*)>')
 UNREFERENCED = rb'(?:[>/]| (?!r="))'
 PREFIX = re.compile(rb"<([\w.-]+:)?sheetData\b")
 SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
-# ODS keeps all sheets in content.xml, and repeats a row or cell with an attribute: a file of 1 KB
-# with a cell repeated 100 times in a row repeated 100,000 times took calamine 1.2 GB.
+# ODS keeps all sheets in content.xml, and repeats a row or cell with an attribute: a file of a
+# kilobyte whose row of repeated cells is itself repeated makes calamine build a grid of gigabytes.
 ODS_CONTENT = "content.xml"
 ODS_TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)(?=[\s>/])([^>]*)>|</table:table-row>")
 ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="([0-9]+)"')
@@ -91,6 +82,9 @@ def _too_big(name: str, what: str, inflated: int, size: int) -> str:
 
 
 def _check_part(name: str, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    """Inflate the part once, in pieces. calamine trusts the data, not the sizes the directory
+    declares; zipfile stops at the declared size and checks the CRC, so an archive that understates
+    its sizes is refused as damaged. A sheet's cells are scanned for its grid on the way."""
     if part.is_dir():
         return
     try:

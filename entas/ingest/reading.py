@@ -17,8 +17,7 @@ import polars as pl
 from entas.ingest.errors import ImportFileError
 
 # A chunk is read, checked and encoded while the one before it loads. 8 MB (about 80,000 people)
-# loads as fast as 32 MB and needs less than half the memory: 385 MB peak against 845 MB for a
-# million people (bench/bench_registry_import.py).
+# loads as fast as larger chunks with a much lower peak of memory (bench/README.md).
 CHUNK_BYTES = 8 << 20
 CHUNK_ROWS = 50_000  # spreadsheets, whose rows are read before they are chunked
 

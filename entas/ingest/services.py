@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from entas.accounts.models import User
 from entas.core import audit, events
 from entas.core.audit import Action
 from entas.core.scoping import user_scope
@@ -48,7 +49,7 @@ class Request:
 
 
 def import_file(
-    actor: Any, target_name: str, path: Path | str, *, kind: str = targets.AUTO,
+    actor: User | None, target_name: str, path: Path | str, *, kind: str = targets.AUTO,
     mode: str = ImportBatch.Mode.ALL_OR_NOTHING, source: str | None = None, extract_date: date | None = None,
     progress: ProgressCallback | None = None, batch: ImportBatch | None = None,
     chunk_bytes: int = CHUNK_BYTES, chunk_rows: int = CHUNK_ROWS,
@@ -69,7 +70,7 @@ def import_file(
     return batch
 
 
-def _run(actor: Any, batch: ImportBatch, request: Request, plans: PlanFactory, reporter: Reporter) -> None:
+def _run(actor: User | None, batch: ImportBatch, request: Request, plans: PlanFactory, reporter: Reporter) -> None:
     staging: Staging | None = None
     try:
         table = open_table(request.path, chunk_bytes=request.chunk_bytes, chunk_rows=request.chunk_rows)
@@ -94,22 +95,21 @@ def _run(actor: Any, batch: ImportBatch, request: Request, plans: PlanFactory, r
             staging.drop()
 
 
-def _start(actor: Any, request: Request, batch: ImportBatch | None) -> ImportBatch:
+def _start(actor: User | None, request: Request, batch: ImportBatch | None) -> ImportBatch:
     fields = {
         "target": request.target, "kind": request.kind, "source": request.source, "mode": request.mode,
         "extract_date": request.extract_date or timezone.localdate(), "status": ImportBatch.Status.RUNNING,
         "worker": housekeeping.process_token(),
     }
     if batch is None:
-        user = actor if getattr(actor, "is_authenticated", False) else None
-        return ImportBatch.objects.create(file_name=request.path.name, created_by=user, **fields)
+        return ImportBatch.objects.create(file_name=request.path.name, created_by=actor, **fields)
     for name, value in fields.items():
         setattr(batch, name, value)
     batch.save(update_fields=list(fields))
     return batch
 
 
-def _finish(actor: Any, batch: ImportBatch, table: Table, plan: Plan, staging: Staging, tally: WarningTally,
+def _finish(actor: User | None, batch: ImportBatch, table: Table, plan: Plan, staging: Staging, tally: WarningTally,
             reporter: Reporter) -> None:
     # Phases from here on are committed with the data: a polling page sees "check" until the end.
     reporter.phase("check")
@@ -176,7 +176,7 @@ def _rejects_message(batch: ImportBatch, staging: Staging) -> str:
     return text
 
 
-def _close(actor: Any, batch: ImportBatch, status: str) -> None:
+def _close(actor: User | None, batch: ImportBatch, status: str) -> None:
     batch.status = status
     batch.phase = ""
     batch.finished_at = timezone.now()
@@ -190,7 +190,7 @@ def _close(actor: Any, batch: ImportBatch, status: str) -> None:
     })
 
 
-def _fail(actor: Any, batch: ImportBatch, message: str) -> None:
+def _fail(actor: User | None, batch: ImportBatch, message: str) -> None:
     batch.error_message = message
     with transaction.atomic():
         _close(actor, batch, ImportBatch.Status.FAILED)

@@ -1,11 +1,10 @@
 """SQLite: the staging table in a file of its own, filled through the ADBC SQLite driver.
 
-Python's sqlite3 module makes a Python object of every value and binds them one by one: 2.0 s
-for a million people, a third of the whole import. The ADBC driver binds the Arrow columns of a
-chunk in C (0.7 s). It writes through a connection of its own, so the table lives in a private
-file, which the import's connection attaches once loading is done (`Staging.finish_loading`);
-unqualified, the table's name then finds it there. SQLite cannot attach a file inside a
-transaction: inside one (a caller's atomic block, the test suite's) the staging table stays TEMP,
+Python's sqlite3 module makes a Python object of every value and binds them one by one, a large
+share of an import; the ADBC driver binds a chunk's Arrow columns in C (docs/architecture.md,
+Departures). It writes through a connection of its own, so the table lives in a private file that
+the import's connection attaches once loading is done (`Staging.finish_loading`). SQLite cannot
+attach inside a transaction: there (a caller's atomic block, the tests) the table stays TEMP,
 filled with executemany.
 """
 

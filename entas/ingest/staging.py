@@ -74,7 +74,7 @@ def bulk_session() -> Iterator[None]:
 # million staged rows would otherwise be written out and read back at every check.
 POSTGRESQL_TEMP_BUFFERS = "512MB"
 # Per sort or hash of one statement. At the default 4 MB, joining a million staged people to their
-# households spills to disk in batches (measured 3.3 s against 2.4 s in memory).
+# households spills to disk in batches (bench/README.md).
 POSTGRESQL_WORK_MEM = "256MB"
 
 
@@ -144,6 +144,7 @@ class Staging:
         self.loaded = rows
         if self.side is not None:
             self.side.close()
+            # Once attached, the staging table's unqualified name finds it there.
             run(f"ATTACH DATABASE %s AS {SIDE_SCHEMA}", [str(self.side.path)])
             # A failed import throws the file away: the checks need no journal for it.
             run(f"PRAGMA {SIDE_SCHEMA}.journal_mode = OFF")
@@ -189,8 +190,8 @@ class Staging:
         # Temp tables are never analysed by autovacuum; without statistics the planner guesses
         # a few hundred rows and picks nested loops for millions.
         if self.vendor == "postgresql":
-            # A sample of 3,000 rows instead of 30,000 (28 ms against 350 ms for a million people)
-            # is plenty for what the planner needs here: row counts, null shares, distinct keys.
+            # A sample of 3,000 rows instead of 30,000 is plenty for what the planner needs here
+            # (row counts, null shares, distinct keys) and a fraction of the cost (bench/README.md).
             run("SET LOCAL default_statistics_target = 10")
             run(f"ANALYZE {self.name}")
             run("SET LOCAL default_statistics_target TO DEFAULT")
@@ -238,9 +239,9 @@ class Staging:
     def _repeated_hashes(self, exprs: list[str], present: str) -> str:
         """PostgreSQL: the 64-bit hashes of the keys that occur more than once go to the repeated
         table; the condition matching a row to them, or '' when no key repeats (the usual case).
-        Sorting eight-byte hashes beats grouping the keys themselves: for 11 million NIBs 2.8 s to
-        count the distinct ones, against 11 s for a hash aggregate that spills to disk. A hash
-        shared by different keys only makes those rows candidates; the caller groups them by key."""
+        Sorting eight-byte hashes beats grouping the keys themselves, whose hash aggregate spills to
+        disk on millions of keys (docs/architecture.md, Departures). A hash shared by different keys
+        only makes those rows candidates; the caller groups them by key."""
         hashed = KEY_HASH.format(" || chr(31) || ".join(f"{e}::text" for e in exprs))
         total, distinct = one(f"SELECT COUNT(*), COUNT(DISTINCT {hashed}) FROM {self.name} WHERE {present}")
         if total == distinct:

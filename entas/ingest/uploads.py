@@ -5,13 +5,13 @@ import os
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 
+from entas.accounts.models import User
 from entas.accounts.roles import Role
 from entas.core import audit
 from entas.ingest.models import ImportBatch
@@ -36,7 +36,7 @@ def _store(upload: UploadedFile) -> tuple[Path, str]:
 
 
 @transaction.atomic
-def queue_upload(actor: Any, *, target: str, upload: UploadedFile, kind: str, mode: str, source: str,
+def queue_upload(actor: User | None, *, target: str, upload: UploadedFile, kind: str, mode: str, source: str,
                  extract_date: date | None) -> ImportBatch:
     name = str(upload.name)
     path, checksum = _store(upload)
@@ -50,10 +50,10 @@ def queue_upload(actor: Any, *, target: str, upload: UploadedFile, kind: str, mo
     return batch
 
 
-def visible_batches(user: Any) -> QuerySet[ImportBatch]:
+def visible_batches(user: User | None) -> QuerySet[ImportBatch]:
     """Batches and their rejects files hold personal data: the uploader's own, or all for the
     national administrators."""
     batches = ImportBatch.objects.order_by("-created_at", "-id")
-    if getattr(user, "role", None) == Role.NATIONAL_ADMIN:
+    if user is not None and user.role == Role.NATIONAL_ADMIN:
         return batches
     return batches.filter(created_by=user)

@@ -1,28 +1,11 @@
 """One set-based merge from the staging table into a target table, by a natural key.
 
-New keys are inserted, stored rows that ARE DISTINCT FROM the staged ones updated, identical rows
-not written at all, so importing the same file twice changes nothing. Each engine gets the form
-that measured fastest for a million people:
-
-- PostgreSQL: the keys not stored yet go to a TEMP table, then UPDATE ... FROM for the changed
-  rows and INSERT ... SELECT for the new keys. INSERT ... ON CONFLICT DO UPDATE was a third
-  slower (speculative insertion per row). The new keys are found before inserting because an
-  anti-join inside the INSERT, planned against an empty table, rescans the table the statement
-  is growing: quadratic. The target is locked against other writers for the transaction, so two
-  imports of one table run one after the other; readers are not blocked.
-- SQLite: INSERT ... ON CONFLICT DO UPDATE ... WHERE distinct, twice as fast there as the three
-  statements. SQLite has one writer at a time anyway.
-
-A merge that adds at least a third of the rows its table holds (a first national load, say) drops the
-table's indexes and builds them again after the insert (`rebuilt_indexes`): one sorted
-build costs a fraction of updating each index row by row in random key order (measured 2.4 s
-against 5.5 s for a million people). The unique indexes are rebuilt too, so uniqueness is checked
-again before commit. Readers of that table wait until the import commits; smaller merges keep
-the indexes and never block readers.
-
-Follow-up statements (memberships of the people who are new or moved, say) find the inserted rows
-by id (above Counts.last_old_id: ids only grow and nobody else writes meanwhile) and the updated
-ones in a TEMP table.
+New keys are inserted, rows that are DISTINCT FROM the staged ones updated, identical rows not
+written, so importing a file twice changes nothing. Each engine gets its fastest form (the
+timings: docs/architecture.md, Departures, and bench/README.md): PostgreSQL finds the new keys first
+(a TEMP table), then runs UPDATE ... FROM and INSERT ... SELECT, avoiding ON CONFLICT's speculative
+insertion per row; SQLite runs one INSERT ... ON CONFLICT DO UPDATE ... WHERE distinct. A merge that
+grows its table by a third or more builds the indexes again after the insert (`rebuilt_indexes`).
 """
 
 from collections.abc import Iterator, Sequence
@@ -39,9 +22,8 @@ from entas.ingest.staging import Staging, one, rows, run
 BATCH = ImportBatch._meta.db_table
 
 REBUILD_MIN_ROWS = 100_000
-# Build anew when the insert adds at least 1/REBUILD_SHARE of the stored rows: a sorted build of the
-# whole index beats random insertions of that many keys (measured: enterprises, 520,000 rows added
-# to 480,000 took 8.9 s with the indexes in place).
+# Build anew when the insert adds at least 1/REBUILD_SHARE of the stored rows: from there a sorted
+# build of the whole index beats random insertions of that many keys (bench/README.md).
 REBUILD_SHARE = 3
 
 
@@ -124,7 +106,8 @@ class Upsert:
 class Counts:
     inserted: int
     updated: int
-    last_old_id: int = 0  # rows with a greater id are the inserted ones
+    # Rows with a greater id are the inserted ones: ids only grow, and nobody else writes meanwhile.
+    last_old_id: int = 0
     kept_newer: int = 0  # matched rows left alone because a later extract wrote them
 
 
@@ -154,7 +137,8 @@ def upsert(merge: Upsert, *, keep_updated: bool = False) -> Counts:
 
 
 def locked_for_merge(table: str) -> None:
-    """PostgreSQL: no other writer changes `table` until this transaction ends (readers still can)."""
+    """PostgreSQL: no other writer changes `table` until this transaction ends (readers still can),
+    so two imports of one table run one after the other."""
     if connection.vendor == "postgresql":
         run(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
 
@@ -174,6 +158,8 @@ def _postgresql(merge: Upsert, keep_updated: bool, last_old_id: int) -> Counts:
         with rebuilt_indexes(merge.table, staged, 0), ids_drawn_in_blocks(merge.table):
             return Counts(run(merge.insert(), merge.params), 0, last_old_id)
     run(f"DROP TABLE IF EXISTS {NEW_KEYS}")
+    # The new keys before inserting: an anti-join inside the INSERT, planned against an empty
+    # table, would rescan the table the statement is growing (quadratic).
     run(merge.new_keys(NEW_KEYS), merge.params)
     run(f"ANALYZE {NEW_KEYS}")
     new_rows = int(one(f"SELECT COUNT(*) FROM {NEW_KEYS}")[0])
@@ -210,8 +196,8 @@ def _sqlite(merge: Upsert, keep_updated: bool, last_old_id: int) -> Counts:
 @contextmanager
 def ids_drawn_in_blocks(table: str, block: int = 1000) -> Iterator[None]:
     """PostgreSQL: around a bulk insert, the id sequence of `table` hands this session ids a block
-    at a time instead of locking and changing its page for every row (a tenth of a million-row
-    insert). ALTER SEQUENCE holds other sessions' draws until commit; their inserts wait for the
+    at a time instead of locking and changing its page for every row (docs/architecture.md,
+    Departures). ALTER SEQUENCE holds other sessions' draws until commit; their inserts wait for the
     table lock anyway. Setting the cache back drops the unused rest of the block, so no id lower
     than a stored one is handed out later (that would break Counts.last_old_id)."""
     sequence = one("SELECT pg_get_serial_sequence(%s, 'id')", [table])[0]
@@ -227,7 +213,10 @@ def ids_drawn_in_blocks(table: str, block: int = 1000) -> Iterator[None]:
 def rebuilt_indexes(table: str, new_rows: int, stored_rows: int) -> Iterator[None]:
     """Around a bulk insert of `new_rows` into `table` (holding about `stored_rows`; ids are a fair
     upper bound): on PostgreSQL, when the insert grows a table by a third or more, its indexes
-    are built again afterwards (`indexes_built_after`)."""
+    are built again afterwards (`indexes_built_after`): one sorted build instead of updating each
+    index row by row in random key order. The unique ones are rebuilt too, so uniqueness is checked
+    again before commit. Readers of the table wait until the import commits, so smaller merges keep
+    their indexes and never block readers."""
     if connection.vendor != "postgresql" or new_rows < max(REBUILD_MIN_ROWS, stored_rows // REBUILD_SHARE):
         yield
         return
@@ -242,8 +231,8 @@ def indexes_built_after(table: str, new_rows: int = 0) -> Iterator[None]:
     they were. The primary key too, when no other table's foreign key depends on it, or when the
     tables whose foreign keys do hold fewer rows than the `new_rows` the block inserts: those keys
     are dropped with it and added again after, which checks each of their rows once (one lookup
-    in the rebuilt key) instead of adding each inserted row to the key (measured: a 2-million-row
-    insert took 2.64 s with the key against 1.49 s without, and the key's build 0.44 s)."""
+    in the rebuilt key) instead of adding each inserted row to the key, the dearer of the two
+    (docs/architecture.md, Departures)."""
     references = rows(
         "SELECT f.conrelid::regclass::text, f.conname, pg_get_constraintdef(f.oid), f.conrelid = f.confrelid "
         "FROM pg_constraint AS f WHERE f.contype = 'f' AND f.confrelid = %s::regclass ORDER BY 1, 2", [table])

@@ -2,24 +2,25 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from entas.accounts.roles import IMPORTS_DATA
 from entas.core import audit
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.ingest import targets
 from entas.ingest.forms import UploadForm
 from entas.ingest.models import ImportBatch
 from entas.ingest.uploads import queue_upload, visible_batches
 
 
-def _may_import(request: HttpRequest) -> None:
-    if getattr(request.user, "role", None) not in IMPORTS_DATA:
+def _may_import(request: AuthenticatedHttpRequest) -> None:
+    if request.user.role not in IMPORTS_DATA:
         raise PermissionDenied
 
 
 @login_required
-def upload(request: HttpRequest, target: str) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest, target: str) -> HttpResponse:
     _may_import(request)
     try:
         spec = targets.get(target)
@@ -35,7 +36,7 @@ def upload(request: HttpRequest, target: str) -> HttpResponse:
                                                   "batches": visible_batches(request.user)[:20]})
 
 
-def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
+def _batch_or_404(request: AuthenticatedHttpRequest, pk: int) -> ImportBatch:
     """Someone else's batch (and its rejects file) answers 404 and is logged, like every route."""
     found = visible_batches(request.user).filter(pk=pk).first()
     if found is None:
@@ -47,14 +48,14 @@ def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
 
 
 @login_required
-def batch(request: HttpRequest, pk: int) -> HttpResponse:
+def batch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _batch_or_404(request, pk)
     template = "ingest/_batch_status.html" if request.headers.get("HX-Request") else "ingest/batch.html"
     return render(request, template, {"batch": found, "running": found.status in _RUNNING})
 
 
 @login_required
-def rejects(request: HttpRequest, pk: int) -> FileResponse:
+def rejects(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     found = _batch_or_404(request, pk)
     path = Path(found.rejects_path) if found.rejects_path else None
     if path is None or not path.exists():

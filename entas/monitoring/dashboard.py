@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from entas.accounts.models import User
 from entas.monitoring import rollups
 from entas.monitoring.models import Indicator, Period, Target
 from entas.regions import queries as regions
@@ -56,7 +57,7 @@ def _achieved(indicator: Indicator, key: tuple[str, Any], sums: Mapping[tuple[st
     return sums.get(key, None if rollups.is_ratio(indicator) else Decimal(0))
 
 
-def indicator_lines(user: Any, region: Region | None, period: Period, language: str) -> list[Line]:
+def indicator_lines(user: User | None, region: Region | None, period: Period, language: str) -> list[Line]:
     indicators = list(Indicator.objects.order_by("code"))
     code = region.code if region else None
     sums = rollups.totals(code, 0, period, user=user)
@@ -70,7 +71,7 @@ def indicator_lines(user: Any, region: Region | None, period: Period, language: 
     return lines
 
 
-def child_lines(user: Any, region: Region | None, period: Period, indicator: Indicator) -> list[Line]:
+def child_lines(user: User | None, region: Region | None, period: Period, indicator: Indicator) -> list[Line]:
     kids = regions.children(region)
     if not kids:
         return []
@@ -96,7 +97,7 @@ class Trend:
     targets: dict[str, list[Decimal | None]]
 
 
-def trend(user: Any, region: Region | None, quarters: bool = False) -> Trend:
+def trend(user: User | None, region: Region | None, quarters: bool = False) -> Trend:
     periods = list(Period.objects.filter(quarter__isnull=not quarters))
     indicators = list(Indicator.objects.order_by("code"))
     sums = rollups.by_period(region.code if region else None, periods, user=user)

@@ -5,11 +5,12 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entas.core import audit, sheets
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.monitoring.dashboard import Line, Trend
 from entas.monitoring.models import Indicator, Period
 from entas.monitoring.village import Profile
@@ -38,7 +39,7 @@ def _respond(book: Any, buffer: io.BytesIO, kind: str, code: str, period: Period
     return FileResponse(buffer, as_attachment=True, filename=name)
 
 
-def dashboard_xlsx(request: HttpRequest, region: Region | None, period: Period, lines: list[Line],
+def dashboard_xlsx(request: AuthenticatedHttpRequest, region: Region | None, period: Period, lines: list[Line],
                    indicator: Indicator | None, children: list[Line], trend: Trend) -> FileResponse:
     code = region.code if region else ""
     audit.record(request.user, audit.Action.DASHBOARD_EXPORTED, region_code=code, details={
@@ -53,7 +54,7 @@ def dashboard_xlsx(request: HttpRequest, region: Region | None, period: Period, 
     return _respond(book, buffer, "dashboard", code, period)
 
 
-def village_xlsx(request: HttpRequest, region: Region, period: Period, lines: list[Line],
+def village_xlsx(request: AuthenticatedHttpRequest, region: Region, period: Period, lines: list[Line],
                  profile: Profile) -> FileResponse:
     """Every table of the village profile, one sheet each, then the indicators."""
     audit.record(request.user, audit.Action.DASHBOARD_EXPORTED, region_code=region.code, details={

@@ -4,11 +4,12 @@ for a village, its profile. Audit-logged like the XLSX export."""
 import datetime
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entas.core import audit
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.monitoring import pdf, pdfcharts
 from entas.monitoring.charts import Chart
 from entas.monitoring.dashboard import Line, Trend
@@ -57,7 +58,7 @@ def _cover(place: str, period: Period, fresh: datetime.datetime | None) -> pdf.P
     return page
 
 
-def _respond(request: HttpRequest, code: str, period: Period, pages: list[pdf.Page]) -> HttpResponse:
+def _respond(request: AuthenticatedHttpRequest, code: str, period: Period, pages: list[pdf.Page]) -> HttpResponse:
     audit.record(request.user, audit.Action.DASHBOARD_EXPORTED, region_code=code,
                  details={"period": str(period), "format": "pdf"})
     response = HttpResponse(pdf.render_pages(pages), content_type="application/pdf")
@@ -66,7 +67,7 @@ def _respond(request: HttpRequest, code: str, period: Period, pages: list[pdf.Pa
     return response
 
 
-def dashboard_pdf(request: HttpRequest, region: Region | None, period: Period, lines: list[Line],
+def dashboard_pdf(request: AuthenticatedHttpRequest, region: Region | None, period: Period, lines: list[Line],
                   indicator: Indicator | None, children: list[Line], trend: Trend,
                   fresh: datetime.datetime | None, charts: dict[str, Chart | None],
                   map_layer: str | None) -> HttpResponse:
@@ -115,7 +116,7 @@ def _profile_text(profile: Profile) -> list[str]:
     return text
 
 
-def village_pdf(request: HttpRequest, region: Region, period: Period, lines: list[Line], profile: Profile,
+def village_pdf(request: AuthenticatedHttpRequest, region: Region, period: Period, lines: list[Line], profile: Profile,
                 fresh: datetime.datetime | None, charts: dict[str, Chart | None]) -> HttpResponse:
     cover = _cover(f"{region.code} {region.name}", period, fresh)
     cover.text(LEFT, pdf.PAGE_HEIGHT - 90, _("Village profile: %(households)s households in the registry.") % {

@@ -19,6 +19,7 @@ from django.db.models import Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from entas.accounts.models import User
 from entas.core import audit, events
 from entas.core.scoping import region_q, visible
 from entas.ingest.staging import run
@@ -69,7 +70,7 @@ def place_count(request: RefreshRequest) -> int:
 
 # --- recomputing --------------------------------------------------------------------------------
 
-def process(request_id: int, actor: audit.Actor = None) -> int:
+def process(request_id: int, actor: User | None = None) -> int:
     """Recompute what one request asks for and delete it, in one transaction. Returns the rollup
     rows written; 0 when another worker already took the request."""
     with transaction.atomic():
@@ -81,7 +82,7 @@ def process(request_id: int, actor: audit.Actor = None) -> int:
     return written
 
 
-def process_pending(actor: audit.Actor = None) -> int:
+def process_pending(actor: User | None = None) -> int:
     """Every request still waiting (oldest first): what a worker or the nightly run catches up on."""
     written = 0
     for request_id in RefreshRequest.objects.order_by("since", "pk").values_list("pk", flat=True):
@@ -90,14 +91,14 @@ def process_pending(actor: audit.Actor = None) -> int:
 
 
 def refresh(indicator_codes: Collection[str] | None = None, village_codes: Collection[str] | None = None,
-            actor: audit.Actor = None) -> int:
+            actor: User | None = None) -> int:
     """Recompute the rollups of the given indicators (default: all computed ones) in the given
     villages (default: all) for every period in the calendar, now. Returns the rows written."""
     request = ask(indicator_codes, village_codes, "refresh")
     return process(request.pk, actor)
 
 
-def _recompute(request: RefreshRequest, actor: audit.Actor) -> int:
+def _recompute(request: RefreshRequest, actor: User | None) -> int:
     started = timezone.now()
     indicators = Indicator.objects.exclude(computation="").filter(computation__in=list(REGISTRY))
     if request.indicators is not None:
@@ -239,12 +240,12 @@ def _value(computation: str, total: Decimal | None, over: Decimal | None) -> Dec
     return (Decimal(total or 0) * found.scale / Decimal(over)).quantize(CENT)
 
 
-def _scoped(rows: QuerySet[Any], user: Any) -> QuerySet[Any]:
+def _scoped(rows: QuerySet[Any], user: User | None) -> QuerySet[Any]:
     return visible(user, rows) if user is not None else rows
 
 
 def totals(scope: str | None, child_level: int, period: Period, *,
-           user: Any = None) -> dict[tuple[str, str], Decimal | None]:
+           user: User | None = None) -> dict[tuple[str, str], Decimal | None]:
     """{(indicator code, child region code): achievement} for the children (at `child_level`) of
     `scope`; child_level 0 gives one total under the code ''. Counts are summed; ratios and means
     are the sum of numerators over the sum of denominators (None where the denominator is 0).
@@ -269,7 +270,8 @@ def totals(scope: str | None, child_level: int, period: Period, *,
     return {(code, region): _value(computation, total, over) for code, computation, region, total, over in pairs}
 
 
-def by_period(scope: str | None, periods: list[Period], *, user: Any = None) -> dict[tuple[str, int], Decimal | None]:
+def by_period(scope: str | None, periods: list[Period], *,
+              user: User | None = None) -> dict[tuple[str, int], Decimal | None]:
     """{(indicator code, period id): achievement} of the region `scope` (None: the nation), as
     `totals` gives it for one period."""
     if _above_villages(scope):

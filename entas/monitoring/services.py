@@ -11,6 +11,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from entas.accounts.models import User
 from entas.core import audit
 from entas.monitoring.computations import REGISTRY
 from entas.monitoring.models import Indicator, Period, Target
@@ -21,7 +22,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @transaction.atomic
-def create_indicator(actor: Any, *, code: str, name_id: str, name_en: str, unit: str,
+def create_indicator(actor: User | None, *, code: str, name_id: str, name_en: str, unit: str,
                      computation: str = "", agreements: Iterable[Agreement] = ()) -> Indicator:
     code = code.strip()
     errors: dict[str, str] = {}
@@ -45,7 +46,7 @@ def create_indicator(actor: Any, *, code: str, name_id: str, name_en: str, unit:
 
 
 @transaction.atomic
-def open_year(actor: Any, year: int) -> list[Period]:
+def open_year(actor: User | None, year: int) -> list[Period]:
     """Put a year and its four quarters in the calendar (idempotent)."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError({"year": _("%(year)s is outside %(first)s-%(last)s.") % {
@@ -85,7 +86,7 @@ def _region(code: str) -> Region | None:
 
 
 @transaction.atomic
-def set_target(actor: Any, *, indicator: Indicator, region_code: str, year: int, quarter: int | None,
+def set_target(actor: User | None, *, indicator: Indicator, region_code: str, year: int, quarter: int | None,
                value: Any, achieved: Any = None, evidence: File[Any] | None = None, note: str = "") -> Target:
     """Set (or replace) the target of an indicator in a region ('' = national) and period. A typed
     achievement is only for output targets without a computation, and needs evidence or a note."""

@@ -3,13 +3,13 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404, user_scope
 from entas.monitoring import charts, dashboard, export, report, rollups, village
 from entas.monitoring.models import Indicator, Period
@@ -29,7 +29,7 @@ def _map(region: Region | None, children: list[dashboard.Line]) -> dict[str, Any
             "link": reverse("monitoring:region", kwargs={"code": "00"})}
 
 
-def _export_query(request: HttpRequest, fmt: str = "xlsx") -> str:
+def _export_query(request: AuthenticatedHttpRequest, fmt: str = "xlsx") -> str:
     query = request.GET.copy()
     query["format"] = fmt
     return query.urlencode()
@@ -40,7 +40,7 @@ def _chosen(indicators: list[Indicator], code: str) -> Indicator | None:
 
 
 @login_required
-def page(request: HttpRequest, code: str | None = None) -> HttpResponseBase:
+def page(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponseBase:
     scope = user_scope(request.user)
     if code is None and scope is not None:
         return redirect("monitoring:region", code=scope)
@@ -71,7 +71,7 @@ def page(request: HttpRequest, code: str | None = None) -> HttpResponseBase:
     })
 
 
-def _village(request: HttpRequest, region: Region, period: Period, lines: list[dashboard.Line],
+def _village(request: AuthenticatedHttpRequest, region: Region, period: Period, lines: list[dashboard.Line],
              scope: str | None) -> HttpResponseBase:
     """The village profile (profil desa) in place of a list of children, which a village has not."""
     profile = village.profile(request.user, region.code, period)

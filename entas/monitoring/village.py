@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from entas.accounts.models import User
 from entas.core.scoping import visible
 from entas.enterprises.models import BusinessUnit, Cooperative, Enterprise, EnterpriseStatus, Membership
 from entas.graduation.models import Enrolment, Status
@@ -105,14 +106,14 @@ def _deciles(homes: Any) -> tuple[int, list[tuple[str, int]]]:
     return sum(counts.values()), rows + ([("?", unknown)] if unknown else [])
 
 
-def _coverage(user: Any, code: str, period: Period, households: int) -> list[Coverage]:
+def _coverage(user: User | None, code: str, period: Period, households: int) -> list[Coverage]:
     receipts = visible(user, AssistanceReceipt.objects.filter(household__village_id=code, programme__in=ASSISTANCE))
     counts = dict(receipts.filter(_assistance_periods(period)).values_list("programme")
                   .annotate(n=Count("household_id", distinct=True)).values_list("programme", "n"))
     return [Coverage(p.value, str(p.label), counts.get(p.value, 0), households) for p in ASSISTANCE]
 
 
-def _sections(user: Any, code: str) -> list[SectionCount]:
+def _sections(user: User | None, code: str) -> list[SectionCount]:
     rows = (visible(user, Enterprise.objects.filter(village_id=code, status=EnterpriseStatus.ACTIVE))
             .values_list("kbli_version", "kbli_section")
             .annotate(active=Count("pk"), formal=Count("pk", filter=Q(nib__isnull=False)))
@@ -120,7 +121,7 @@ def _sections(user: Any, code: str) -> list[SectionCount]:
     return [SectionCount(version, section, active, formal) for version, section, active, formal in rows]
 
 
-def _cooperatives(user: Any, code: str, period: Period) -> list[CooperativeRow]:
+def _cooperatives(user: User | None, code: str, period: Period) -> list[CooperativeRow]:
     coops = visible(user, Cooperative.objects.filter(village_id=code)).order_by("name")
     members = dict(visible(user, Membership.objects.filter(cooperative__village_id=code)).filter(member_at_end(period))
                    .values_list("cooperative_id").annotate(n=Count("person_id", distinct=True))
@@ -133,7 +134,7 @@ def _cooperatives(user: Any, code: str, period: Period) -> list[CooperativeRow]:
     return list(rows.values())
 
 
-def _progress(user: Any, code: str) -> list[ProgrammeProgress]:
+def _progress(user: User | None, code: str) -> list[ProgrammeProgress]:
     counts = {s.value: Count("pk", filter=Q(status=s.value)) for s in PROGRESS}
     rows = (visible(user, Enrolment.objects.filter(village_id=code)).values("programme_id", "programme__name")
             .annotate(relapsed=Count("pk", filter=Q(relapses__gt=0)), **counts).order_by("programme__name"))
@@ -145,7 +146,7 @@ def _progress(user: Any, code: str) -> list[ProgrammeProgress]:
     return out
 
 
-def profile(user: Any, code: str, period: Period) -> Profile:
+def profile(user: User | None, code: str, period: Period) -> Profile:
     """The profile of village `code`; the caller has already checked that the user may open it."""
     households, deciles = _deciles(visible(user, Household.objects.filter(village_id=code)))
     return Profile(households, deciles, _coverage(user, code, period, households), _sections(user, code),

@@ -10,6 +10,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from entas.accounts.models import User
 from entas.accounts.roles import Role
 from entas.core import audit
 from entas.partnerships.models import Agreement, AgreementKind, Partner, PartnerKind
@@ -20,16 +21,16 @@ MANAGES_AGREEMENTS = {Role.NATIONAL_ADMIN}
 PDF_MAGIC = b"%PDF-"
 
 
-def may_manage(actor: Any) -> bool:
+def may_manage(actor: User | None) -> bool:
     """`None` is the system itself (demo, imports); a person needs the role."""
     return actor is None or may_manage_page(actor)
 
 
-def may_manage_page(user: Any) -> bool:
-    return getattr(user, "role", None) in MANAGES_AGREEMENTS
+def may_manage_page(user: User | None) -> bool:
+    return user is not None and user.role in MANAGES_AGREEMENTS
 
 
-def _check_actor(actor: Any) -> None:
+def _check_actor(actor: User | None) -> None:
     if not may_manage(actor):
         raise ValidationError(_("Only national administrators record partners and agreements."))
 
@@ -43,7 +44,7 @@ def is_pdf(document: File[Any]) -> bool:
 
 
 @transaction.atomic
-def create_partner(actor: Any, *, name: str, kind: str) -> Partner:
+def create_partner(actor: User | None, *, name: str, kind: str) -> Partner:
     _check_actor(actor)
     name = name.strip()
     if kind not in PartnerKind.values:
@@ -78,7 +79,7 @@ def _agreement_errors(kind: str, number: str, signed: datetime.date, valid_until
 
 @transaction.atomic
 def create_agreement(
-    actor: Any, *, kind: str, number: str, title: str, parties: Iterable[Partner], signed: datetime.date,
+    actor: User | None, *, kind: str, number: str, title: str, parties: Iterable[Partner], signed: datetime.date,
     valid_until: datetime.date, scope: str = "", programmes: Iterable[Programme] = (),
     document: File[Any] | None = None,
 ) -> Agreement:

@@ -4,18 +4,19 @@ the forms that record partners and agreements through the services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.partnerships import queries, services
 from entas.partnerships.forms import AgreementForm, PartnerForm, StatusFilterForm
 from entas.partnerships.models import Agreement, Partner
 
 
 @login_required
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StatusFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     labels, counts = queries.counts_per_year_and_kind()
@@ -26,18 +27,18 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def expiring(request: HttpRequest) -> HttpResponse:
+def expiring(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "partnerships/expiring.html", {"agreements": queries.expiring_soon()})
 
 
 @login_required
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(queries.agreements().prefetch_related("programmes"), pk=pk)
     return render(request, "partnerships/agreement_detail.html", {"agreement": agreement})
 
 
 @login_required
-def agreement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
+def agreement_document(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     agreement = get_object_or_404(Agreement, pk=pk)
     if not agreement.document:
         raise Http404
@@ -51,7 +52,7 @@ def _apply(form: AgreementForm | PartnerForm, problem: ValidationError) -> None:
 
 
 @login_required
-def agreement_create(request: HttpRequest) -> HttpResponseBase:
+def agreement_create(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     if not services.may_manage_page(request.user):
         raise Http404
     form = AgreementForm(request.POST or None, request.FILES or None)
@@ -67,7 +68,7 @@ def agreement_create(request: HttpRequest) -> HttpResponseBase:
 
 
 @login_required
-def partner_create(request: HttpRequest) -> HttpResponseBase:
+def partner_create(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     if not services.may_manage_page(request.user):
         raise Http404
     form = PartnerForm(request.POST or None)

@@ -16,6 +16,8 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entas.accounts.models import User
+from entas.core.actors import acting_user
 from entas.core.api import MAX_ID, IdRelatedField, NumericIds
 from entas.core.scoping import user_scope, visible
 from entas.programmes import priority, services
@@ -25,7 +27,7 @@ from entas.programmes.queries import may_save_priority_lists
 from entas.regions.codes import within as is_within
 
 
-def _within(user: Any, asked: str | None) -> str | None:
+def _within(user: User | None, asked: str | None) -> str | None:
     scope = user_scope(user)
     if asked and not is_within(asked, scope):
         raise ApiValidationError({"within": [f"{asked} is outside your region {scope}"]})
@@ -77,8 +79,9 @@ class PriorityRankingViewSet(ServiceRefusals, viewsets.ViewSet):
         incoming = RankingQuery(data=request.query_params)
         incoming.is_valid(raise_exception=True)
         params = incoming.validated_data
-        level = params.get("level") or priority.default_level(user_scope(request.user))
-        where = _within(request.user, params.get("within"))
+        user = acting_user(request)
+        level = params.get("level") or priority.default_level(user_scope(user))
+        where = _within(user, params.get("within"))
         weights = _weights(request.query_params)
         ranked = priority.rank(weights, level, where)
         shown = ranked[: params["top"]] if "top" in params else ranked
@@ -102,7 +105,7 @@ class PriorityListSerializer(serializers.ModelSerializer[PriorityList]):
         fields = ["id", "programme", "name", "level", "within", "weights", "quotas", "created_at", "locations"]
 
     def get_locations(self, saved: PriorityList) -> list[dict[str, Any]]:
-        places = visible(self.context["request"].user, saved.locations.order_by("rank"))
+        places = visible(acting_user(self.context["request"]), saved.locations.order_by("rank"))
         return list(LocationSerializer(places, many=True).data)
 
 
@@ -127,12 +130,13 @@ class PriorityListViewSet(ServiceRefusals, NumericIds, mixins.CreateModelMixin,
 
     @extend_schema(request=NewPriorityListSerializer, responses={201: PriorityListSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not may_save_priority_lists(request.user):
+        user = acting_user(request)
+        if not may_save_priority_lists(user):
             raise PermissionDenied("only a national administrator chooses a programme's priority locations")
         incoming = NewPriorityListSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        saved = services.save_priority_list(request.user, data["programme"], name=data["name"],
+        saved = services.save_priority_list(user, data["programme"], name=data["name"],
                                             weights=data["weights"], quotas=data["quotas"],
                                             limit=data.get("limit"), level=data["level"],
                                             within=data["within"] or None)

@@ -17,7 +17,7 @@ from entas.regions.models import Region
 
 @transaction.atomic
 def create_programme(
-    actor: Any, *, name: str, lead_agency: Agency, start: date, end: date, budget: int = 0,
+    actor: User | None, *, name: str, lead_agency: Agency, start: date, end: date, budget: int = 0,
     partner_agencies: list[Agency] | None = None, decile_max: int = 2, priority_locations_only: bool = True,
     yearly_target: int = 10,
 ) -> Programme:
@@ -39,7 +39,7 @@ def create_programme(
 
 
 @transaction.atomic
-def save_priority_list(actor: Any, programme: Programme, *, name: str, weights: dict[str, Any],
+def save_priority_list(actor: User | None, programme: Programme, *, name: str, weights: dict[str, Any],
                        quotas: dict[str, int] | None = None, limit: int | None = None, level: str = "regency",
                        within: str | None = None) -> PriorityList:
     """Rank all regencies or districts (inside `within`), keep the chosen ones with their measures
@@ -64,7 +64,7 @@ def save_priority_list(actor: Any, programme: Programme, *, name: str, weights: 
 
 
 @transaction.atomic
-def register_facilitator(actor: Any, *, user: User, agency: Agency, region_code: str, capacity: int = 30,
+def register_facilitator(actor: User | None, *, user: User, agency: Agency, region_code: str, capacity: int = 30,
                          yearly_target: int = 10) -> Facilitator:
     region = Region.objects.filter(code=region_code).first()
     if region is None:

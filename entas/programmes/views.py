@@ -4,10 +4,11 @@ lists. A programme's results, enrolment and the facilitators' pages are graduati
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.forms import show_errors
 from entas.core.scoping import user_scope, visible
 from entas.programmes import priority, services
@@ -20,12 +21,12 @@ RANKING_ROWS = 100
 
 
 @login_required
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = Programme.objects.select_related("lead_agency").order_by("-start", "name")
     return render(request, "programmes/programme_list.html", {"programmes": programmes})
 
 
-def _ranking_query(request: HttpRequest) -> tuple[str, str | None, dict[str, float], str]:
+def _ranking_query(request: AuthenticatedHttpRequest) -> tuple[str, str | None, dict[str, float], str]:
     """(level, within, weights, error) from the query string; `within` stays inside the user's scope."""
     scope = user_scope(request.user)
     level = request.GET.get("level") or priority.default_level(scope)
@@ -39,7 +40,7 @@ def _ranking_query(request: HttpRequest) -> tuple[str, str | None, dict[str, flo
         return level, asked, dict(priority.DEFAULT_WEIGHTS), " ".join(problem.messages)
 
 
-def _save_list(request: HttpRequest, form: PriorityListForm, level: str, where: str | None,
+def _save_list(request: AuthenticatedHttpRequest, form: PriorityListForm, level: str, where: str | None,
                weights: dict[str, float]) -> bool:
     data = form.cleaned_data
     try:
@@ -54,7 +55,7 @@ def _save_list(request: HttpRequest, form: PriorityListForm, level: str, where: 
 
 
 @login_required
-def ranking(request: HttpRequest) -> HttpResponse:
+def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Regencies or districts ranked by the weights in the query string; a national administrator
     may save the chosen places as a programme's priority list (it decides who may be enrolled)."""
     level, where, weights, error = _ranking_query(request)
@@ -83,7 +84,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def priority_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_list_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A saved list: its weights, quotas and the places chosen inside the user's scope."""
     saved = get_object_or_404(PriorityList.objects.select_related("programme"), pk=pk)
     locations = visible(request.user, saved.locations.select_related("region")).order_by("rank")

@@ -5,9 +5,11 @@ counts, already limited to what that user may see. The registry registers househ
 enterprises will register cooperatives and enterprises, and so on.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.db.models.functions import Substr
@@ -15,6 +17,9 @@ from django.utils.functional import Promise
 
 from entas.core.scoping import region_q
 from entas.regions.queries import CODE_LENGTH
+
+if TYPE_CHECKING:
+    from entas.accounts.models import User  # regions sits below accounts: for the type checker only
 
 
 @dataclass
@@ -27,7 +32,7 @@ class Column:
         return sum(self.values.values())
 
 
-Provider = Callable[[Any, list[str], int], list[Column]]
+Provider = Callable[["User | None", list[str], int], list[Column]]
 _providers: list[Provider] = []
 
 
@@ -37,7 +42,7 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
-def columns_for(user: Any, child_codes: list[str], child_level: int) -> list[Column]:
+def columns_for(user: User | None, child_codes: list[str], child_level: int) -> list[Column]:
     return [column for provider in _providers for column in provider(user, child_codes, child_level)]
 
 

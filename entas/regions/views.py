@@ -2,15 +2,16 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404, user_scope, visible
 from entas.regions import queries, sections
 from entas.regions.models import Region
 
 
-def _page(request: HttpRequest, region: Region | None) -> HttpResponse:
+def _page(request: AuthenticatedHttpRequest, region: Region | None) -> HttpResponse:
     kids = queries.children(region)
     level = 1 if region is None else region.level + 1
     counts = queries.descendant_counts(region)
@@ -37,7 +38,7 @@ def _page(request: HttpRequest, region: Region | None) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = user_scope(request.user)
     if scope is not None:
         return redirect("regions:detail", code=scope)
@@ -45,13 +46,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, code: str) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     region = get_visible_or_404(request.user, Region.objects.all(), code=code)
     return _page(request, region)
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     results = visible(request.user, Region.objects.select_related("parent"))
     results = results.filter(name__icontains=q).order_by("level", "code") if len(q) >= 2 else results.none()

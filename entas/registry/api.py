@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from entas.core import audit
+from entas.core.actors import acting_user, signed_in
 from entas.core.api import AuditedList, ScopedReadOnlyViewSet
 from entas.regions.codes import CODE_PATTERN
 from entas.registry import queries
@@ -29,7 +30,7 @@ class MaskedIdentifier(serializers.CharField):
     """NIK / No. KK, masked for the roles that do not see them in full."""
 
     def to_representation(self, value: Any) -> str:
-        return shown(self.context["request"].user, str(value))
+        return shown(acting_user(self.context["request"]), str(value))
 
 
 class PersonSerializer(serializers.ModelSerializer[Person]):
@@ -91,11 +92,11 @@ class HouseholdViewSet(AuditedList, ScopedReadOnlyViewSet[Household]):
             return super().get_queryset()
         params = HouseholdQuery(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        return queries.households(self.request.user, queries.HouseholdFilter(**params.validated_data))
+        return queries.households(signed_in(self.request), queries.HouseholdFilter(**params.validated_data))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         household = self.get_object()
-        audit.record(request.user, audit.Action.HOUSEHOLD_VIEWED, household)
+        audit.record(acting_user(request), audit.Action.HOUSEHOLD_VIEWED, household)
         return Response(self.get_serializer(household).data)
 
 
@@ -118,9 +119,9 @@ class PersonViewSet(AuditedList, ScopedReadOnlyViewSet[Person]):
             return super().get_queryset()
         params = PersonQuery(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        return queries.people(self.request.user, **params.validated_data)
+        return queries.people(signed_in(self.request), **params.validated_data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = self.get_object()
-        audit.record(request.user, audit.Action.PERSON_VIEWED, person)
+        audit.record(acting_user(request), audit.Action.PERSON_VIEWED, person)
         return Response(self.get_serializer(person).data)

@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entas.accounts.models import User
 from entas.core import audit, sheets
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.cells import safe_row
 from entas.registry import queries
 from entas.registry.identifiers import shown
@@ -25,7 +27,7 @@ COLUMNS = [
 ]
 
 
-def _rows(user: Any, queryset: QuerySet[Household]) -> Iterator[list[Any]]:
+def _rows(user: User | None, queryset: QuerySet[Household]) -> Iterator[list[Any]]:
     head = Person.objects.filter(household=OuterRef("pk"), relationship=Relationship.HEAD).values("full_name")[:1]
     annotated = queryset.annotate(head_name=Subquery(head)).values_list(
         "kk_number", "village_id", "village__name", "address", "head_name", "decile", "decile_source",
@@ -41,7 +43,7 @@ class _Echo:
         return value
 
 
-def households(request: HttpRequest, flt: queries.HouseholdFilter, fmt: str) -> HttpResponseBase:
+def households(request: AuthenticatedHttpRequest, flt: queries.HouseholdFilter, fmt: str) -> HttpResponseBase:
     queryset = queries.households(request.user, flt)
     count = queryset.count()
     if fmt == "xlsx" and count > XLSX_MAX_ROWS:

@@ -3,11 +3,11 @@
 Rows come from imports (entas.registry.importer): each points to the batch that last changed it.
 Optional text columns are NULL when the source did not say, which is not the same as empty.
 
-Links between registry rows carry no database foreign-key constraint (`link`): on PostgreSQL each
-one costs a trigger query per inserted row, which for tens of millions of rows took more time
-than the rest of the import together. Those columns are written only by the import, which takes
-every id from a join with the row it names in the same transaction, and deletes go through the
-ORM, which still applies on_delete. The link to regions keeps its constraint.
+Links between registry rows, and a household's to its village, carry no database foreign-key
+constraint: on PostgreSQL each costs a trigger query per inserted row, more than the rest of an
+import (docs/architecture.md, Departures). Only the import writes those columns, taking every id
+from a join in the same transaction (a village code checked against the region list first), and
+deletes go through the ORM, which still applies on_delete.
 """
 
 from django.db import models

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404
 from entas.registry import moves
 from entas.registry.identifiers import sees_full_identifiers
@@ -19,7 +20,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-def move_list(request: HttpRequest) -> HttpResponse:
+def move_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     requests = moves.requests_for(request.user)
     status = request.GET.get("status", MoveStatus.PENDING)
     if status in MoveStatus.values:
@@ -34,7 +35,7 @@ def move_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     move = get_visible_or_404(request.user, MoveRequest.objects.all(), pk=pk)
     note = request.POST.get("note", "")
     try:

@@ -6,7 +6,6 @@ the destination household's village may approve it; approving moves the person e
 people import does (the current membership becomes a past period, the new one starts today).
 """
 
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entas.accounts.models import User
 from entas.accounts.roles import IMPORTS_DATA
 from entas.core import audit
 from entas.core.scoping import region_q, user_scope, visible
@@ -21,27 +21,27 @@ from entas.regions.codes import within
 from entas.registry.models import Household, HouseholdMembership, MoveRequest, MoveStatus
 
 
-def may_decide_moves(user: Any) -> bool:
-    return getattr(user, "role", None) in IMPORTS_DATA
+def may_decide_moves(user: User | None) -> bool:
+    return user is not None and user.role in IMPORTS_DATA
 
 
-def inside(user: Any, village: str) -> bool:
+def inside(user: User | None, village: str) -> bool:
     return bool(village) and within(village, user_scope(user))
 
 
-def requests_for(user: Any) -> QuerySet[MoveRequest]:
+def requests_for(user: User | None) -> QuerySet[MoveRequest]:
     """Requests into the user's region (her own among them); whether she may decide one is
     `decidable`, which also needs the person's current village inside her scope."""
     return visible(user, MoveRequest.objects.select_related("person", "requested_by", "batch"))
 
 
-def decidable(user: Any, queryset: QuerySet[MoveRequest]) -> QuerySet[MoveRequest]:
+def decidable(user: User | None, queryset: QuerySet[MoveRequest]) -> QuerySet[MoveRequest]:
     if not may_decide_moves(user):
         return queryset.none()
     return queryset.filter(region_q(user_scope(user), "from_village"), status=MoveStatus.PENDING)
 
 
-def _decision(actor: Any, move: MoveRequest) -> MoveRequest:
+def _decision(actor: User | None, move: MoveRequest) -> MoveRequest:
     """The request locked for the decision, refused unless it is pending and the actor sees both ends."""
     locked = MoveRequest.objects.select_for_update(of=("self",)).select_related("person__household").get(pk=move.pk)
     if locked.status != MoveStatus.PENDING:
@@ -55,7 +55,7 @@ def _decision(actor: Any, move: MoveRequest) -> MoveRequest:
 
 
 @transaction.atomic
-def approve_move(actor: Any, move: MoveRequest, *, note: str = "") -> MoveRequest:
+def approve_move(actor: User | None, move: MoveRequest, *, note: str = "") -> MoveRequest:
     locked = _decision(actor, move)
     destination = Household.objects.filter(kk_number=locked.to_kk_number).first()
     if destination is None:
@@ -78,7 +78,7 @@ def approve_move(actor: Any, move: MoveRequest, *, note: str = "") -> MoveReques
 
 
 @transaction.atomic
-def reject_move(actor: Any, move: MoveRequest, *, note: str) -> MoveRequest:
+def reject_move(actor: User | None, move: MoveRequest, *, note: str) -> MoveRequest:
     locked = _decision(actor, move)
     if not note.strip():
         raise ValidationError({"note": _("Say why the move is rejected: the officer who asked will read it.")})
@@ -86,15 +86,15 @@ def reject_move(actor: Any, move: MoveRequest, *, note: str) -> MoveRequest:
     return locked
 
 
-def _close(actor: Any, move: MoveRequest, status: str, note: str) -> None:
+def _close(actor: User | None, move: MoveRequest, status: str, note: str) -> None:
     move.status, move.note = status, note.strip()
-    move.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    move.decided_by = actor
     move.decided_at = timezone.now()
     move.save(update_fields=["status", "note", "decided_by", "decided_at"])
     audit.record_change(actor, audit.Action(f"move_request.{status}"), move,
                         details={"person": move.person_id, "note": move.note})
 
 
-def pending_count(user: Any) -> int:
+def pending_count(user: User | None) -> int:
     return decidable(user, requests_for(user)).count() if may_decide_moves(user) else 0
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from entas.accounts.models import User
 from entas.core.scoping import region_q, visible
 from entas.registry.models import AssistanceReceipt, Household, Person
 
@@ -22,7 +23,7 @@ class HouseholdFilter:
         return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
 
 
-def households(user: Any, flt: HouseholdFilter) -> QuerySet[Household]:
+def households(user: User | None, flt: HouseholdFilter) -> QuerySet[Household]:
     queryset = visible(user, Household.objects.select_related("village"))
     if flt.region:
         queryset = queryset.filter(region_q(flt.region, "village_id"))
@@ -50,7 +51,7 @@ def _search_q(q: str) -> Q:
     return Q(Exists(members))
 
 
-def people(user: Any, *, region: str = "", q: str = "") -> QuerySet[Person]:
+def people(user: User | None, *, region: str = "", q: str = "") -> QuerySet[Person]:
     queryset = visible(user, Person.objects.select_related("household"))
     if region:
         queryset = queryset.filter(region_q(region, "household__village_id"))

@@ -2,22 +2,9 @@
 docs/data-formats.md, for demos, tests and benchmarks.
 
 Everything is drawn column by column from one `numpy.random.default_rng(seed)` and assembled in
-Polars, so a million people take seconds and the same seed gives byte-identical files. The only
-database read is `load_geography` (real village and district codes); `generate` is pure.
-
-Injected errors (`error_rate` > 0) touch people.csv only; each chosen row gets exactly one kind,
-drawn uniformly from ERROR_KINDS:
-  name_typo            a letter of the first name dropped, doubled or swapped with its neighbour
-  nik_swapped_digits   two adjacent, different digits of the NIK swapped
-  nik_15_digits        one digit of the NIK missing
-  nik_letters          one digit of the NIK replaced by a letter (O for 0, I for 1, ...)
-  sex_mismatch         sex column disagrees with the NIK's day (+40 for women)
-  impossible_date      birth_date on 30 or 31 February of the birth year
-  date_dd_mm_yyyy      birth_date written DD/MM/YYYY instead of ISO 8601
-  future_birth_date    birth year a century (or more) too late, so the date lies in the future
-  duplicate_row        the row appears twice, one right after the other
-Errors are drawn after every clean column, so an error run differs from the clean run of the same
-seed in exactly the rows listed in `SynthTables.errors`.
+Polars, never row by row (bench/bench_synth.py), so the same seed gives byte-identical files. The
+only database read is `load_geography` (real village and district codes); `generate` is pure.
+Injected errors (`error_rate` > 0, kinds in ERROR_KINDS) touch people.csv only.
 """
 
 from __future__ import annotations
@@ -102,6 +89,18 @@ DECILE_SHARES = {
 # Per-capita income band of each decile, as multiples of the poverty line: desil 1-2 below it.
 INCOME_BANDS = (0.50, 0.75, 1.0, 1.25, 1.5, 1.85, 2.25, 2.85, 3.7, 5.3, 20.0)
 
+# Injected errors: each chosen row of people.csv gets exactly one kind, drawn uniformly:
+#   name_typo            a letter of the first name dropped, doubled or swapped with its neighbour
+#   nik_swapped_digits   two adjacent, different digits of the NIK swapped
+#   nik_15_digits        one digit of the NIK missing
+#   nik_letters          one digit of the NIK replaced by a letter (O for 0, I for 1, ...)
+#   sex_mismatch         sex column disagrees with the NIK's day (+40 for women)
+#   impossible_date      birth_date on 30 or 31 February of the birth year
+#   date_dd_mm_yyyy      birth_date written DD/MM/YYYY instead of ISO 8601
+#   future_birth_date    birth year a century (or more) too late, so the date lies in the future
+#   duplicate_row        the row appears twice, one right after the other
+# Errors are drawn after every clean column, so an error run differs from the clean run of the same
+# seed in exactly the rows listed in `SynthTables.errors`.
 ERROR_KINDS = (
     "name_typo", "nik_swapped_digits", "nik_15_digits", "nik_letters", "sex_mismatch",
     "impossible_date", "date_dd_mm_yyyy", "future_birth_date", "duplicate_row",
@@ -250,7 +249,8 @@ def _place_name(regency: str) -> str:
 
 @cache
 def name_lists() -> dict[str, tuple[str, ...]]:
-    """Faker's id_ID names, read once: sampling indices with NumPy is ~100x faster than Faker calls."""
+    """Faker's id_ID names, read once: indices into them are sampled with NumPy, not one Faker call
+    per name (bench/bench_synth.py measures the difference)."""
     from faker.providers.person.id_ID import Provider as PersonProvider
 
     return {

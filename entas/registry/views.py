@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from entas.accounts.roles import IMPORTS_DATA
 from entas.core import audit
+from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404
 from entas.registry import export, moves, queries
 from entas.registry.forms import HouseholdFilterForm
@@ -17,7 +18,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-def household_list(request: HttpRequest) -> HttpResponseBase:
+def household_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     form = HouseholdFilterForm(request.GET or None)
     page = None
     if not request.GET or form.is_valid():
@@ -38,13 +39,13 @@ def household_list(request: HttpRequest) -> HttpResponseBase:
     query.pop("format", None)
     return render(request, "registry/household_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "full_ids": sees_full_identifiers(request.user),
-        "can_import": getattr(request.user, "role", None) in IMPORTS_DATA,
+        "can_import": request.user.role in IMPORTS_DATA,
         "pending_moves": moves.pending_count(request.user),
     })
 
 
 @login_required
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def household_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(request.user, Household.objects.select_related("village"), pk=pk)
     # Every view of a family's personal data is on the record (UU 27/2022 PDP).
     audit.record(request.user, audit.Action.HOUSEHOLD_VIEWED, household)

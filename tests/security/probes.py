@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from entas.accounts.models import User
 from entas.core.models import AuditEntry
 from tests.security.world import EVERYONE, Thing, World
 
@@ -146,7 +147,7 @@ def snapshot() -> dict[str, int]:
     return {m._meta.label_lower: n for m, n in zip(models, row, strict=True)}
 
 
-def denials(user: Any) -> int:
+def denials(user: User) -> int:
     return AuditEntry.objects.filter(action="scope.denied", actor_id=user.pk).count()
 
 

@@ -1,7 +1,7 @@
-from typing import Any
-
 from django import template
+from django.contrib.auth.models import AnonymousUser
 
+from entas.accounts.models import User
 from entas.core.identifiers import mask_nik
 from entas.registry.identifiers import shown
 
@@ -24,6 +24,7 @@ def rupiah(value: int | None) -> str:
 
 
 @register.filter
-def shown_to(value: str | None, user: Any) -> str:
-    """`{{ household.kk_number|shown_to:user }}`: for pages whose view does not work out `full_ids`."""
-    return shown(user, value)
+def shown_to(value: str | None, user: User | AnonymousUser) -> str:
+    """`{{ household.kk_number|shown_to:user }}`: for pages whose view does not work out `full_ids`.
+    `user` is the template's (the auth context processor's), so it may be anonymous: masked then."""
+    return shown(user if user.is_authenticated else None, value)
