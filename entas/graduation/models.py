@@ -53,6 +53,12 @@ class Enrolment(models.Model):
     exit_reason = models.CharField(_("exit reason"), max_length=12, choices=ExitReason.choices, blank=True,
                                    default="")
     exited_on = models.DateField(_("exited on"), null=True, blank=True)
+    # The family agreed that a cooperative of its village may contact it (pilot: assistance
+    # recipients become members). Only with it may a cooperative manager see name, village and contact.
+    contact_consent = models.BooleanField(_("agrees to be contacted by a cooperative"), default=False,
+                                          db_default=False)
+    contact_consent_on = models.DateField(_("consent given on"), null=True, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, default="", db_default="")
 
     scope_region_field = "village_id"
 
@@ -338,6 +344,9 @@ class StatusChange(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name=_("by"))
     note = models.CharField(_("note"), max_length=200, blank=True, default="")
+    # The reading of the criteria the step relied on (mark ready, graduate, a follow-up's relapse).
+    evaluation = models.ForeignKey("Evaluation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("evaluation"))
 
     scope_region_field = "enrolment__village_id"
 
@@ -358,6 +367,8 @@ class FollowUp(models.Model):
     month = models.PositiveSmallIntegerField(_("months after graduation"))
     on = models.DateField(_("date"))
     sustained = models.BooleanField(_("still meets the essential criteria"))
+    evaluation = models.ForeignKey("Evaluation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("evaluation"))
 
     scope_region_field = "enrolment__village_id"
 
@@ -369,3 +380,79 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id} +{self.month} months"
+
+
+class Evaluation(models.Model):
+    """One reading of an enrolment's latest assessment against one rule-set version, kept so that a
+    decision can always be traced to the rules and the values it used. `results` holds, per
+    criterion, whether it applied, was met, the value read and the threshold; `unjudged` says in
+    words why the family could not be judged (e.g. no poverty line for its province and area)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="evaluations",
+                                  verbose_name=_("enrolment"))
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="evaluations",
+                                 verbose_name=_("rule set"))
+    assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("assessment"))
+    at = models.DateTimeField(_("when"))
+    essentials_met = models.BooleanField(_("essential criteria met"))
+    results = models.JSONField(_("results"), default=list)
+    unjudged = models.CharField(_("why it could not be judged"), max_length=300, blank=True, default="")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("by"))
+
+    scope_region_field = "enrolment__village_id"
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["enrolment", "-at", "-id"]
+        indexes = [models.Index(fields=["enrolment", "-at"], name="graduation_evaluation_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} v{self.rule_set_id} {self.at:%Y-%m-%d}"
+
+
+class OverrideDecision(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ReadinessOverride(models.Model):
+    """A request to mark a family ready although an essential criterion is not met: asked by the
+    facilitator (or made directly by a supervisor) with a written reason, decided by a regional
+    officer or national administrator. At most one waits per enrolment."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="overrides",
+                                  verbose_name=_("enrolment"))
+    evaluation = models.ForeignKey(Evaluation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("evaluation"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"))
+    decision = models.CharField(_("decision"), max_length=8, choices=OverrideDecision.choices,
+                                default=OverrideDecision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, default="")
+
+    scope_region_field = "enrolment__village_id"
+
+    class Meta:
+        verbose_name = _("readiness override")
+        verbose_name_plural = _("readiness overrides")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment"], condition=Q(decision="pending"),
+                                    name="graduation_one_pending_override"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} override ({self.decision})"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.enrolment.village_id

@@ -14,9 +14,11 @@ from entas.graduation.models import (
     Assessment,
     CaseloadAssignment,
     Enrolment,
+    Evaluation,
     FollowUp,
     Loan,
     MarketAccess,
+    ReadinessOverride,
     StatusChange,
     TrainingSession,
     Visit,
@@ -49,6 +51,6 @@ def register() -> None:
         rule(model, FACILITATOR, None)
     rule(Enrolment, FACILITATOR, lambda user: Q(facilitator__user=user))
     work: tuple[type[Model], ...] = (CaseloadAssignment, Visit, Assessment, Loan, MarketAccess, StatusChange,
-                                     FollowUp)
+                                     FollowUp, Evaluation, ReadinessOverride)
     for model in work:
         rule(model, FACILITATOR, lambda user: Q(enrolment__facilitator__user=user))

@@ -19,6 +19,14 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 
 from entas.registry.models import Household
+from tests.security import (
+    routes_cooperative,
+    routes_family,
+    routes_monitoring,
+    routes_partners,
+    routes_programmes,
+    routes_rules,
+)
 from tests.security.probes import Post, Query, Route, q
 from tests.security.world import API, BOKONUSAN, EVERYONE, FACILITATOR, MANAGER, NOBODY, OFFICER, World
 
@@ -492,6 +500,9 @@ XFAIL: dict[str, dict[str, str]] = {}
 
 def _table() -> dict[str, Route]:
     routes = [*PAGES, *API_ROUTES, *ADMIN_SITE]
+    for area in (routes_programmes, routes_rules, routes_family, routes_monitoring, routes_partners,
+                 routes_cooperative):
+        routes += area.ROUTES
     for model in admin.site._registry:
         spec = ADMIN_MODELS.get(model._meta.label_lower)
         if spec is not None:

@@ -1,0 +1,5 @@
+"""Scope probes of the routes added for issue 14 (cooperative). See routes.py for the vocabulary."""
+
+from tests.security.probes import Route
+
+ROUTES: list[Route] = []
