@@ -20,6 +20,7 @@ COMMANDS = [
     ("refresh-rollups", "refresh_rollups", "recompute indicator numbers per village (--indicator, --village)"),
     ("enrol", "enrol", "enrol the eligible households of some regions in a programme (set-based)"),
     ("evaluate-graduation", "evaluate_graduation", "check a programme's families against its graduation rules"),
+    ("rebuild-tallies", "rebuild_tallies", "recount the programme tallies behind the programme pages"),
     ("programme-report", "programme_report", "graduation and relapse rates by cohort, regency, facilitator"),
     ("rank", "rank_places", "rank regencies or districts for a programme; --save keeps a priority list"),
     ("training", "training", "training and mentoring sessions: list, create, record attendance"),

@@ -8,6 +8,8 @@ class GraduationConfig(AppConfig):
     verbose_name = _("Graduation")
 
     def ready(self) -> None:
-        from entas.graduation import scopes
+        from entas.core import events
+        from entas.graduation import scopes, tally
 
         scopes.register()
+        events.subscribe(tally.on_events)

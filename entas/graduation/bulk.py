@@ -169,6 +169,7 @@ def enrol_in_bulk(actor: User | None, programme: Programme, *, region_codes: lis
               *made.filter(facilitator__isnull=False).values_list("facilitator__region_id", flat=True).distinct()}
     audit.record_change(actor, audit.Action.ENROLMENT_BULK_CREATED, programme, changed=Enrolment, ids=[],
                         places=places, details={
-                            "regions": region_codes, "decile_max": top, "enrolled": result.enrolled,
+                            "programme": programme.pk, "regions": region_codes, "decile_max": top,
+                            "enrolled": result.enrolled,
                             "assigned": result.assigned, "not_enrolled": result.not_enrolled, "after_id": after_id})
     return result

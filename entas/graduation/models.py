@@ -456,3 +456,29 @@ class ReadinessOverride(models.Model):
     @property
     def audit_region_code(self) -> str:
         return self.enrolment.village_id
+
+
+class ProgrammeTally(models.Model):
+    """How many of a programme's enrolments of one cohort and regency are in each status, kept
+    up to date from the enrolment events (graduation.tally), so a programme's page reads a few
+    thousand rows instead of grouping a million enrolments."""
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("programme"))
+    regency = models.CharField(_("regency"), max_length=5)
+    cohort = models.CharField(_("cohort"), max_length=7)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    enrolments = models.PositiveIntegerField(_("enrolments"))
+    relapses = models.PositiveIntegerField(_("relapses"))
+    relapsed = models.PositiveIntegerField(_("families that relapsed"))
+
+    scope_region_field = "regency"
+
+    class Meta:
+        verbose_name = _("programme tally")
+        verbose_name_plural = _("programme tallies")
+        constraints = [models.UniqueConstraint(fields=["programme", "regency", "cohort", "status"],
+                                               name="graduation_tally_once")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.regency} {self.cohort} {self.status}: {self.enrolments}"

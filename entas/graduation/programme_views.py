@@ -36,11 +36,10 @@ PAGE_SIZE = 50
 @login_required
 def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("lead_agency"), pk=pk)
-    enrolments = enrolments_for(request.user).filter(programme=programme)
     latest = programme.priority_lists.first()
     return render(request, "graduation/programme_detail.html", {
-        "programme": programme, "by_cohort": reports.rates(enrolments, "cohort"),
-        "by_regency": reports.rates(enrolments, "regency")[:100],
+        "programme": programme, "by_cohort": reports.programme_rates(request.user, programme, "cohort"),
+        "by_regency": reports.programme_rates(request.user, programme, "regency")[:100],
         "locations": visible(request.user, latest.locations.select_related("region"))[:100] if latest else [],
         "priority_list": latest,
     })

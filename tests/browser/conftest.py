@@ -121,11 +121,29 @@ def site(live_server: Any, transactional_db: None, _region_snapshot: None) -> It
     post_migrate.connect(_after_flush, dispatch_uid="browser-tests-after-flush", weak=False)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+    return report
+
+
+FAILED = pytest.StashKey[bool]()
+FAILURES = Path(os.environ.get("ENTAS_SCREENSHOT_DIR", "/tmp")) / "entas-failures"
+
+
 @pytest.fixture
-def page(browser: Any, site: str) -> Iterator[Any]:
+def page(browser: Any, site: str, request: pytest.FixtureRequest) -> Iterator[Any]:
     # An Indonesian browser: Django honours Accept-Language before falling back to LANGUAGE_CODE.
     context = browser.new_context(base_url=site, locale="id-ID", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     tab = context.new_page()
     yield tab
+    if request.node.stash.get(FAILED, False):
+        # What the page showed when the test failed, named after the test (CI keeps the folder).
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        shot = FAILURES / f"{request.node.name}.png"
+        tab.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot of the failure: {shot}")
     context.close()
