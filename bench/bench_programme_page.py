@@ -10,17 +10,13 @@ Enrolments are made with SQL (issue 14's target: p95 < 300 ms at 1 M enrolments)
 """
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.bench_programmes import series, setup  # noqa: E402  (needs ROOT on the path)
-from bench.harness import timed  # noqa: E402
+from bench.harness import percentiles, timed  # noqa: E402
 
 STATUSES = ("enrolled", "active", "active", "ready", "graduated", "graduated", "sustained", "exited")
 COHORTS = [f"{year}-Q{q}" for year in (2024, 2025, 2026) for q in (1, 2, 3, 4)]
@@ -47,20 +43,6 @@ def make_enrolments(programme_id: int, n: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-
-
-def percentiles(label: str, work: Callable[[], Any], runs: int) -> dict[str, float]:
-    work()  # warm the caches once, as a page seen twice would
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
-    result = {"p50": statistics.median(times), "p95": p95}
-    print(f"  {label:<58} p50 {result['p50']:8.1f} ms   p95 {p95:8.1f} ms", flush=True)
-    return result
 
 
 def main() -> None:

@@ -171,7 +171,7 @@ def bench_enrolment(report: dict[str, Any], agency: Any) -> Any:
 def make_assessments(prog: Any) -> Any:
     from django.db import connection
 
-    from entas.graduation import services
+    from entas.graduation import rules
 
     with connection.cursor() as cursor:
         cursor.execute(f"""
@@ -182,8 +182,8 @@ def make_assessments(prog: Any) -> Any:
                    id % 4 = 0, id % 3, CASE WHEN id % 5 = 0 THEN 0 ELSE id % 3 END, id % 7 = 0
             FROM graduation_enrolment WHERE programme_id = {int(prog.pk)}""")
     for province in {code[:2] for code in prog.enrolments.values_list("village_id", flat=True)[:20000]}:
-        services.set_poverty_line(None, province_code=province, valid_from=datetime.date(2025, 3, 1), amount=609_160)
-    return services.create_rule_set(None, prog, [
+        rules.set_poverty_line(None, province_code=province, valid_from=datetime.date(2025, 3, 1), amount=609_160)
+    return rules.create_rule_set(None, prog, [
         {"code": "income_above_line", "essential": True}, {"code": "no_food_shortage", "essential": True},
         {"code": "business_running", "essential": True, "applies_when": "has_business"},
         {"code": "children_in_school", "essential": False, "applies_when": "has_school_age_children"},
@@ -192,18 +192,21 @@ def make_assessments(prog: Any) -> Any:
 
 
 def bench_evaluation(report: dict[str, Any], prog: Any) -> None:
+    from entas.graduation.criteria import definition
     from entas.graduation.evaluate import evaluate, evaluate_one
 
     print("graduation criteria on the latest assessment")
     rules = make_assessments(prog)
     enrolments = prog.enrolments.all()
-    seconds, outcomes = timed("set-based (one query)", lambda: evaluate(rules, enrolments))
+    # One definition drives both evaluators (the SQL and the Python one the offline app mirrors).
+    rules_data = definition(rules)
+    seconds, outcomes = timed("set-based (one query)", lambda: evaluate(rules_data, enrolments))
     met = sum(o.essentials_met for o in outcomes)
     report.update(evaluate_set_based_s=seconds, evaluated=len(outcomes), essentials_met=met)
     print(f"  evaluated {len(outcomes):,}, essential criteria met by {met:,}")
-    criteria = list(rules.criteria.all())
     sample = list(enrolments.order_by("id")[:1000])
-    seconds, loop = timed("per enrolment, evaluate_one() (1,000)", lambda: [evaluate_one(criteria, e) for e in sample])
+    seconds, loop = timed("per enrolment, evaluate_one() (1,000)",
+                          lambda: [evaluate_one(rules_data, e) for e in sample])
     by_id = {o.enrolment_id: o for o in outcomes}
     assert all(by_id[o.enrolment_id] == o for o in loop if o is not None), "set-based and loop disagree"
     report["evaluate_loop_s_extrapolated"] = seconds * len(outcomes) / len(sample)

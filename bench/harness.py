@@ -4,6 +4,7 @@ import io
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -129,3 +130,18 @@ def timed(label: str, work: Callable[[], Any], width: int = 52, digits: int = 8)
     seconds = time.perf_counter() - start
     print(f"  {label:<{width}} {seconds:{digits}.2f} s", flush=True)
     return seconds, result
+
+
+def percentiles(label: str, work: Callable[[], Any], runs: int, width: int = 58) -> dict[str, float]:
+    """p50 and p95 of `runs` timings of `work` in ms, after one warm-up run (as a page seen twice)."""
+    work()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+    result = {"p50": statistics.median(times), "p95": p95}
+    print(f"  {label:<{width}} p50 {result['p50']:8.1f} ms   p95 {p95:8.1f} ms", flush=True)
+    return result

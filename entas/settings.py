@@ -36,6 +36,9 @@ with contextlib.suppress(PermissionError):
 # The KBLI codes imports and forms accept: a complete list an operator names (docs/data-formats.md,
 # "The KBLI list"; `entas manage check` checks the file); empty: the shipped subset (kbli.SHIPPED).
 KBLI_FILE = os.environ.get("ENTAS_KBLI_FILE", "")
+# The desa BPS counts as urban (a CSV with a column `code`; kelurahan are urban by kind): read by
+# `entas manage load_urban_villages` and by the regions loader. Empty: every desa is rural.
+URBAN_VILLAGES_FILE = os.environ.get("ENTAS_URBAN_VILLAGES_FILE", "")
 # Imported spreadsheets (entas.ingest.archive): a zip part, or all parts together, may inflate to
 # this many times the file's size and never past the bytes given; the grid of the sheet's cells
 # is capped too (a tiny file with a value in cell XFD1048576 would ask for the whole grid up to it).

@@ -22,6 +22,7 @@ urlpatterns = [
     # Enrolled families (graduation) keep the /programmes/ addresses they always had.
     path("programmes/", include("entas.graduation.urls")),
     path("partnerships/", include("entas.partnerships.urls")),
+    path("my-cooperative/", include("entas.graduation.cooperative_urls")),
     path("dashboard/", include("entas.monitoring.urls")),
     path("api/", include("entas.api.urls")),
     path("admin/", admin.site.urls),

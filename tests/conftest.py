@@ -2,6 +2,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 
 from entas.accounts import services
@@ -62,4 +63,11 @@ def kupang_officer(make_user: Callable[..., User]) -> User:
 def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
+    return client
+
+
+def english_client(user: User) -> Client:
+    """A signed-in client reading the pages in English (the messages checked are the msgids)."""
+    client = client_for(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client

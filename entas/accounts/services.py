@@ -47,13 +47,14 @@ def create_user(
     actor: User | None,
     *,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     agency: Agency | None,
     region_code: str | None = None,
     **fields: Any,
 ) -> User:
-    """Create an account. `actor` None means the system (demo, first set-up)."""
+    """Create an account. `actor` None means the system (demo, first set-up). `password` None: an
+    unusable one (the account chooses its own through a first sign-in link, programmes.welcome)."""
     if role not in Role.values:
         raise ValidationError({"role": f"'{role}' is not a role; choose one of {', '.join(Role.values)}"})
     region = _region_or_error(region_code)

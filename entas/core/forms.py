@@ -3,7 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO dates whatever the language: a type=date input shows nothing for "05-12-2026".
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def show_errors(form: forms.Form, error: ValidationError) -> None:

@@ -2,6 +2,7 @@
 
 from django.utils import translation
 
+from entas.demo import calendar
 from entas.monitoring import services
 from entas.monitoring.computations import REGISTRY
 from entas.monitoring.models import Indicator
@@ -23,7 +24,8 @@ OUTPUT_TARGETS = [
 
 def ensure_demo_indicators() -> int:
     created = 0
-    for year in (2024, 2025, 2026):
+    today = calendar.today()
+    for year in range(min(2024, today.year - 2), today.year + 1):
         services.open_year(None, year)
     for key, computation in REGISTRY.items():
         if Indicator.objects.filter(code=key).exists():

@@ -28,7 +28,7 @@ from entas.core.actors import acting_user, signed_in
 from entas.core.api import AuditedList, IdField, ScopedReadOnlyViewSet, bounded_integer
 from entas.graduation import pathway, services
 from entas.graduation.models import Assessment, Enrolment, ExitReason, Visit
-from entas.graduation.queries import cooperative_member_on, enrolments_for, get_enrolment_or_404, may_change
+from entas.graduation.queries import enrolments_for, get_enrolment_or_404, may_change
 from entas.programmes.api import ServiceRefusals
 from entas.programmes.queries import facilitators_for
 from entas.registry.api import members_of
@@ -193,7 +193,8 @@ class VisitSerializer(serializers.ModelSerializer[Visit]):
 
 class VisitViewSet(OfEnrolment):
     """`/api/enrolments/<enrolment_pk>/visits/`: record a home visit, with an assessment when one was
-    made (cooperative membership, when not given, is read from the family's memberships)."""
+    made (cooperative membership, when not given, is read from the family's memberships), as the
+    page does: the assessment is evaluated at once, and a family's first visit makes it active."""
 
     serializer_class = VisitSerializer
 
@@ -203,9 +204,7 @@ class VisitViewSet(OfEnrolment):
         incoming = VisitSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        values = {k: v for k, v in (data.get("assessment") or {}).items() if v is not None} or None
-        if values is not None and "cooperative_member" not in values:
-            values["cooperative_member"] = cooperative_member_on(enrolment, data["on"])
-        visit = services.record_visit(acting_user(request), enrolment, on=data["on"], notes=data.get("notes", ""),
-                                      assessment=values)
+        visit = services.record_visit_with_assessment(acting_user(request), enrolment, date=data["on"],
+                                                      notes=data.get("notes", ""),
+                                                      measures=dict(data.get("assessment") or {}))
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)

@@ -9,7 +9,13 @@ class GraduationConfig(AppConfig):
 
     def ready(self) -> None:
         from entas.core import events
-        from entas.graduation import scopes, tally
+        from entas.graduation import poverty_import, scopes, tally
+        from entas.ingest import targets
 
         scopes.register()
         events.subscribe(tally.on_events)
+        # Registered here so that ingest (below graduation) offers `import_data poverty_lines`.
+        targets.register(targets.Target(
+            poverty_import.TARGET, (*poverty_import.KINDS, targets.AUTO), poverty_import.plan_for,
+            poverty_import.WRITES, source="BPS", help="BPS poverty lines per province, area and period (CSV or XLSX)",
+        ))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
-from entas.graduation.eligibility import eligible, within_any
+from entas.graduation.eligibility import eligible, receiving_any, within_any
 from entas.graduation.enrolment import cohort_of
 from entas.graduation.models import OPEN_STATUSES, CaseloadAssignment, Enrolment, Status
 from entas.programmes.checks import fail
@@ -149,7 +149,12 @@ def enrol_in_bulk(actor: User | None, programme: Programme, *, region_codes: lis
     top = _decile_limit(programme, decile_max)
     in_regions = within_any(Household.objects.all(), region_codes)
     already = Enrolment.objects.filter(programme=programme, household=OuterRef("pk"), status__in=OPEN_STATUSES)
-    counts = in_regions.aggregate(total=Count("id"), decile=Count("id", filter=Q(decile__lte=top)))
+    # Each reason counts the households that passed the rules before it and fail this one.
+    in_decile = Q(decile__gte=programme.decile_min, decile__lte=top)
+    poorest = in_decile & Q(extreme_poor=True) if programme.extreme_poor_only else in_decile
+    receiving = poorest & Q(receiving_any(programme)) if programme.assistance else poorest
+    counts = in_regions.aggregate(total=Count("id"), n_decile=Count("id", filter=in_decile),
+                                  n_poorest=Count("id", filter=poorest), n_receiving=Count("id", filter=receiving))
     candidates = eligible(programme, in_regions.filter(decile__lte=top))
     n_eligible = candidates.count()
     after_id = Enrolment.objects.aggregate(last=Max("id"))["last"] or 0
@@ -158,8 +163,10 @@ def enrol_in_bulk(actor: User | None, programme: Programme, *, region_codes: lis
     enrolled, assigned = _insert_staged(programme, after_id)
     result = BulkResult(enrolled=enrolled, assigned=assigned, unassigned=enrolled - assigned)
     result.not_enrolled = {
-        "decile_outside_rule": counts["total"] - counts["decile"],
-        "outside_priority_locations": counts["decile"] - n_eligible,
+        "decile_outside_rule": counts["total"] - counts["n_decile"],
+        "not_extreme_poor": counts["n_decile"] - counts["n_poorest"],
+        "no_assistance": counts["n_poorest"] - counts["n_receiving"],
+        "outside_priority_locations": counts["n_receiving"] - n_eligible,
         "already_enrolled": n_eligible - result.enrolled,
     }
     # Too many to name one by one: the event names the places the new enrolments are counted under

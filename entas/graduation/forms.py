@@ -22,6 +22,8 @@ FOLLOW_UP_MONTHS = [("", "—"), ("6", "6"), ("12", "12"), ("24", "24")]
 
 
 class TransitionForm(forms.Form):
+    # The pathway refuses a step by naming the family's status: the step chosen is what was wrong.
+    ALIASES = {"status": "action", "rule_set": "action"}
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     on = forms.DateField(label=_("Date"), widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
@@ -122,6 +124,22 @@ class VisitForm(forms.Form):
         """The items answered; None when the visit had no assessment at all."""
         answered = {k: self.cleaned_data[k] for k in self.ASSESSMENT if self.cleaned_data.get(k) is not None}
         return answered or None
+
+
+
+class OverrideForm(forms.Form):
+    reason = forms.CharField(label=_("Why the family should be marked ready"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("The essential criteria are not met: a regional officer or a national "
+                                         "administrator decides."))
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve: mark ready")),
+                                                               ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("Needed to reject: the facilitator reads it."))
 
 
 

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
 from entas.core import audit
@@ -62,10 +63,12 @@ def record_visit(actor: User | None, enrolment: Enrolment, *, on: date, notes: s
     values = _assessment_values(assessment) if assessment else None
     visit = Visit.objects.create(enrolment=enrolment, facilitator=enrolment.facilitator, date=on, notes=notes)
     assessed = Assessment.objects.create(enrolment=enrolment, visit=visit, date=on, **values) if values else None
-    # The assessment is what the indicators read (incomes); a visit alone moves no number.
     audit.record_change(actor, audit.Action.VISIT_RECORDED, visit, region_code=enrolment.village_id,
-                        details={"enrolment": enrolment.pk, "assessed": assessed is not None},
-                        changed=Assessment if assessed else None, ids=[assessed.pk] if assessed else None)
+                        details={"enrolment": enrolment.pk, "assessed": assessed is not None})
+    if assessed is not None:
+        # Its own entry and event: the assessment is what the indicators read (incomes).
+        audit.record_change(actor, audit.Action.ASSESSMENT_RECORDED, assessed, region_code=enrolment.village_id,
+                            details={"enrolment": enrolment.pk, "visit": visit.pk, **(values or {})})
     return visit
 
 
@@ -88,8 +91,14 @@ def record_loan(actor: User | None, enrolment: Enrolment, *, scheme: str, lender
 def set_loan_status(actor: User | None, loan: Loan, status: str, *, on: date) -> Loan:
     allowed = LOAN_STEPS.get(loan.status, set())
     if status not in allowed:
-        nexts = ", ".join(sorted(allowed)) or "nothing (final)"
-        raise fail("status", f"a loan that is {loan.status} cannot become {status}; allowed: {nexts}")
+        def label(code: str) -> str:
+            return str(LoanStatus(code).label) if code in LoanStatus.values else code
+
+        nexts = ", ".join(f"{label(s)} ({s})" for s in sorted(allowed)) or _("no further step (final)")
+        raise fail("status", _("a loan that is %(now)s (%(now_code)s) cannot become %(next)s (%(next_code)s); "
+                               "allowed: %(allowed)s") % {
+            "now": label(loan.status), "now_code": loan.status, "next": label(status),
+            "next_code": status, "allowed": nexts})
     happened("on", on)
     if on < loan.status_on:
         raise fail("on", f"{on} is before the loan's last change on {loan.status_on}")

@@ -252,12 +252,29 @@ class MarketAccess(models.Model):
         return f"{self.get_channel_display()} Rp{self.sales_value:,}"
 
 
+class RuleSetStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    RETIRED = "retired", _("Retired")
+
+
 class RuleSet(models.Model):
+    """One version of a programme's graduation criteria: drafted, then activated (which retires
+    the version before it), never edited once active, kept for the evaluations that used it
+    (entas.graduation.rules)."""
+
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="rule_sets",
                                   verbose_name=_("programme"))
     version = models.PositiveIntegerField(_("version"))
-    active = models.BooleanField(_("active"), default=True)
+    status = models.CharField(_("status"), max_length=8, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT)
+    note = models.CharField(_("note"), max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("drafted by"))
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("activated by"))
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("graduation rule set")
@@ -265,13 +282,19 @@ class RuleSet(models.Model):
         ordering = ["programme", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "version"], name="graduation_ruleset_version_once"),
-            models.UniqueConstraint(fields=["programme"], condition=Q(active=True), name="graduation_one_active"),
+            models.UniqueConstraint(fields=["programme"], condition=Q(status="active"), name="graduation_one_active"),
         ]
 
     def __str__(self) -> str:
         return f"{self.programme_id} v{self.version}"
 
+    @property
+    def active(self) -> bool:
+        return self.status == RuleSetStatus.ACTIVE
 
+
+# The fixed criteria of the rule sets before criteria became declarative data: still accepted from
+# callers as {"code": ..., "applies_when": ...} and mapped by entas.graduation.criteria.from_legacy.
 class Code(models.TextChoices):
     INCOME_ABOVE_LINE = "income_above_line", _("Income per person above the poverty line")
     INCOME_SOURCES = "income_sources", _("Several income sources")
@@ -289,33 +312,55 @@ class AppliesWhen(models.TextChoices):
 
 
 class Criterion(models.Model):
-    """One test on the latest assessment. Essential criteria must all be met to graduate;
-    a conditional one counts only when `applies_when` holds for the family."""
+    """One test on the latest assessment, as data: `field` (a measure of graduation.criteria)
+    `operator` `threshold` in `unit`, applying only when the optional condition (measure, operator,
+    value) holds. Essential criteria must all be met to graduate. `code` names it within its set."""
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="criteria",
                                  verbose_name=_("rule set"))
-    code = models.CharField(_("criterion"), max_length=24, choices=Code.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    code = models.CharField(_("code"), max_length=40)
+    label = models.CharField(_("label"), max_length=200, blank=True, default="")
+    field = models.CharField(_("measure"), max_length=32)
+    operator = models.CharField(_("comparison"), max_length=2)
+    threshold = models.DecimalField(_("threshold"), max_digits=17, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=16)
     essential = models.BooleanField(_("essential"), default=True)
-    applies_when = models.CharField(_("applies when"), max_length=24, choices=AppliesWhen.choices,
-                                    default=AppliesWhen.ALWAYS)
-    # Income: Rp per person per month (empty: the province's poverty line); business: months;
-    # savings: Rp; income sources: how many.
-    threshold = models.BigIntegerField(_("threshold"), null=True, blank=True)
+    condition_field = models.CharField(_("applies when"), max_length=32, blank=True, default="")
+    condition_operator = models.CharField(_("condition comparison"), max_length=2, blank=True, default="")
+    condition_value = models.DecimalField(_("condition value"), max_digits=17, decimal_places=2, null=True,
+                                          blank=True)
 
     class Meta:
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
-        constraints = [models.UniqueConstraint(fields=["rule_set", "code"], name="graduation_criterion_once")]
+        ordering = ["rule_set", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="graduation_criterion_once"),
+            models.CheckConstraint(
+                condition=(Q(condition_field="", condition_value__isnull=True)
+                           | (~Q(condition_field="") & Q(condition_value__isnull=False))),
+                name="graduation_criterion_condition_whole"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} ({'essential' if self.essential else 'conditional'})"
 
 
+class Area(models.TextChoices):
+    URBAN = "urban", _("Urban (perkotaan)")
+    RURAL = "rural", _("Rural (perdesaan)")
+    TOTAL = "total", _("Urban and rural")
+
+
 class PovertyLine(models.Model):
-    """BPS poverty line for one province from a date on, Rp per person per month (loaded by users)."""
+    """BPS poverty line for one province and area (urban, rural or both) from a date on (BPS
+    publishes March and September), Rp per person per month. A village reads its area's line, or the
+    province's total when that one is more recent (entas.graduation.lines)."""
 
     province = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("province"))
+    area = models.CharField(_("area"), max_length=5, choices=Area.choices, default=Area.TOTAL)
     valid_from = models.DateField(_("valid from"))
     amount = models.BigIntegerField(_("Rp per person per month"))
     source = models.CharField(_("source"), max_length=200, blank=True, default="")
@@ -323,13 +368,18 @@ class PovertyLine(models.Model):
     class Meta:
         verbose_name = _("poverty line")
         verbose_name_plural = _("poverty lines")
+        ordering = ["province", "area", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["province", "valid_from"], name="graduation_poverty_line_once"),
+            models.UniqueConstraint(fields=["province", "area", "valid_from"], name="graduation_poverty_line_once"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="graduation_poverty_line_positive"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.province_id} {self.valid_from} Rp{self.amount:,}"
+        return f"{self.province_id} {self.area} {self.valid_from} Rp{self.amount:,}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.province_id
 
 
 class StatusChange(models.Model):

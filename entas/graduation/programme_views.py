@@ -1,16 +1,14 @@
 """Pages about a programme's families: the programme's results (graduation and relapse rates by
 cohort and regency, its priority locations), enrolment (one household by No. KK, or every eligible
-household of some regions), a facilitator's own families, and the facilitators' progress against
-their yearly target."""
+household of some regions), and the facilitators' progress against their yearly target. A
+facilitator's own families are work_views.my_families."""
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,49 +19,33 @@ from entas.core.forms import show_errors
 from entas.core.scoping import user_scope, visible
 from entas.graduation import reports, services
 from entas.graduation.bulk import BulkResult
+from entas.graduation.eligibility import priority_list_of
 from entas.graduation.forms import BulkEnrolForm, EnrolOneForm
-from entas.graduation.models import OPEN_STATUSES
 from entas.graduation.queries import enrolments_for, facilitator_progress, may_change, may_enrol_in_bulk
-from entas.programmes.models import Facilitator, Programme
+from entas.programmes.models import Programme
 from entas.programmes.queries import facilitators_for
 from entas.regions.codes import within
+from entas.regions.models import Region
 from entas.registry.models import Household
 
-VISIT_EVERY_DAYS = 30
 PAGE_SIZE = 50
+FACILITATORS_PER_PAGE = 100
 
 
 @login_required
 def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("lead_agency"), pk=pk)
-    latest = programme.priority_lists.first()
+    latest = priority_list_of(programme)
+    by_regency = reports.programme_rates(request.user, programme, "regency")[:100]
+    names = dict(Region.objects.filter(code__in=[r["key"] for r in by_regency]).values_list("code", "name"))
+    for row in by_regency:
+        row["name"] = names.get(row["key"], "")
     return render(request, "graduation/programme_detail.html", {
         "programme": programme, "by_cohort": reports.programme_rates(request.user, programme, "cohort"),
-        "by_regency": reports.programme_rates(request.user, programme, "regency")[:100],
+        "by_regency": by_regency,
         "locations": visible(request.user, latest.locations.select_related("region"))[:100] if latest else [],
         "priority_list": latest,
     })
-
-
-@login_required
-def my_families(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A facilitator's own open families, the ones never visited or not visited for a month first,
-    and her graduations this year against her yearly target."""
-    facilitator = Facilitator.objects.filter(user_id=request.user.pk).first()
-    today = timezone.localdate()
-    due = today - datetime.timedelta(days=VISIT_EVERY_DAYS)
-    families: list[Any] = []
-    progress = None
-    if facilitator is not None:
-        # NULLS FIRST spelled out: SQLite sorts never-visited families first, PostgreSQL last.
-        families = list(enrolments_for(request.user).filter(facilitator=facilitator, status__in=OPEN_STATUSES)
-                        .select_related("household", "programme", "village").annotate(last_visit=Max("visits__date"))
-                        .order_by(F("last_visit").asc(nulls_first=True), "id"))
-        progress = facilitator_progress(Facilitator.objects.filter(pk=facilitator.pk), today.year).first()
-    needing = sum(1 for e in families if e.last_visit is None or e.last_visit < due)
-    return render(request, "graduation/my_families.html", {
-        "facilitator": progress, "families": families, "due": due, "needing": needing,
-        "visit_every": VISIT_EVERY_DAYS})
 
 
 def _enrol_one(request: AuthenticatedHttpRequest, programme: Programme, form: EnrolOneForm) -> bool:
@@ -134,10 +116,13 @@ def facilitator_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     asked = request.GET.get("year", "")
     year = int(asked) if asked.isdigit() and len(asked) == 4 else timezone.localdate().year
     facilitators = facilitators_for(request.user)
-    progress = list(facilitator_progress(facilitators, year).order_by("region_id", "id"))
-    names = {f.pk: str(f) for f in progress}
-    rows = reports.rates(enrolments_for(request.user).filter(facilitator__in=facilitators), "facilitator")
+    # A national administrator's list runs to 33,000 facilitators: a page at a time, and the rates
+    # of the facilitators on that page.
+    page = Paginator(facilitator_progress(facilitators, year).order_by("region_id", "id"), FACILITATORS_PER_PAGE
+                     ).get_page(request.GET.get("page"))
+    names = {f.pk: str(f) for f in page}
+    rows = reports.rates(enrolments_for(request.user).filter(facilitator__in=list(names)), "facilitator")
     for row in rows:
         row["key"] = names.get(row["key"], row["key"])
-    return render(request, "graduation/facilitator_report.html", {"progress": progress, "rates": rows,
-                                                                   "year": year})
+    return render(request, "graduation/facilitator_report.html", {"progress": page, "page": page, "rates": rows,
+                                                                   "year": year, "query": f"year={year}"})

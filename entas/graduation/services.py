@@ -1,9 +1,11 @@
 """Every change to an enrolled family goes through the functions of this module: enrolment and
 reassignment (`enrolment.py`), bulk enrolment (`bulk.py`), visits and interventions
-(`interventions.py`), training sessions and attendance (`training.py`), all importable from here,
-and the pathway steps, rule sets and poverty lines below: checked (the pathway against
+(`interventions.py`), training sessions and attendance (`training.py`), readiness overrides
+(`overrides.py`), rule sets and poverty lines (`rules.py`), all importable from here, and the
+pathway steps below: a visit with its assessment, marking ready and graduating (each on a fresh
+evaluation of the criteria), follow-ups, relapses, exits. Checked (the pathway against
 `pathway.TRANSITIONS`), a ValidationError naming the field, in a transaction, audited, with a
-StatusChange row per pathway step."""
+StatusChange row per pathway step (`pathway.move`)."""
 
 from datetime import date
 from typing import Any
@@ -11,14 +13,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
-from entas.graduation import pathway
+from entas.graduation import evaluate, pathway
 from entas.graduation.bulk import enrol_in_bulk  # noqa: F401  (one import for callers)
 from entas.graduation.enrolment import enrol_household, reassign  # noqa: F401
-from entas.graduation.evaluate import essentials_met
 from entas.graduation.interventions import (  # noqa: F401
     record_loan,
     record_market_access,
@@ -26,101 +28,68 @@ from entas.graduation.interventions import (  # noqa: F401
     set_loan_status,
 )
 from entas.graduation.models import (
-    AppliesWhen,
-    Code,
-    Criterion,
     Enrolment,
     ExitReason,
     FollowUp,
-    PovertyLine,
-    RuleSet,
     Status,
-    StatusChange,
+    Visit,
 )
+from entas.graduation.overrides import decide_override, override_readiness, request_override  # noqa: F401
+from entas.graduation.queries import cooperative_member_on
+from entas.graduation.rules import active_rule_set, create_rule_set, set_poverty_line  # noqa: F401
 from entas.graduation.training import record_attendance, record_training  # noqa: F401
-from entas.programmes.models import Programme
-from entas.regions.codes import Level
-from entas.regions.models import Region
 
 
 def _fail(field: str, message: str) -> ValidationError:
     return ValidationError({field: message})
 
 
-def active_rule_set(programme: Programme) -> RuleSet:
-    found = RuleSet.objects.filter(programme=programme, active=True).first()
-    if found is None:
-        raise _fail("rule_set", f"{programme} has no active graduation rule set")
-    return found
-
-
-def _transition(actor: User | None, enrolment: Enrolment, action: str, on: date, note: str = "",
-                **fields: Any) -> Enrolment:
-    happened("on", on)
-    # Lock and re-read, so two people acting at once cannot both move the same family.
-    current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if problem := pathway.refusal(action, current.status):
-        raise _fail("status", problem)
-    before, target = current.status, pathway.TRANSITIONS[action][1]
-    current.status = target
-    for name, value in fields.items():
-        setattr(current, name, value)
-    if action == "graduate":
-        current.graduated_on = on
-    if action == "relapse":
-        current.relapses += 1
-        current.graduated_on = None
-    current.save(update_fields=["status", "graduated_on", "relapses", "exit_reason", "exited_on"])
-    StatusChange.objects.create(enrolment=current, from_status=before, to_status=target, action=action, on=on,
-                                actor=actor, note=note)
-    audit.record_change(actor, audit.Action(f"enrolment.{action}"), current,
-                        details={"from": before, "to": target, "note": note})
-    enrolment.refresh_from_db()
-    return current
-
-
 @transaction.atomic
 def activate(actor: User | None, enrolment: Enrolment, *, on: date) -> Enrolment:
-    return _transition(actor, enrolment, "activate", on)
+    return pathway.move(actor, enrolment, "activate", on)
+
+
+def _judged(actor: User | None, enrolment: Enrolment, action: str, on: date) -> Enrolment:
+    """A step that needs every essential criterion met: refused, naming what is missing, unless a
+    fresh evaluation finds them met; the StatusChange keeps that evaluation."""
+    happened("on", on)
+    if problem := pathway.refusal(action, enrolment.status):
+        raise _fail("status", problem)
+    evaluation = pathway.judge(actor, enrolment)
+    if not evaluation.essentials_met:
+        step = {"mark_ready": _("Cannot mark ready"), "graduate": _("Cannot graduate")}[action]
+        raise _fail("status", f"{step}: {pathway.why_not_met(evaluation)}")
+    return pathway.move(actor, enrolment, action, on, evaluation=evaluation)
 
 
 @transaction.atomic
 def mark_ready(actor: User | None, enrolment: Enrolment, *, on: date) -> Enrolment:
-    return _transition(actor, enrolment, "mark_ready", on)
+    """"Siap graduasi": refused unless the latest assessment meets every essential criterion of the
+    active rule set (otherwise a supervisor may override: graduation.overrides)."""
+    return _judged(actor, enrolment, "mark_ready", on)
 
 
 @transaction.atomic
 def graduate(actor: User | None, enrolment: Enrolment, *, on: date) -> Enrolment:
-    """Refused unless the latest assessment meets every essential criterion of the active rule set."""
-    happened("on", on)
-    if problem := pathway.refusal("graduate", enrolment.status):
-        raise _fail("status", problem)
-    met, failing = essentials_met(active_rule_set(enrolment.programme), enrolment)
-    if not met:
-        raise _fail("status", f"cannot graduate: essential criteria not met on the latest assessment: "
-                              f"{', '.join(failing)}")
-    return _transition(actor, enrolment, "graduate", on)
+    """Refused unless the latest assessment meets every essential criterion of the active rule set.
+    Schedules the follow-ups at 6, 12 and 24 months (`pathway.follow_up_dates`)."""
+    return _judged(actor, enrolment, "graduate", on)
 
 
 @transaction.atomic
 def relapse(actor: User | None, enrolment: Enrolment, *, on: date, note: str = "") -> Enrolment:
-    return _transition(actor, enrolment, "relapse", on, note)
+    return pathway.move(actor, enrolment, "relapse", on, note)
 
 
 @transaction.atomic
 def exit_enrolment(actor: User | None, enrolment: Enrolment, *, reason: str, on: date) -> Enrolment:
     if reason not in ExitReason.values:
         raise _fail("reason", f"'{reason}' is not an exit reason; use one of {', '.join(ExitReason.values)}")
-    return _transition(actor, enrolment, "exit", on, reason, exit_reason=reason, exited_on=on)
+    return pathway.move(actor, enrolment, "exit", on, reason, exit_reason=reason, exited_on=on)
 
 
-def _months_after(start: date, months: int) -> date:
-    year, month = divmod(start.month - 1 + months, 12)
-    day = min(start.day, 28)
-    return date(start.year + year, month + 1, day)
-
-
-def _next_follow_up(enrolment: Enrolment) -> int | None:
+def next_follow_up(enrolment: Enrolment) -> int | None:
+    """The month of the follow-up still to make since the family last graduated (None: all done)."""
     graduated_on = enrolment.graduated_on
     done = (FollowUp.objects.filter(enrolment=enrolment, on__gte=graduated_on).aggregate(m=Max("month"))["m"]
             if graduated_on else None)
@@ -128,58 +97,60 @@ def _next_follow_up(enrolment: Enrolment) -> int | None:
     return later[0] if later else None
 
 
+def _not_graduated(enrolment: Enrolment) -> ValidationError:
+    if enrolment.status == Status.SUSTAINED:
+        return _fail("month", _("All three follow-ups are done: this family has sustained its graduation."))
+    return _fail("month", _("A follow-up comes after graduation; this family is %(status)s, not yet graduated. "
+                            "Graduate it first.") % {"status": Status(enrolment.status).label})
+
+
 @transaction.atomic
 def record_follow_up(actor: User | None, enrolment: Enrolment, *, month: int, on: date) -> FollowUp:
-    """A follow-up after graduation, read from the latest assessment: still meeting the essential
-    criteria keeps the family graduated (sustained after 24 months); otherwise it relapses."""
+    """A follow-up after graduation decided by a fresh evaluation of the latest assessment (kept
+    on the FollowUp): still meeting the essential criteria keeps the family graduated (sustained
+    after 24 months); otherwise it relapses to active, and the relapse is counted."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status != Status.GRADUATED or enrolment.graduated_on is None:
-        raise _fail("month", f"a follow-up comes after graduation; this enrolment is {enrolment.status}")
+        raise _not_graduated(enrolment)
     happened("on", on)
-    expected = _next_follow_up(enrolment)
+    expected = next_follow_up(enrolment)
     if month != expected:
-        raise _fail("month", f"the next follow-up is at {expected} months, not {month}")
-    due = _months_after(enrolment.graduated_on, month)
+        raise _fail("month", _("The next follow-up is at %(expected)s months, not %(month)s.") % {
+            "expected": expected, "month": month})
+    due = pathway.months_after(enrolment.graduated_on, month)
     if on < due:
-        raise _fail("on", f"the {month}-month follow-up is due from {due}, not {on}")
-    met, failing = essentials_met(active_rule_set(enrolment.programme), enrolment)
-    follow_up = FollowUp.objects.create(enrolment=enrolment, month=month, on=on, sustained=met)
-    audit.record_change(actor, audit.Action.FOLLOW_UP_RECORDED, enrolment, details={"month": month, "sustained": met})
+        raise _fail("on", _("The %(month)s-month follow-up is due from %(due)s, not %(on)s.") % {
+            "month": month, "due": due.isoformat(), "on": on.isoformat()})
+    evaluation = pathway.judge(actor, enrolment)
+    if evaluation.unjudged:
+        # No relapse for want of a poverty line: the follow-up waits until the family can be judged.
+        raise _fail("month", _("The family cannot be judged: %(why)s") % {"why": evaluation.unjudged})
+    met = evaluation.essentials_met
+    follow_up = FollowUp.objects.create(enrolment=enrolment, month=month, on=on, sustained=met,
+                                        evaluation=evaluation)
+    audit.record_change(actor, audit.Action.FOLLOW_UP_RECORDED, enrolment,
+                        details={"month": month, "sustained": met, "evaluation": evaluation.pk})
     if not met:
-        relapse(actor, enrolment, on=on, note=f"{month}-month follow-up: {', '.join(failing)}")
+        pathway.move(actor, enrolment, "relapse", on, f"{month}-month follow-up: {pathway.why_not_met(evaluation)}",
+                     evaluation=evaluation)
     elif month == FollowUp.MONTHS[-1]:
-        _transition(actor, enrolment, "sustain", on)
+        pathway.move(actor, enrolment, "sustain", on, evaluation=evaluation)
     return follow_up
 
 
 @transaction.atomic
-def create_rule_set(actor: User | None, programme: Programme, criteria: list[dict[str, Any]]) -> RuleSet:
-    """A new version of the programme's criteria; it replaces the active one (kept for history)."""
-    if not criteria:
-        raise _fail("criteria", "a rule set needs at least one criterion")
-    for item in criteria:
-        if item.get("code") not in Code.values:
-            raise _fail("criteria", f"'{item.get('code')}' is not a criterion; use one of {', '.join(Code.values)}")
-        if item.get("applies_when", AppliesWhen.ALWAYS) not in AppliesWhen.values:
-            raise _fail("criteria", f"'{item['applies_when']}' is not one of {', '.join(AppliesWhen.values)}")
-    last = RuleSet.objects.filter(programme=programme).aggregate(v=Max("version"))["v"] or 0
-    RuleSet.objects.filter(programme=programme, active=True).update(active=False)
-    rule_set = RuleSet.objects.create(programme=programme, version=last + 1)
-    Criterion.objects.bulk_create([Criterion(rule_set=rule_set, **item) for item in criteria])
-    audit.record_change(actor, audit.Action.RULE_SET_CREATED, rule_set,
-                        details={"programme": programme.pk, "version": last + 1,
-                                 "criteria": [c["code"] for c in criteria]})
-    return rule_set
-
-
-@transaction.atomic
-def set_poverty_line(actor: User | None, *, province_code: str, valid_from: date, amount: int,
-                     source: str = "") -> PovertyLine:
-    if not Region.objects.filter(code=province_code, level=Level.PROVINCE).exists():
-        raise _fail("province", f"'{province_code}' is not a province code")
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise _fail("amount", f"{amount!r}: a poverty line is a whole number of rupiah above 0")
-    line, _created = PovertyLine.objects.update_or_create(province_id=province_code, valid_from=valid_from,
-                                                           defaults={"amount": amount, "source": source})
-    audit.record_change(actor, audit.Action.POVERTY_LINE_SET, line, region_code=province_code,
-                        details={"amount": amount})
-    return line
+def record_visit_with_assessment(actor: User | None, enrolment: Enrolment, *, date: date, notes: str = "",
+                                 measures: dict[str, Any] | None = None) -> Visit:
+    """A home visit and the assessment made on it, in one step. Cooperative membership, when not
+    given, is read from the family's memberships. The assessment is read at once against the active
+    rule set (an Evaluation, shown on the family's page), and a family still only enrolled becomes
+    active on its first visit."""
+    values = {k: v for k, v in (measures or {}).items() if v is not None}
+    if values and "cooperative_member" not in values:
+        values["cooperative_member"] = cooperative_member_on(enrolment, date)
+    visit = record_visit(actor, enrolment, on=date, notes=notes, assessment=values or None)
+    if enrolment.status == Status.ENROLLED:
+        pathway.move(actor, enrolment, "activate", date, _("first home visit"))
+    if values and evaluate.active_rule_set(enrolment.programme_id) is not None:
+        pathway.judge(actor, enrolment)
+    return visit

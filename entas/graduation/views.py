@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,20 +29,22 @@ from entas.enterprises.models import (
     Job,
     Membership,
 )
-from entas.graduation import pathway
+from entas.graduation import criteria, due, overrides, pathway
 from entas.graduation import services as graduation
 from entas.graduation.forms import (
     CooperativeMembershipForm,
+    DecideForm,
     JobPlacementForm,
     LoanForm,
     LoanStatusForm,
     MarketAccessForm,
+    OverrideForm,
     ReassignForm,
     TransitionForm,
     VisitForm,
 )
-from entas.graduation.models import Enrolment
-from entas.graduation.queries import cooperative_member_on, get_enrolment_or_404, may_change, near_family
+from entas.graduation.models import Enrolment, OverrideDecision, Status
+from entas.graduation.queries import get_enrolment_or_404, may_change, near_family
 from entas.programmes.queries import facilitators_for
 
 Builder = Callable[[Any], forms.Form]
@@ -56,6 +59,8 @@ def _builders(user: User | None, enrolment: Enrolment) -> dict[str, Builder]:
     others = facilitators_for(user).filter(active=True).exclude(pk=enrolment.facilitator_id or 0)
     return {
         "visit": lambda data: VisitForm(data, prefix="visit"),
+        "override": lambda data: OverrideForm(data, prefix="override"),
+        "decide": lambda data: DecideForm(data, prefix="decide"),
         "transition": lambda data: TransitionForm(data, prefix="transition"),
         "reassign": lambda data: ReassignForm(data, facilitators=others, prefix="reassign"),
         "loan": lambda data: LoanForm(data, prefix="loan"),
@@ -68,10 +73,26 @@ def _builders(user: User | None, enrolment: Enrolment) -> dict[str, Builder]:
 
 
 def _visit(user: User | None, enrolment: Enrolment, form: VisitForm) -> None:
-    data, values = form.cleaned_data, form.assessment()
-    if values is not None and "cooperative_member" not in values:
-        values["cooperative_member"] = cooperative_member_on(enrolment, data["on"])
-    graduation.record_visit(user, enrolment, on=data["on"], notes=data["notes"], assessment=values)
+    data = form.cleaned_data
+    graduation.record_visit_with_assessment(user, enrolment, date=data["on"], notes=data["notes"],
+                                            measures=form.assessment() or {})
+
+
+def _override(user: User | None, enrolment: Enrolment, form: OverrideForm) -> None:
+    """A facilitator asks for an override; a supervisor's own reason is the override itself."""
+    reason = form.cleaned_data["reason"]
+    if overrides.may_decide(user):
+        overrides.override_readiness(user, enrolment, reason=reason)
+    else:
+        overrides.request_override(user, enrolment, reason=reason)
+
+
+def _decide(user: User | None, enrolment: Enrolment, form: DecideForm) -> None:
+    waiting = enrolment.overrides.filter(decision=OverrideDecision.PENDING).first()
+    if waiting is None:
+        raise ValidationError({"decision": _("No request for this family waits for a decision.")})
+    overrides.decide_override(user, waiting, approve=form.cleaned_data["decision"] == "approve",
+                              note=form.cleaned_data["note"])
 
 
 def _transition(user: User | None, enrolment: Enrolment, form: TransitionForm) -> None:
@@ -120,7 +141,8 @@ def _job(user: User | None, enrolment: Enrolment, form: JobPlacementForm) -> Non
 
 
 APPLY: dict[str, Apply] = {"visit": _visit, "transition": _transition, "reassign": _reassign, "loan": _loan,
-                           "loan_status": _loan_status, "market": _market, "cooperative": _cooperative, "job": _job}
+                           "loan_status": _loan_status, "market": _market, "cooperative": _cooperative, "job": _job,
+                           "override": _override, "decide": _decide}
 
 
 def _enrolment(request: AuthenticatedHttpRequest, pk: int) -> Enrolment:
@@ -128,14 +150,38 @@ def _enrolment(request: AuthenticatedHttpRequest, pk: int) -> Enrolment:
         "household", "village", "programme", "facilitator__user"))
 
 
+def _schedule(enrolment: Enrolment) -> list[tuple[int, Any, Any]]:
+    """(month, due date, the follow-up made or None) for the family's current graduation."""
+    graduated_on = enrolment.graduated_on
+    made = {f.month: f for f in enrolment.follow_ups.filter(on__gte=graduated_on)} if graduated_on else {}
+    return [(month, on, made.get(month)) for month, on in pathway.follow_up_dates(graduated_on)]
+
+
+def _status_label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status or "—"
+
+
 def _page(request: AuthenticatedHttpRequest, enrolment: Enrolment, bound: dict[str, forms.Form],
           status: int = 200) -> HttpResponse:
     people = enrolment.household.members.all()
     forms_ = {name: bound.get(name) or build(None) for name, build in _builders(request.user, enrolment).items()}
+    today = timezone.localdate()
+    evaluation = enrolment.evaluations.select_related("rule_set").order_by("-at", "-id").first()
+    row = due.caseload_rows(Enrolment.objects.filter(pk=enrolment.pk)).first()
     return render(request, "graduation/enrolment_detail.html", {
         "e": enrolment, "forms": forms_, "may_change": may_change(request.user),
+        "may_decide": overrides.may_decide(request.user),
         "allowed": [a for a, (sources, _to) in pathway.TRANSITIONS.items() if enrolment.status in sources],
-        "history": enrolment.status_changes.select_related("actor").order_by("-on", "-id"),
+        "due": due.due_actions(row, today) if row is not None else [],
+        "evaluation": evaluation,
+        "checklist": [(r, criteria.describe(r)) for r in evaluation.results] if evaluation else [],
+        "evaluations": enrolment.evaluations.select_related("rule_set", "actor").order_by("-at", "-id")[:20],
+        "schedule": _schedule(enrolment),
+        "overrides": enrolment.overrides.select_related("requested_by", "decided_by"),
+        "pending": enrolment.overrides.filter(decision=OverrideDecision.PENDING).first(),
+        "history": [(c, pathway.ACTION_LABELS.get(c.action, c.action), _status_label(c.from_status),
+                     _status_label(c.to_status)) for c in
+                    enrolment.status_changes.select_related("actor", "evaluation__rule_set").order_by("-on", "-id")],
         "assignments": enrolment.assignments.select_related("from_facilitator__user", "to_facilitator__user")
         .order_by("-at", "-id"),
         "visits": enrolment.visits.select_related("assessment", "facilitator__user").order_by("-date", "-id"),

@@ -10,7 +10,13 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         # Imports and services below monitoring announce their changes; monitoring listens, so
         # nothing has to import it.
-        from entas.monitoring import receivers, scopes
+        from entas.ingest import targets
+        from entas.monitoring import receivers, scopes, target_import
 
         receivers.connect()
         scopes.register()
+        # Target files run through the one import pipeline (ingest sits below monitoring).
+        targets.register(targets.Target(
+            target_import.TARGET, (*target_import.KINDS, targets.AUTO), target_import.plan_for,
+            target_import.WRITES, source="targets", help="targets per indicator, region and period (XLSX or CSV)",
+        ))

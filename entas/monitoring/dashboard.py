@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from entas.accounts.models import User
 from entas.monitoring import rollups
-from entas.monitoring.models import Indicator, Period, Target
+from entas.monitoring.models import Indicator, Period, RegionRollup, Target
 from entas.regions import queries as regions
 from entas.regions.models import Region
 
@@ -22,6 +22,7 @@ class Line:
     target: Decimal | None
     achieved: Decimal | None
     code: str = ""
+    rolled: bool = False  # the target is the sum of those of the regions below, none being set here
 
     @property
     def percent(self) -> Decimal | None:
@@ -39,20 +40,86 @@ def parse_period(text: str) -> Period | None:
 
 
 def default_period() -> Period | None:
+    """The latest year, up to this one, that has numbers (rollups) or targets; without any, the
+    latest year up to this one in the calendar."""
     years = Period.objects.filter(quarter__isnull=True)
-    return years.filter(year__lte=timezone.localdate().year).order_by("-year").first() or years.first()
+    this_year = timezone.localdate().year
+    # The national rows (level 0) say whether a period has any number: a few rows, not every region's.
+    counted = RegionRollup.objects.filter(level=0).values("period")
+    with_data = years.filter(Q(pk__in=counted) | Q(pk__in=Target.objects.values("period")))
+    return (with_data.filter(year__lte=this_year).order_by("-year").first()
+            or years.filter(year__lte=this_year).order_by("-year").first() or years.first())
 
 
-def _targets(indicators: list[Indicator], codes: list[str | None], period: Period) -> dict[tuple[str, str], Target]:
-    region = Q(region__isnull=True) if codes == [None] else Q(region_id__in=codes)
-    found = Target.objects.filter(region, indicator__in=indicators, period=period).select_related("indicator")
-    return {(t.indicator.code, t.region_id or ""): t for t in found}
+@dataclass
+class Figures:
+    """The target and typed achievement of each indicator and region: its own target where one
+    is set, else the sum of those set for the regions below it at the highest level that has any
+    (a province without its own target: its regencies'), never for a ratio, whose targets do not add."""
+
+    values: dict[tuple[str, str], Decimal]
+    achieved: dict[tuple[str, str], Decimal]
+    own: dict[tuple[str, str], Target]
+
+    def line(self, label: str, indicator: Indicator, region: str, achieved: Decimal | None) -> Line:
+        key = (indicator.code, region)
+        return Line(label, self.values.get(key), achieved, region or indicator.code,
+                    rolled=key in self.values and key not in self.own)
+
+
+def _depth(code: str) -> int:
+    return 0 if not code else code.count(".") + 1
+
+
+def _ancestors(code: str) -> list[str]:
+    """'33.10.01' -> ['', '33', '33.10']: the regions strictly above, the nation first."""
+    parts = code.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts))]
+
+
+def _targets(indicators: list[Indicator], codes: list[str | None], period: Period, within: str | None) -> Figures:
+    """Targets of `indicators` for the regions `codes` ([None]: the nation; else regions that do not
+    contain one another) in `period`, rolled up from the regions below where a region has none of
+    its own. `within`: a region holding all of `codes` (None: the nation), to read less."""
+    wanted = {c or "" for c in codes}
+    scope = Q() if within is None else Q(region_id=within) | Q(region__pk__startswith=within + ".")
+    found = list(Target.objects.filter(scope, indicator__in=indicators, period=period).select_related("indicator"))
+    own = {(t.indicator.code, t.region_id or ""): t for t in found if (t.region_id or "") in wanted}
+    figures = Figures({k: t.value for k, t in own.items()},
+                      {k: t.achieved for k, t in own.items() if t.achieved is not None}, own)
+    ratios = {i.code for i in indicators if rollups.is_ratio(i)}
+    below: dict[str, list[Target]] = {}
+    for t in found:
+        if t.region_id and t.indicator.code not in ratios:
+            above = next((a for a in _ancestors(t.region_id) if a in wanted), None)
+            if above is not None:
+                below.setdefault(above, []).append(t)
+    for code, inside in below.items():
+        for field, into in (("value", figures.values), ("achieved", figures.achieved)):
+            _roll(code, inside, field, into)
+    return figures
+
+
+def _roll(code: str, inside: list[Target], field: str, into: dict[tuple[str, str], Decimal]) -> None:
+    """Into `into`, for each indicator with no figure of its own in region `code`: the sum of
+    `field` over the targets below at the shallowest level that has that figure."""
+    shallowest: dict[str, int] = {}
+    for t in inside:
+        if getattr(t, field) is not None:
+            depth = _depth(t.region_id or "")
+            shallowest[t.indicator.code] = min(depth, shallowest.get(t.indicator.code, depth))
+    for indicator_code, depth in shallowest.items():
+        key = (indicator_code, code)
+        if key in into:
+            continue
+        into[key] = sum((getattr(t, field) for t in inside if t.indicator.code == indicator_code
+                         and getattr(t, field) is not None and _depth(t.region_id or "") == depth), Decimal(0))
 
 
 def _achieved(indicator: Indicator, key: tuple[str, Any], sums: Mapping[tuple[str, Any], Decimal | None],
-              target: Target | None) -> Decimal | None:
+              typed: Decimal | None) -> Decimal | None:
     if not indicator.computation:
-        return target.achieved if target else None  # an output target typed in with evidence
+        return typed  # an output target typed in with evidence
     # A ratio with no rows has nothing to divide by: no value rather than 0.
     return sums.get(key, None if rollups.is_ratio(indicator) else Decimal(0))
 
@@ -61,13 +128,14 @@ def indicator_lines(user: User | None, region: Region | None, period: Period, la
     indicators = list(Indicator.objects.order_by("code"))
     code = region.code if region else None
     sums = rollups.totals(code, 0, period, user=user)
-    targets = _targets(indicators, [code], period)
+    figures = _targets(indicators, [code], period, code)
     lines = []
     for indicator in indicators:
-        target = targets.get((indicator.code, code or ""))
         label = indicator.name_id if language == "id" else indicator.name_en
-        lines.append(Line(f"{label} ({indicator.unit})" if indicator.unit else label, target.value if target else None,
-                          _achieved(indicator, (indicator.code, ""), sums, target), indicator.code))
+        achieved = _achieved(indicator, (indicator.code, ""), sums, figures.achieved.get((indicator.code, code or "")))
+        line = figures.line(f"{label} ({indicator.unit})" if indicator.unit else label, indicator, code or "", achieved)
+        line.code = indicator.code
+        lines.append(line)
     return lines
 
 
@@ -78,13 +146,10 @@ def child_lines(user: User | None, region: Region | None, period: Period, indica
     level = kids[0].level
     codes: list[str | None] = [kid.code for kid in kids]
     sums = rollups.totals(region.code if region else None, level, period, user=user)
-    targets = _targets([indicator], codes, period)
-    lines = []
-    for kid in kids:
-        target = targets.get((indicator.code, kid.code))
-        lines.append(Line(kid.name, target.value if target else None,
-                          _achieved(indicator, (indicator.code, kid.code), sums, target), kid.code))
-    return lines
+    figures = _targets([indicator], codes, period, region.code if region else None)
+    return [figures.line(kid.name, indicator, kid.code, _achieved(indicator, (indicator.code, kid.code), sums,
+                                                                  figures.achieved.get((indicator.code, kid.code))))
+            for kid in kids]
 
 
 @dataclass

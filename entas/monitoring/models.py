@@ -10,8 +10,8 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class Indicator(models.Model):
@@ -33,6 +33,11 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def name(self) -> str:
+        """The name in the language of the page."""
+        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
 
 
 class Period(models.Model):

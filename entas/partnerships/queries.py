@@ -1,11 +1,20 @@
-"""Read helpers for the agreement pages: filtered lists and counts per year and partner type."""
+"""Read helpers for the agreement and partner pages: filtered lists and counts per year and partner type."""
 
+import datetime
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
-from entas.partnerships.models import Agreement, AgreementQuerySet, AgreementStatus, PartnerKind
+from entas.partnerships.models import (
+    EXPIRING_WITHIN_DAYS,
+    Agreement,
+    AgreementQuerySet,
+    AgreementStatus,
+    Partner,
+    PartnerKind,
+)
 
 
 def agreements(status: str = "") -> AgreementQuerySet:
@@ -39,3 +48,22 @@ def counts_per_year_and_kind() -> tuple[list[str], list[tuple[int, list[int], in
     rows = [(year, [grid[year].get(kind, 0) for kind in PartnerKind.values], totals.get(year, 0))
             for year in sorted(grid, reverse=True)]
     return [str(label) for label in PartnerKind.labels], rows
+
+
+def partners(search: str = "", kind: str = "", today: datetime.date | None = None) -> QuerySet[Partner]:
+    """Partners whose name holds `search`, each with its agreements counted by status (as
+    Agreement.with_status derives it from today's date)."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+    found = Partner.objects.all()
+    if search.strip():
+        found = found.filter(name__icontains=search.strip())
+    if kind in PartnerKind.values:
+        found = found.filter(kind=kind)
+    return found.annotate(
+        n_agreements=Count("agreements", distinct=True),
+        n_active=Count("agreements", filter=Q(agreements__valid_until__gt=soon), distinct=True),
+        n_expiring=Count("agreements", filter=Q(agreements__valid_until__gte=today,
+                                                agreements__valid_until__lte=soon), distinct=True),
+        n_expired=Count("agreements", filter=Q(agreements__valid_until__lt=today), distinct=True),
+    ).order_by("name")

@@ -1,9 +1,11 @@
-"""Agreement pages: the list with its status filter, what expires soon, counts, one agreement, and
-the forms that record partners and agreements through the services."""
+"""Agreement and partner pages: the agreement list with its status filter, what expires soon,
+counts, one agreement; the partner list with its agreements counted by status, one partner; and
+the forms that record and change partners and agreements through the services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.partnerships import queries, services
-from entas.partnerships.forms import AgreementForm, PartnerForm, StatusFilterForm
+from entas.partnerships.forms import AgreementForm, PartnerFilterForm, PartnerForm, StatusFilterForm
 from entas.partnerships.models import Agreement, Partner
 
 
@@ -34,7 +36,8 @@ def expiring(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(queries.agreements().prefetch_related("programmes"), pk=pk)
-    return render(request, "partnerships/agreement_detail.html", {"agreement": agreement})
+    return render(request, "partnerships/agreement_detail.html", {
+        "agreement": agreement, "may_manage": services.may_manage_page(request.user)})
 
 
 @login_required
@@ -79,6 +82,67 @@ def partner_create(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             _apply(form, problem)
         else:
             messages.success(request, _("Partner %(name)s recorded.") % {"name": partner.name})
-            return redirect("partnerships:agreements")
+            return redirect("partnerships:partner", pk=partner.pk)
     return render(request, "partnerships/agreement_form.html", {
         "form": form, "title": _("New partner"), "partners": Partner.objects.order_by("name")})
+
+
+PAGE_SIZE = 50
+
+
+@login_required
+def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = PartnerFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {"q": "", "kind": ""}
+    page = Paginator(queries.partners(data["q"], data["kind"]), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "partnerships/partner_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "expiring": queries.expiring_soon().count(),
+        "may_manage": services.may_manage_page(request.user)})
+
+
+@login_required
+def partner_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    partner = get_object_or_404(queries.partners(), pk=pk)
+    return render(request, "partnerships/partner_detail.html", {
+        "partner": partner, "agreements": queries.agreements().filter(parties=partner),
+        "may_manage": services.may_manage_page(request.user)})
+
+
+@login_required
+def partner_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    if not services.may_manage_page(request.user):
+        raise Http404
+    partner = get_object_or_404(Partner, pk=pk)
+    form = PartnerForm(request.POST or None, initial={"name": partner.name, "kind": partner.kind})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_partner(request.user, partner, **form.cleaned_data)
+        except ValidationError as problem:
+            _apply(form, problem)
+        else:
+            messages.success(request, _("Partner %(name)s changed.") % {"name": form.cleaned_data["name"]})
+            return redirect("partnerships:partner", pk=partner.pk)
+    return render(request, "partnerships/agreement_form.html", {
+        "form": form, "title": _("Change partner %(name)s") % {"name": partner.name}},
+        status=400 if form.errors else 200)
+
+
+@login_required
+def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    if not services.may_manage_page(request.user):
+        raise Http404
+    agreement = get_object_or_404(Agreement, pk=pk)
+    form = AgreementForm.of(agreement, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_agreement(request.user, agreement, **form.service_arguments())
+        except ValidationError as problem:
+            _apply(form, problem)
+        else:
+            messages.success(request, _("Agreement %(number)s changed.") % {"number": form.cleaned_data["number"]})
+            return redirect("partnerships:agreement", pk=agreement.pk)
+    return render(request, "partnerships/agreement_form.html", {
+        "form": form, "title": _("Change agreement %(number)s") % {"number": agreement.number}},
+        status=400 if form.errors else 200)

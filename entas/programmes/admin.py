@@ -13,7 +13,8 @@ from entas.programmes.models import Facilitator, Programme
 
 @admin.register(Programme)
 class ProgrammeAdmin(ReadOnlyScopedAdmin):
-    list_display = ["name", "lead_agency", "start", "end", "budget", "decile_max", "yearly_target"]
+    list_display = ["name", "lead_agency", "start", "end", "budget", "decile_min", "decile_max", "extreme_poor_only",
+                    "yearly_target"]
     search_fields = ["name"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:

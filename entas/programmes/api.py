@@ -29,8 +29,8 @@ class ServiceRefusals:
 class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
     class Meta:
         model = Programme
-        fields = ["id", "name", "lead_agency", "partner_agencies", "start", "end", "budget", "decile_max",
-                  "priority_locations_only", "yearly_target"]
+        fields = ["id", "name", "lead_agency", "partner_agencies", "start", "end", "budget", "decile_min", "decile_max",
+                  "extreme_poor_only", "assistance", "priority_locations_only", "priority_list", "yearly_target"]
 
 
 class ProgrammeViewSet(NumericIds, viewsets.ReadOnlyModelViewSet[Programme]):

@@ -21,9 +21,16 @@ class Programme(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     budget = models.BigIntegerField(_("budget (Rp)"), default=0)
-    # Target population rule: desil 1..decile_max, in the programme's priority locations when asked.
+    # Target population rule (graduation.eligibility): desil decile_min..decile_max, extreme-poor
+    # households only when asked, receiving any of `assistance` (registry assistance codes) when
+    # some are named, and inside the chosen priority list (its latest when none is chosen).
+    decile_min = models.PositiveSmallIntegerField(_("lowest decile"), default=1)
     decile_max = models.PositiveSmallIntegerField(_("highest decile"), default=2)
+    extreme_poor_only = models.BooleanField(_("extreme-poor households only"), default=False)
+    assistance = models.JSONField(_("receiving assistance"), default=list, blank=True)
     priority_locations_only = models.BooleanField(_("only in priority locations"), default=True)
+    priority_list = models.ForeignKey("PriorityList", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+", verbose_name=_("priority list"))
     yearly_target = models.PositiveSmallIntegerField(_("yearly graduations per facilitator"), default=10)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -34,6 +41,9 @@ class Programme(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="programmes_programme_period"),
             models.CheckConstraint(condition=Q(budget__gte=0), name="programmes_programme_budget_not_negative"),
+            models.CheckConstraint(condition=Q(decile_min__gte=1, decile_max__lte=10,
+                                               decile_min__lte=models.F("decile_max")),
+                                   name="programmes_programme_deciles"),
         ]
 
     def __str__(self) -> str:

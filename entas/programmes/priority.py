@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from entas.core.scoping import region_q
 from entas.enterprises.models import Cooperative, CooperativeStatus, Enterprise, EnterpriseStatus
@@ -29,6 +30,15 @@ WEIGHT_NAMES = ("extreme_poor", "extreme_poor_share", "low_decile_share", "enter
                 "cooperatives_per_1000", "sectors")
 DEFAULT_WEIGHTS = {"extreme_poor": 2.0, "extreme_poor_share": 2.0, "low_decile_share": 2.0,
                    "enterprises_per_1000": 1.0, "cooperatives_per_1000": 1.0, "sectors": 0.5}
+# What each weight measures, as the pages show it (the codes stay the API's and the command's).
+WEIGHT_LABELS = {
+    "extreme_poor": gettext_lazy("Extreme-poor households"),
+    "extreme_poor_share": gettext_lazy("Share of extreme-poor households"),
+    "low_decile_share": gettext_lazy("Share of desil 1-2 households"),
+    "enterprises_per_1000": gettext_lazy("Active enterprises per 1,000 households"),
+    "cooperatives_per_1000": gettext_lazy("Active cooperatives per 1,000 households"),
+    "sectors": gettext_lazy("Business sectors (KBLI sections)"),
+}
 # level name -> (Region.level, length of its code prefix in a village code)
 LEVELS: dict[str, tuple[int, int]] = {"regency": (Level.REGENCY, 5), "district": (Level.DISTRICT, 8)}
 
@@ -41,6 +51,12 @@ class Ranked:
     measures: dict[str, float]
     rank: int = 0
     explanation: str = field(default="")
+
+
+def labelled(weights: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(code, label, value) of each weight, in the order of WEIGHT_NAMES (unknown codes last)."""
+    order = [*WEIGHT_NAMES, *sorted(set(weights) - set(WEIGHT_NAMES))]
+    return [(name, str(WEIGHT_LABELS.get(name, name)), weights[name]) for name in order if name in weights]
 
 
 def check_weights(weights: dict[str, Any]) -> dict[str, float]:

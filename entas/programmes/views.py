@@ -1,5 +1,5 @@
-"""Pages of programmes' own data: the list of programmes and the priority ranking with its saved
-lists. A programme's results, enrolment and the facilitators' pages are graduation's."""
+"""Pages of programmes' own data: the list of programmes, creating and editing one, and the
+priority ranking with its saved lists. A programme's results, enrolment and the facilitators' pages are graduation's."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +12,7 @@ from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.forms import show_errors
 from entas.core.scoping import user_scope, visible
 from entas.programmes import priority, services
-from entas.programmes.forms import PriorityListForm
+from entas.programmes.forms import PriorityListForm, ProgrammeForm
 from entas.programmes.models import PriorityLevel, PriorityList, Programme
 from entas.programmes.queries import may_save_priority_lists
 from entas.regions.codes import within
@@ -23,7 +23,43 @@ RANKING_ROWS = 100
 @login_required
 def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = Programme.objects.select_related("lead_agency").order_by("-start", "name")
-    return render(request, "programmes/programme_list.html", {"programmes": programmes})
+    return render(request, "programmes/programme_list.html", {
+        "programmes": programmes, "may_manage": services.may_manage_programmes(request.user)})
+
+
+def _programme_form(request: AuthenticatedHttpRequest, programme: Programme | None) -> HttpResponse:
+    """Create (programme None) or edit a programme; the service's refusal lands on its field."""
+    if not services.may_manage_programmes(request.user):
+        raise PermissionDenied
+    initial = None
+    if programme is not None:
+        initial = {f: getattr(programme, f) for f in services.PROGRAMME_FIELDS if f != "partner_agencies"}
+        initial["partner_agencies"] = list(programme.partner_agencies.all())
+    form = ProgrammeForm(request.POST if request.method == "POST" else None, initial=initial, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if programme is None:
+                data = form.service_fields()
+                programme = services.create_programme(request.user, **data)
+                messages.success(request, _("Programme '%(name)s' created.") % {"name": programme.name})
+            else:
+                services.change_programme(request.user, programme, **form.service_fields())
+                messages.success(request, _("Programme '%(name)s' saved.") % {"name": programme.name})
+            return redirect("graduation:programme", pk=programme.pk)
+        except ValidationError as error:
+            show_errors(form, error)
+    status = 400 if form.errors else 200
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme}, status=status)
+
+
+@login_required
+def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _programme_form(request, None)
+
+
+@login_required
+def programme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _programme_form(request, get_object_or_404(Programme, pk=pk))
 
 
 def _ranking_query(request: AuthenticatedHttpRequest) -> tuple[str, str | None, dict[str, float], str]:
@@ -79,7 +115,8 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
     saved = PriorityList.objects.select_related("programme").order_by("-created_at", "-id")[:20]
     status = 400 if error or (request.method == "POST" and form.errors) else 200
     return render(request, "programmes/ranking.html", {
-        "rows": rows, "total": total, "weights": weights, "error": error, "level": level, "within": where or "",
+        "rows": rows, "total": total, "weights": priority.labelled(weights), "error": error, "level": level,
+        "within": where or "",
         "levels": PriorityLevel.choices, "form": form, "may_save": may_save, "saved": saved}, status=status)
 
 
@@ -88,4 +125,5 @@ def priority_list_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     """A saved list: its weights, quotas and the places chosen inside the user's scope."""
     saved = get_object_or_404(PriorityList.objects.select_related("programme"), pk=pk)
     locations = visible(request.user, saved.locations.select_related("region")).order_by("rank")
-    return render(request, "programmes/priority_list.html", {"saved": saved, "locations": locations})
+    return render(request, "programmes/priority_list.html", {"saved": saved, "locations": locations,
+                                                              "weights": priority.labelled(saved.weights)})

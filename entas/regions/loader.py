@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from entas.regions.codes import InvalidRegionCode, kind_of, level_of, parent_of
@@ -76,6 +77,17 @@ def load_regions(
     data_dir: Path = DATA_DIR, *, force: bool = False, progress: Callable[[str], None] = print
 ) -> LoadResult:
     """Upsert every region from the files. Unchanged files on a loaded database are skipped."""
+    result = _load(data_dir, force=force, progress=progress)
+    if settings.URBAN_VILLAGES_FILE:
+        # Imported here: urban reads the regions this module writes.
+        from entas.regions.urban import load_urban_villages
+
+        flagged = load_urban_villages(settings.URBAN_VILLAGES_FILE)
+        progress(f"{flagged.urban:,} desa flagged urban ({settings.URBAN_VILLAGES_FILE})")
+    return result
+
+
+def _load(data_dir: Path, *, force: bool, progress: Callable[[str], None]) -> LoadResult:
     print_ = progress
     digest = fingerprint(data_dir)
     current = RegionDataset.objects.first()

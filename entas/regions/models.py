@@ -15,6 +15,9 @@ class Region(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
         verbose_name=_("parent"),
     )
+    # A desa that BPS counts as urban (loaded from a list: entas.regions.urban); a kelurahan is
+    # urban by its kind whatever this says.
+    urban = models.BooleanField(_("urban"), default=False, db_default=False)
 
     scope_region_field = "code"
 

@@ -39,7 +39,8 @@ def test_bulk_enrolment_respects_capacity_and_enrols_nobody_twice(agency: Agency
     result = services.enrol_in_bulk(None, prog, region_codes=["33.10"], on=TODAY)
 
     assert (result.enrolled, result.assigned, result.unassigned) == (10, 8, 2)
-    assert result.not_enrolled == {"decile_outside_rule": 1, "outside_priority_locations": 0, "already_enrolled": 1}
+    assert result.not_enrolled == {"decile_outside_rule": 1, "not_extreme_poor": 0, "no_assistance": 0,
+                                   "outside_priority_locations": 0, "already_enrolled": 1}
     households = Enrolment.objects.values_list("household", flat=True)
     assert len(households) == len(set(households)) == 11
     loads = Counter(Enrolment.objects.exclude(facilitator=None).values_list("facilitator", flat=True))

@@ -56,7 +56,7 @@ def test_evaluate_graduation_counts_and_marks_ready(agency: Agency) -> None:
 
 
 def test_evaluate_graduation_without_rules_says_so(agency: Agency) -> None:
-    with pytest.raises(CommandError, match=r"rule_set: .* has no active graduation rule set"):
+    with pytest.raises(CommandError, match=r"rule_set: .* belum memiliki aturan graduasi yang aktif"):
         run("evaluate_graduation", str(programme(agency).pk))
 
 

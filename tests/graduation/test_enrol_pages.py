@@ -31,7 +31,7 @@ def test_it_shows_why_a_household_cannot_be_enrolled_on_the_field(agency: Agency
     response = client_for(klaten_officer).post(f"/programmes/{prog.pk}/enrol/", {
         "kind": "one", "kk_number": rich.kk_number})
     assert response.status_code == 400
-    assert "household: decile 7 is outside" in response.content.decode()
+    assert "household: desil 7 di luar" in response.content.decode()
     assert not Enrolment.objects.exists()
 
 
@@ -97,3 +97,19 @@ def test_the_facilitator_report_shows_progress_and_rates_inside_the_scope(
     [row] = response.context["rates"]
     assert (row["key"], row["enrolled"]) == (str(klaten), 1)
     assert client_for(kupang.user).get("/programmes/facilitators/").context["progress"][0].pk == kupang.pk
+
+
+def test_the_facilitator_report_is_paged_with_the_rates_of_the_page(
+        agency: Agency, klaten_officer: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("entas.graduation.programme_views.FACILITATORS_PER_PAGE", 2)
+    prog = programme(agency)
+    team = [facilitator(agency, f"f{n}") for n in range(3)]
+    for member in team:
+        enrol(prog, fac=member)
+    client = client_for(klaten_officer)
+    first = client.get("/programmes/facilitators/", {"year": "2025"})
+    assert [f.pk for f in first.context["progress"]] == [team[0].pk, team[1].pk]
+    assert len(first.context["rates"]) == 2 and "page=2" in first.content.decode()
+    last = client.get("/programmes/facilitators/", {"year": "2025", "page": "2"}).context
+    assert [f.pk for f in last["progress"]] == [team[2].pk]
+    assert [r["key"] for r in last["rates"]] == [str(team[2])]

@@ -90,8 +90,9 @@ def test_membership_and_job_through_the_enrolment_refuse_a_future_date(
 
 
 def test_graduation_and_follow_up_dates_are_not_in_the_future(enrolment: Enrolment, klaten_officer: User) -> None:
-    for step in (graduation.activate, graduation.mark_ready):
-        step(None, enrolment, on=TODAY)
+    graduation.create_rule_set(None, enrolment.programme, [{"code": "no_food_shortage", "essential": True}])
+    graduation.record_visit_with_assessment(None, enrolment, date=TODAY, measures={"food_shortage": False})
+    graduation.mark_ready(None, enrolment, on=TODAY)
     for action in (graduation.graduate, graduation.relapse):
         with pytest.raises(ValidationError) as refused:
             action(None, enrolment, on=datetime.date(9999, 12, 31))

@@ -60,8 +60,8 @@ def test_my_families_puts_those_needing_a_visit_first(agency: Agency) -> None:
     services.record_visit(None, recent, on=today)
     services.record_visit(None, stale, on=today - datetime.timedelta(days=40))
     response = client_for(mine.user).get("/programmes/my-families/")
-    assert [e.pk for e in response.context["families"]] == [never.pk, stale.pk, recent.pk]
-    assert response.context["needing"] == 2
+    assert [f.enrolment.pk for f in response.context["families"]] == [never.pk, stale.pk, recent.pk]
+    assert dict((kind, n) for kind, _label, n in response.context["counts"])["visit"] == 2
     assert response.content.decode().count("<strong>") >= 2
 
 

@@ -30,7 +30,7 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> targets.Target:
 
 
 def test_every_target_declares_the_models_each_kind_writes() -> None:
-    assert targets.names() == ["kumkm", "kumkm-people", "registry"]
+    assert targets.names() == ["kumkm", "kumkm-people", "poverty_lines", "registry", "targets"]
     for name in targets.names():
         target = targets.get(name)
         assert set(target.writes) == set(target.kinds) - {targets.AUTO}, name

@@ -13,6 +13,7 @@ from entas.accounts.models import Agency, User
 from entas.core.models import AuditEntry
 from entas.enterprises import cooperatives, services
 from entas.enterprises.models import Enterprise, UnitKind, UnitStatus
+from entas.graduation import interventions
 from entas.graduation import services as graduation
 from entas.monitoring import rollups
 from entas.monitoring import services as monitoring
@@ -21,6 +22,7 @@ from tests.conftest import client_for
 from tests.enterprises.factories import cooperative, enterprise
 from tests.graduation.factories import enrol
 from tests.monitoring.factories import indicator
+from tests.monitoring.families import graduation_programme
 from tests.programmes.factories import KLATEN_OTHER_VILLAGE, KLATEN_VILLAGE, KUPANG_VILLAGE, home, programme
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +49,11 @@ def village(agency: Agency) -> None:
     cooperatives.add_business_unit(None, coop, kind="clinic")
     cooperatives.join_cooperative(None, coop, first.members.get(), joined=datetime.date(2025, 3, 1))
     cooperative("Koperasi lain", village=KLATEN_OTHER_VILLAGE, registration_number="3310010002")
-    prog = programme(agency)
+    prog = graduation_programme(agency)  # "ready" is judged against the programme's rule set
     moving = enrol(prog)
     enrol(prog)
     graduation.activate(None, moving, on=DAY)
+    interventions.record_visit(None, moving, on=DAY, assessment={"food_shortage": False})
     graduation.mark_ready(None, moving, on=DAY)
     graduation.relapse(None, moving, on=DAY)
     enrol(prog, KLATEN_OTHER_VILLAGE)

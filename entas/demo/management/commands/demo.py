@@ -8,11 +8,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from entas.accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
 from entas.core.context import origin
+from entas.demo import calendar, pathway
 from entas.demo.indicators import ensure_demo_indicators
-from entas.demo.work import ensure_demo_work
+from entas.demo.partners import ensure_partners
+from entas.demo.programme import PROGRAMME
+from entas.demo.targets import ensure_targets
 from entas.enterprises.models import Enterprise
 from entas.ingest.models import ImportBatch
 from entas.ingest.services import import_file
+from entas.programmes.models import Programme
 from entas.registry.models import Household
 
 # The demo users' regions (Klaten, Kupang) and a city, so every demo login finds families.
@@ -23,28 +27,46 @@ EXTRACT_DATE = date(2025, 7, 31)
 class Command(BaseCommand):
     help = (
         "Prepare a demo: migrate the database, load the regions, create demo agencies and one user "
-        "per role, load synthetic households for the demo regions, then print the logins. "
-        "Safe to run again: what exists is kept."
+        "per role, load synthetic households for the demo regions, a graduation programme with two years "
+        "of families on its pathway, targets and partners, then print the logins. "
+        "Safe to run again: what exists is kept, and a loaded demo is recognised and skipped."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--people", type=int, default=40_000, help="synthetic people to load (default 40,000)")
+        parser.add_argument("--families", type=int, default=1_000,
+                            help="about how many families to enrol in the demo programme (default 1,000)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        today = calendar.today()
         with origin("cli", "demo"):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("load_regions", stdout=self.stdout)
             users = ensure_demo_accounts()
             self._load_registry(options["people"])
             self._load_kumkm()
-            ensure_demo_work()
+            fresh = not pathway.loaded()
+            if fresh:
+                # Before the indicators exist, so the programme's events move no rollup one by one:
+                # the refresh below counts everything once.
+                loaded = pathway.load_programme(today, share=options["families"] / 1_000)
+                self.stdout.write(f"Demo programme: {loaded.enrolments:,} families, {loaded.sessions} sessions, "
+                                  f"{loaded.consents} consents, {loaded.overrides} override requests.")
+            else:
+                self.stdout.write("Demo programme already loaded; not loaded again.")
             ensure_demo_indicators()
-            # The dashboard reads rollups: compute them once the demo data is in.
-            call_command("refresh_rollups", stdout=self.stdout)
+            programme = Programme.objects.filter(name=PROGRAMME).first()
+            if programme is not None:
+                ensure_targets(programme, today)
+            ensure_partners(programme, today)
+            if fresh:
+                # The dashboard reads rollups: compute them once the demo data is in.
+                call_command("refresh_rollups", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         for user in users:
             scope = user.region or "Indonesia"
             self.stdout.write(f"  {user.username:<20} {user.role.label:<28} scope {scope}")
+        self.stdout.write("  (and pendamping-02 … pendamping-20: the other facilitators, same password)")
         self.stdout.write(self.style.WARNING("These are demo accounts: do not run `entas demo` on a live system."))
 
     def _load_registry(self, people: int) -> None:

@@ -3,10 +3,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
-from entas.graduation import services
-from entas.graduation.evaluate import evaluate
+from entas.graduation import criteria, rules, services
+from entas.graduation.evaluate import evaluate, lock_programme
 from entas.graduation.models import Enrolment, Status
 from entas.programmes.management.commands._common import find_programme, refusal, table
 
@@ -21,17 +22,20 @@ class Command(BaseCommand):
         parser.add_argument("programme", help="programme id or exact name")
         parser.add_argument("--mark-ready", action="store_true", help="mark active families that qualify as ready")
 
+    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         programme = find_programme(options["programme"])
+        # The version is read once and held: an activation waits until this run ends.
+        lock_programme(programme.pk, shared=True)
         try:
-            rule_set = services.active_rule_set(programme)
+            rule_set = rules.active_rule_set(programme)
         except ValidationError as error:
             raise refusal(error) from None
+        definition = criteria.definition(rule_set)
         open_ = Enrolment.objects.filter(programme=programme, status__in=(Status.ACTIVE, Status.READY))
-        outcomes = evaluate(rule_set, open_)
-        criteria = list(rule_set.criteria.all())
-        rows: list[list[Any]] = [[c.code, "essential" if c.essential else "conditional",
-                                  sum(o.passed[c.code] for o in outcomes)] for c in criteria]
+        outcomes = evaluate(definition, open_)
+        rows: list[list[Any]] = [[criteria.describe(c), "essential" if c["essential"] else "conditional",
+                                  sum(o.passed[c["code"]] for o in outcomes)] for c in definition["criteria"]]
         rows.append(["all essential criteria", "", sum(o.essentials_met for o in outcomes)])
         self.stdout.write(f"{programme.name}, rule set v{rule_set.version}: {open_.count()} active or ready "
                           f"families, {len(outcomes)} assessed\n")
