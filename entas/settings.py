@@ -165,6 +165,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "entas" / "locale"]
+# Dates written out ("4 Desember 2026"); numbers go through entas.core.numbers, not USE_THOUSAND_SEPARATOR,
+# so that values in forms and data-* attributes stay plain.
+FORMAT_MODULE_PATH = ["entas.core.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True

@@ -22,17 +22,17 @@ def client_address(request: HttpRequest) -> str:
 
 
 class IndonesianFirstMiddleware:
-    """Bahasa Indonesia unless the user picked English with the language switch.
-
-    Many officials use browsers set to English; the programme's working language is still
-    Indonesian, so the browser's Accept-Language header is not consulted.
-    """
+    """Pages: Bahasa Indonesia unless the user picked English with the language switch. Many
+    officials use browsers set to English; the programme's working language is still Indonesian, so
+    a browser's Accept-Language header is not consulted. The API: a client program states the
+    language it wants its messages in with Accept-Language (Indonesian when it says nothing)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
 

@@ -1,4 +1,5 @@
-"""The API's one pagination: `?limit=` and `?offset=`, with a ceiling on the page size.
+"""The API's one pagination: `?limit=` (or its alias `?page_size=`, which many clients send) and
+`?offset=`, with a ceiling on the page size.
 
 Unlike DRF's LimitOffsetPagination, which silently falls back to the default for a limit it cannot
 read, a malformed `limit` or `offset` answers 400 naming it. A limit above `max_limit` (1,000) is
@@ -18,17 +19,21 @@ from rest_framework.request import Request
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 MAX_LIMIT = 1000
 MAX_OFFSET = 10**18
+PAGE_SIZE = "page_size"
 
 
 class Pages(LimitOffsetPagination):
     max_limit = MAX_LIMIT
 
     def get_limit(self, request: Request) -> int | None:
-        raw = request.query_params.get(self.limit_query_param, "")
+        name = self.limit_query_param
+        if request.query_params.get(name, "") == "" and request.query_params.get(PAGE_SIZE, "") != "":
+            name = PAGE_SIZE
+        raw = request.query_params.get(name, "")
         if raw == "":
             return self.default_limit
         if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
-            raise ValidationError({self.limit_query_param: [
+            raise ValidationError({name: [
                 _("'%(value)s' is not a page size: give a whole number from 1 to %(max)s")
                 % {"value": raw[:40], "max": self.max_limit}]})
         return min(int(raw), self.max_limit or int(raw))
@@ -49,4 +54,5 @@ class Pages(LimitOffsetPagination):
         limit["description"] = (f"Number of results to return per page (default {self.default_limit}, "
                                 f"at most {self.max_limit}: a larger limit is taken as {self.max_limit}).")
         offset["schema"] = {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}
-        return [limit, offset]
+        alias = {**limit, "name": PAGE_SIZE, "description": "The same as `limit` (used when `limit` is not given)."}
+        return [limit, alias, offset]

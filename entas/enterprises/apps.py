@@ -20,11 +20,11 @@ class EnterprisesConfig(AppConfig):
         sections.register(enterprise_columns)
         targets.register(targets.Target(
             "kumkm", (*importer.KINDS, targets.AUTO), importer.plan_for, importer.WRITES, source="KUMKM",
-            help="enterprises (UMKM) or cooperatives (CSV or XLSX)",
+            help=_("enterprises (UMKM) or cooperatives (CSV or XLSX)"),
         ))
         targets.register(targets.Target(
             link_import.TARGET, (*link_import.KINDS, targets.AUTO), link_import.plan_for, link_import.WRITES,
-            source="KUMKM", help="cooperative memberships or jobs of registry people (CSV or XLSX)",
+            source="KUMKM", help=_("cooperative memberships or jobs of registry people (CSV or XLSX)"),
         ))
 
         from entas.enterprises import scopes

@@ -35,14 +35,14 @@ class Rupiah(forms.IntegerField):
 
 class JoinForm(forms.Form):
     nik = nik_field()
-    joined = forms.DateField(label=_("Joined"), widget=DATE)
+    joined = forms.DateField(label=_("Date joined"), widget=DATE)
     share_principal = Rupiah(_("Simpanan pokok paid (Rp)"))
     share_mandatory = Rupiah(_("Simpanan wajib paid (Rp)"))
     ALIASES = {"person": "nik"}
 
 
 class LeaveForm(forms.Form):
-    left = forms.DateField(label=_("Left"), widget=DATE)
+    left = forms.DateField(label=_("Date left"), widget=DATE)
 
 
 class JobForm(forms.Form):
@@ -70,7 +70,7 @@ class GroupForm(forms.Form):
 class GroupMemberForm(forms.Form):
     nib = forms.CharField(label=_("Enterprise NIB"), max_length=13, required=False)
     nik = forms.CharField(label=_("or person NIK"), max_length=16, required=False)
-    joined = forms.DateField(label=_("Joined"), widget=DATE)
+    joined = forms.DateField(label=_("Date joined"), widget=DATE)
     ALIASES = {"enterprise": "nib", "person": "nik"}
 
     def clean(self) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def join(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             share_principal=data["share_principal"], share_mandatory=data["share_mandatory"])
 
     return _page(request, JoinForm(request.POST or None), act,
-                 {"title": _("Join a member"), "subject": cooperative, "submit": _("Join")},
+                 {"title": _("Add a cooperative member"), "subject": cooperative, "submit": _("Add the member")},
                  _("The member has joined."), cooperative_url(cooperative))
 
 

@@ -3,10 +3,12 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
+from entas.core.refusals import choice, choices
 from entas.enterprises.checks import fail, money, village
 from entas.enterprises.models import (
     BusinessUnit,
@@ -24,9 +26,11 @@ from entas.registry.models import Person
 
 def _unique_numbers(registration_number: str | None, legal_entity_number: str | None) -> None:
     if registration_number and Cooperative.objects.filter(registration_number=registration_number).exists():
-        raise fail("registration_number", f"registration number {registration_number} is already registered")
+        raise fail("registration_number", _("Registration number %(number)s is already registered.") % {
+            "number": registration_number})
     if legal_entity_number and Cooperative.objects.filter(legal_entity_number=legal_entity_number).exists():
-        raise fail("legal_entity_number", f"legal entity number {legal_entity_number} is already registered")
+        raise fail("legal_entity_number", _("Legal entity number %(number)s is already registered.") % {
+            "number": legal_entity_number})
 
 
 @transaction.atomic
@@ -36,15 +40,16 @@ def register_cooperative(
 ) -> Cooperative:
     """Register a cooperative; a village has at most one Koperasi Desa/Kelurahan Merah Putih."""
     if not name.strip():
-        raise fail("name", "missing")
+        raise fail("name", _("Give the cooperative's name."))
     if type not in CooperativeType.values:
-        raise fail("type", f"'{type}' is not one of {', '.join(CooperativeType.values)}")
+        raise fail("type", _("'%(type)s' is not a type of cooperative; choose one of: %(choices)s.") % {
+            "type": type, "choices": choices(CooperativeType)})
     place = village(village_code)
     if type == CooperativeType.MERAH_PUTIH:
         existing = Cooperative.objects.filter(village=place, type=type).first()
         if existing:
-            raise fail("village", f"{place.name} ({place.code}) already has a Koperasi Desa/Kelurahan Merah Putih: "
-                                  f"'{existing.name}'")
+            raise fail("village", _("%(village)s (%(code)s) already has a Koperasi Desa/Kelurahan Merah Putih: "
+                                    "'%(name)s'.") % {"village": place.name, "code": place.code, "name": existing.name})
     _unique_numbers(registration_number, legal_entity_number)
     happened("founded", founded)
     cooperative = Cooperative.objects.create(
@@ -59,11 +64,14 @@ def register_cooperative(
 def add_business_unit(actor: User | None, cooperative: Cooperative, *, kind: str, status: str = UnitStatus.PLANNED,
                       opened: date | None = None) -> BusinessUnit:
     if kind not in UnitKind.values:
-        raise fail("kind", f"'{kind}' is not one of {', '.join(UnitKind.values)}")
+        raise fail("kind", _("'%(kind)s' is not a kind of business unit; choose one of: %(choices)s.") % {
+            "kind": kind, "choices": choices(UnitKind)})
     if status not in UnitStatus.values:
-        raise fail("status", f"'{status}' is not one of {', '.join(UnitStatus.values)}")
+        raise fail("status", _("'%(status)s' is not a status of a business unit; choose one of: %(choices)s.") % {
+            "status": status, "choices": choices(UnitStatus)})
     if cooperative.units.filter(kind=kind).exists():
-        raise fail("kind", f"'{cooperative.name}' already has a unit of kind '{kind}'")
+        raise fail("kind", _("'%(name)s' already has a business unit of this kind: %(kind)s.") % {
+            "name": cooperative.name, "kind": choice(UnitKind, kind)})
     happened("opened", opened)
     unit = BusinessUnit.objects.create(cooperative=cooperative, kind=kind, status=status, opened=opened)
     audit.record_change(actor, audit.Action.COOPERATIVE_UNIT_ADDED, unit, details={"kind": kind, "status": status})
@@ -73,7 +81,8 @@ def add_business_unit(actor: User | None, cooperative: Cooperative, *, kind: str
 @transaction.atomic
 def set_unit_status(actor: User | None, unit: BusinessUnit, *, status: str, opened: date | None = None) -> BusinessUnit:
     if status not in UnitStatus.values:
-        raise fail("status", f"'{status}' is not one of {', '.join(UnitStatus.values)}")
+        raise fail("status", _("'%(status)s' is not a status of a business unit; choose one of: %(choices)s.") % {
+            "status": status, "choices": choices(UnitStatus)})
     happened("opened", opened)
     before = unit.status
     unit.status = status
@@ -93,11 +102,12 @@ def join_cooperative(
     # Serialises joins to one cooperative, so two requests cannot both pass the check below.
     cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
     if cooperative.status != CooperativeStatus.ACTIVE:
-        raise fail("cooperative", f"'{cooperative.name}' is not active")
+        raise fail("cooperative", _("'%(name)s' is not active.") % {"name": cooperative.name})
     happened("joined", joined)
     current = Membership.objects.filter(cooperative=cooperative, person=person).exclude(left__lte=joined).first()
     if current:
-        raise fail("person", f"{person.full_name} is already a member of '{cooperative.name}' since {current.joined}")
+        raise fail("person", _("%(person)s is already a member of '%(name)s' since %(joined)s.") % {
+            "person": person.full_name, "name": cooperative.name, "joined": current.joined.isoformat()})
     membership = Membership.objects.create(
         cooperative=cooperative, person=person, joined=joined,
         share_principal=money("share_principal", share_principal) or 0,
@@ -111,10 +121,11 @@ def join_cooperative(
 @transaction.atomic
 def leave_cooperative(actor: User | None, membership: Membership, *, left: date) -> Membership:
     if membership.left is not None:
-        raise fail("left", f"this membership already ended on {membership.left}")
+        raise fail("left", _("This membership already ended on %(left)s.") % {"left": membership.left.isoformat()})
     happened("left", left)
     if left <= membership.joined:
-        raise fail("left", f"the leave date {left} must be after the join date {membership.joined}")
+        raise fail("left", _("The leave date %(left)s must be after the join date %(joined)s.") % {
+            "left": left.isoformat(), "joined": membership.joined.isoformat()})
     membership.left = left
     membership.save(update_fields=["left"])
     audit.record_change(actor, audit.Action.COOPERATIVE_MEMBER_LEFT, membership, details={"left": left.isoformat()})
@@ -135,9 +146,10 @@ def pay_shares(actor: User | None, membership: Membership, *, principal: int = 0
 @transaction.atomic
 def appoint_manager(actor: User | None, cooperative: Cooperative, person: Person, *, role: str, start: date) -> Manager:
     if role not in ManagerRole.values:
-        raise fail("role", f"'{role}' is not one of {', '.join(ManagerRole.values)}")
+        raise fail("role", _("'%(role)s' is not a role in a cooperative; choose one of: %(choices)s.") % {
+            "role": role, "choices": choices(ManagerRole)})
     if cooperative.managers.filter(role=role, person=person, end__isnull=True).exists():
-        raise fail("person", f"{person.full_name} already holds this role")
+        raise fail("person", _("%(person)s already holds this role.") % {"person": person.full_name})
     happened("start", start)
     manager = Manager.objects.create(cooperative=cooperative, person=person, role=role, start=start)
     audit.record_change(actor, audit.Action.COOPERATIVE_MANAGER_APPOINTED, manager,

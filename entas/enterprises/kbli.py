@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 SHIPPED = Path(__file__).with_name("data") / "kbli.csv"
 VERSIONS = ("2020", "2025")
@@ -136,15 +137,17 @@ def find(code: str, version: str) -> Kbli | None:
 def problem(code: str, version: str) -> str | None:
     """Why `code` is not a KBLI `version` code we know (None when it is)."""
     if version not in VERSIONS:
-        return f"'{version}' is not a KBLI version; use {' or '.join(VERSIONS)}"
+        return _("'%(version)s' is not a KBLI version; choose one of: %(versions)s.") % {
+            "version": version, "versions": ", ".join(VERSIONS)}
     if len(code) != 5 or not code.isdigit():
-        return f"'{code}' is not a 5-digit KBLI code"
+        return _("'%(code)s' is not a 5-digit KBLI code.") % {"code": code}
     if find(code, version):
         return None
     other = next((v for v in VERSIONS if v != version and find(code, v)), None)
     if other:
-        return f"'{code}' is a KBLI {other} code, not KBLI {version}"
-    return f"'{code}' is not a KBLI {version} code in Entas's list"
+        return _("'%(code)s' is a KBLI %(other)s code, not KBLI %(version)s.") % {
+            "code": code, "other": other, "version": version}
+    return _("'%(code)s' is not a KBLI %(version)s code in Entas's list.") % {"code": code, "version": version}
 
 
 def choices(version: str | None = None) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
 from entas.core import audit
@@ -35,16 +36,18 @@ def _identity(nib: str | None, owner_nik: str | None) -> None:
     if owner_nik and (problem := nik_problem(owner_nik)):
         raise fail("owner_nik", problem)
     if not nib and not owner_nik:
-        raise fail("owner_nik", "needed when the enterprise has no NIB (informal enterprise)")
+        raise fail("owner_nik", _("Give the owner's NIK: an enterprise without NIB (informal) is known by its owner."))
 
 
 def _not_registered(nib: str | None, owner_nik: str | None, village_code: str, name: str) -> None:
     if nib:
         existing = Enterprise.objects.filter(nib=nib).first()
         if existing:
-            raise fail("nib", f"NIB {nib} is already registered, for '{existing.name}'")
+            raise fail("nib", _("NIB %(nib)s is already registered, for '%(name)s'.") % {
+                "nib": nib, "name": existing.name})
     elif Enterprise.objects.filter(nib__isnull=True, owner_nik=owner_nik, village_id=village_code, name=name).exists():
-        raise fail("name", f"'{name}' of this owner is already registered in {village_code}")
+        raise fail("name", _("'%(name)s' of this owner is already registered in %(village)s.") % {
+            "name": name, "village": village_code})
 
 
 @transaction.atomic
@@ -56,7 +59,7 @@ def register_enterprise(
 ) -> Enterprise:
     """Register an enterprise; its scale is derived (PP 7/2021) as of `on` (default today)."""
     if not name.strip():
-        raise fail("name", "missing")
+        raise fail("name", _("Give the enterprise's name."))
     _identity(nib, owner_nik)
     happened("founded", founded)
     happened("on", on)
@@ -81,7 +84,7 @@ def register_enterprise(
 @transaction.atomic
 def close_enterprise(actor: User | None, enterprise: Enterprise) -> Enterprise:
     if enterprise.status == EnterpriseStatus.CLOSED:
-        raise fail("status", f"'{enterprise.name}' is already closed")
+        raise fail("status", _("'%(name)s' is already closed.") % {"name": enterprise.name})
     enterprise.status = EnterpriseStatus.CLOSED
     enterprise.save(update_fields=["status"])
     audit.record_change(actor, audit.Action.ENTERPRISE_CLOSED, enterprise)
@@ -92,11 +95,12 @@ def close_enterprise(actor: User | None, enterprise: Enterprise) -> Enterprise:
 def record_job(actor: User | None, enterprise: Enterprise, person: Person, *, start: date, position: str = "") -> Job:
     """A person starts working at an enterprise; one job at a time per person and enterprise."""
     if enterprise.status != EnterpriseStatus.ACTIVE:
-        raise fail("enterprise", f"'{enterprise.name}' is closed")
+        raise fail("enterprise", _("'%(name)s' is closed.") % {"name": enterprise.name})
     happened("start", start)
     overlapping = Job.objects.filter(enterprise=enterprise, person=person).exclude(end__lte=start).first()
     if overlapping:
-        raise fail("person", f"{person.full_name} already works at '{enterprise.name}' since {overlapping.start}")
+        raise fail("person", _("%(person)s already works at '%(name)s' since %(start)s.") % {
+            "person": person.full_name, "name": enterprise.name, "start": overlapping.start.isoformat()})
     job = Job.objects.create(enterprise=enterprise, person=person, start=start, position=position)
     audit.record_change(actor, audit.Action.JOB_RECORDED, job,
                         details={"person": person.pk, "enterprise": enterprise.pk})
@@ -106,10 +110,11 @@ def record_job(actor: User | None, enterprise: Enterprise, person: Person, *, st
 @transaction.atomic
 def end_job(actor: User | None, job: Job, *, end: date) -> Job:
     if job.end is not None:
-        raise fail("end", f"this job already ended on {job.end}")
+        raise fail("end", _("This job already ended on %(end)s.") % {"end": job.end.isoformat()})
     happened("end", end)
     if end <= job.start:
-        raise fail("end", f"the end date {end} must be after the start date {job.start}")
+        raise fail("end", _("The end date %(end)s must be after the start date %(start)s.") % {
+            "end": end.isoformat(), "start": job.start.isoformat()})
     job.end = end
     job.save(update_fields=["end"])
     audit.record_change(actor, audit.Action.JOB_ENDED, job, details={"end": end.isoformat()})

@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from entas.accounts.models import User
 from entas.accounts.roles import IMPORTS_DATA
-from entas.core import audit
+from entas.core import audit, sorting
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404, visible
 from entas.enterprises import access, queries
@@ -21,15 +21,21 @@ from entas.enterprises.models import Cooperative, Enterprise, Group
 from entas.registry.identifiers import sees_full_identifiers
 
 PAGE_SIZE = 50
+ENTERPRISE_SORTS = {"name": ["name"], "village": ["village_id"], "kbli": ["kbli_code"], "scale": ["scale"],
+                    "workers": ["workers"], "status": ["status"]}
+COOPERATIVE_SORTS = {"name": ["name"], "type": ["type"], "village": ["village_id"], "members": ["member_count"],
+                     "status": ["status"]}
 
 
 def _listing(request: AuthenticatedHttpRequest, form: forms.Form, rows: Any, template: str,
-             listed_people: str | None = None) -> HttpResponse:
+             listed_people: str | None = None, sorts: dict[str, list[str]] | None = None) -> HttpResponse:
     """Render a filtered list; `rows` turns the valid form into the queryset. A list whose rows
-    name people (`listed_people`: the attribute holding the person id) is audit-logged per page."""
-    page = None
+    name people (`listed_people`: the attribute holding the person id) is audit-logged per page.
+    `sorts`: the columns the whole list may be sorted by (`?sort=`, see core.sorting)."""
+    page, sort_key = None, ""
     if not request.GET or form.is_valid():
         queryset: QuerySet[Any] = rows(form)
+        queryset, sort_key = sorting.sort(queryset, request.GET.get("sort"), sorts or {})
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         if listed_people:
             audit.record_list_read(request.user, queryset.model._meta.label_lower, request.GET,
@@ -37,7 +43,7 @@ def _listing(request: AuthenticatedHttpRequest, form: forms.Form, rows: Any, tem
                                                                      if getattr(row, listed_people) is not None])
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode(),
+    return render(request, template, {"form": form, "page": page, "sort": sort_key, "query": query.urlencode(),
                                       "full_ids": sees_full_identifiers(request.user),
                                       "can_import": request.user.role in IMPORTS_DATA,
                                       "may_change": may_change(request.user)})
@@ -48,7 +54,7 @@ def enterprise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET or None)
     return _listing(request, form, lambda f: queries.enterprises(
         request.user, f.to_filter() if request.GET else queries.EnterpriseFilter()), "enterprises/enterprise_list.html",
-        listed_people="owner_id")
+        listed_people="owner_id", sorts=ENTERPRISE_SORTS)
 
 
 @login_required
@@ -79,7 +85,7 @@ def cooperative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CooperativeFilterForm(request.GET or None)
     return _listing(request, form, lambda f: queries.cooperatives(
         request.user, f.to_filter() if request.GET else queries.CooperativeFilter()),
-        "enterprises/cooperative_list.html")
+        "enterprises/cooperative_list.html", sorts=COOPERATIVE_SORTS)
 
 
 @login_required

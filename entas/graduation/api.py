@@ -15,7 +15,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -26,11 +28,14 @@ from rest_framework.response import Response
 from entas.accounts.models import User
 from entas.core.actors import acting_user, signed_in
 from entas.core.api import AuditedList, IdField, ScopedReadOnlyViewSet, bounded_integer
+from entas.core.refusals import choice, choices
+from entas.core.scoping import region_q
 from entas.graduation import pathway, services
-from entas.graduation.models import Assessment, Enrolment, ExitReason, Visit
+from entas.graduation.models import Assessment, Enrolment, ExitReason, Status, Visit
 from entas.graduation.queries import enrolments_for, get_enrolment_or_404, may_change
 from entas.programmes.api import ServiceRefusals
 from entas.programmes.queries import facilitators_for
+from entas.regions.codes import CODE_PATTERN, REGION_CODE
 from entas.registry.api import members_of
 
 # Moves a person may ask for; "sustain" is only ever the outcome of the 24-month follow-up.
@@ -42,7 +47,7 @@ def writable(user: User | None, enrolment_pk: int | str) -> Enrolment:
     a role that only reads."""
     enrolment = get_enrolment_or_404(user, enrolment_pk)
     if not may_change(user):
-        raise PermissionDenied("your role may read enrolments but not change them")
+        raise PermissionDenied(_("Your role may read enrolments but not change them."))
     return enrolment
 
 
@@ -59,8 +64,9 @@ def _action_to(current: str, to: str) -> str:
         if name != "sustain" and target == to and current in sources:
             return name
     allowed = sorted({t for n, (s, t) in pathway.TRANSITIONS.items() if current in s and n != "sustain"})
-    raise ApiValidationError({"to": [f"an enrolment that is {current} cannot move to {to}; "
-                                     f"allowed: {', '.join(allowed) or 'nothing (final)'}"]})
+    raise ApiValidationError({"to": [_("An enrolment that is %(current)s cannot move to %(to)s; allowed: %(allowed)s.")
+                                     % {"current": choice(Status, current), "to": choice(Status, to),
+                                        "allowed": choices(Status, allowed) or _("no further step (final)")}]})
 
 
 class TransitionSerializer(serializers.Serializer[Any]):
@@ -74,7 +80,7 @@ class TransitionSerializer(serializers.Serializer[Any]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("to") and not attrs.get("action"):
-            raise ApiValidationError({"to": ["give the target status (or the action)"]})
+            raise ApiValidationError({"to": [_("Give the target status (or the action).")]})
         return attrs
 
 
@@ -83,6 +89,16 @@ class ReassignSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=200)
 
 
+class EnrolmentQuery(serializers.Serializer[dict[str, Any]]):
+    programme = IdField(required=False, help_text="id of the programme")
+    status = serializers.ChoiceField(choices=Status.values, required=False)
+    region = serializers.RegexField(CODE_PATTERN, required=False, help_text="dotted region code, e.g. 33.10",
+                                    error_messages={"invalid": REGION_CODE})
+    cohort = serializers.RegexField(r"^[0-9]{4}-Q[1-4]$", required=False, help_text="quarter enrolled, e.g. 2025-Q1",
+                                    error_messages={"invalid": gettext_lazy("give the quarter enrolled, e.g. 2025-Q1")})
+
+
+@extend_schema_view(list=extend_schema(parameters=[EnrolmentQuery]))
 class EnrolmentViewSet(ServiceRefusals, AuditedList, ScopedReadOnlyViewSet[Enrolment]):
     """Enrolments: read; `transition` and `reassign` for those who may change them."""
 
@@ -96,7 +112,15 @@ class EnrolmentViewSet(ServiceRefusals, AuditedList, ScopedReadOnlyViewSet[Enrol
         return Enrolment.objects.order_by("id")
 
     def get_queryset(self) -> QuerySet[Enrolment]:
-        return enrolments_for(signed_in(self.request), self.base_queryset())
+        found = enrolments_for(signed_in(self.request), self.base_queryset())
+        if self.action != "list":
+            return found
+        params = EnrolmentQuery(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        wanted = params.validated_data
+        if region := wanted.pop("region", None):
+            found = found.filter(region_q(region, "village_id"))
+        return found.filter(**{("programme_id" if k == "programme" else k): v for k, v in wanted.items()})
 
     def get_object(self) -> Enrolment:
         return get_enrolment_or_404(acting_user(self.request), self.kwargs["pk"], self.base_queryset())
@@ -117,11 +141,11 @@ class EnrolmentViewSet(ServiceRefusals, AuditedList, ScopedReadOnlyViewSet[Enrol
         user, on = acting_user(self.request), data.get("on") or timezone.localdate()
         if name == "exit":
             if not data.get("exit_reason"):
-                raise ApiValidationError({"exit_reason": ["say why the family leaves the programme"]})
+                raise ApiValidationError({"exit_reason": [_("Say why the family leaves the programme.")]})
             services.exit_enrolment(user, enrolment, reason=data["exit_reason"], on=on)
         elif name == "follow_up":
             if not data.get("month"):
-                raise ApiValidationError({"month": ["give the follow-up month: 6, 12 or 24"]})
+                raise ApiValidationError({"month": [_("Give the follow-up month: 6, 12 or 24.")]})
             services.record_follow_up(user, enrolment, month=int(data["month"]), on=on)
         elif name == "relapse":
             services.relapse(user, enrolment, on=on, note=data["note"])
@@ -139,7 +163,8 @@ class EnrolmentViewSet(ServiceRefusals, AuditedList, ScopedReadOnlyViewSet[Enrol
         data = incoming.validated_data
         facilitator = facilitators_for(user).filter(pk=data["facilitator"]).first()
         if facilitator is None:
-            raise ApiValidationError({"facilitator": [f"no facilitator {data['facilitator']} inside your scope"]})
+            raise ApiValidationError({"facilitator": [_("There is no facilitator %(id)s inside your region.")
+                                                      % {"id": data["facilitator"]}]})
         services.reassign(user, enrolment, facilitator, reason=data["reason"])
         enrolment.refresh_from_db()
         return Response(EnrolmentSerializer(enrolment).data)

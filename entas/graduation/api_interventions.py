@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -111,7 +112,8 @@ class MarketAccessViewSet(OfEnrolment):
 
 def _member(enrolment: Enrolment, person: Person) -> Person:
     if person.household_id != enrolment.household_id:
-        raise ApiValidationError({"person": [f"person {person.pk} is not a member of this household"]})
+        raise ApiValidationError({"person": [_("Person %(id)s is not a member of this household.")
+                                             % {"id": person.pk}]})
     return person
 
 
@@ -119,8 +121,10 @@ def _nearby(user: User | None, enrolment: Enrolment, queryset: QuerySet[Any], fi
     """A cooperative or enterprise in the family's district and inside the caller's region."""
     found = near_family(user, enrolment, queryset).filter(pk=pk).first()
     if found is None:
-        raise ApiValidationError({field: [f"no {field} {pk} in the family's district {enrolment.village_id[:8]} "
-                                          f"inside your region"]})
+        missing = (_("There is no cooperative %(id)s in the family's district %(district)s inside your region.")
+                   if field == "cooperative" else
+                   _("There is no enterprise %(id)s in the family's district %(district)s inside your region."))
+        raise ApiValidationError({field: [missing % {"id": pk, "district": enrolment.village_id[:8]}]})
     return found
 
 

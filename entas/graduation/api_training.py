@@ -6,6 +6,7 @@ the region, or another facilitator's) are refused with 400 naming `attendees`.""
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from entas.accounts.models import User
 from entas.core.actors import acting_user, signed_in
 from entas.core.api import IdField, IdRelatedField, ScopedReadOnlyViewSet
+from entas.core.refusals import listed
 from entas.core.scoping import user_scope
 from entas.graduation import services
 from entas.graduation.models import Enrolment, SessionKind, TrainingSession
@@ -58,8 +60,8 @@ def families(user: User | None, ids: list[int]) -> list[Enrolment]:
     """The enrolments named, all of them ones the user may act for, or a 400 naming the others."""
     found = {e.pk: e for e in enrolments_for(user).select_related("household").filter(pk__in=ids)}
     if missing := [i for i in ids if i not in found]:
-        raise ApiValidationError({"attendees": [f"no enrolment {', '.join(map(str, missing))} among the families "
-                                                f"you may record"]})
+        raise ApiValidationError({"attendees": [_("Enrolment(s) %(ids)s are not among the families you may record.")
+                                                % {"ids": listed(missing)}]})
     return [found[i] for i in ids]
 
 
@@ -89,7 +91,7 @@ class TrainingSessionViewSet(ServiceRefusals, mixins.CreateModelMixin, ScopedRea
 
     def _may_change(self) -> None:
         if not may_change(acting_user(self.request)):
-            raise PermissionDenied("your role may read sessions but not record them")
+            raise PermissionDenied(_("Your role may read sessions but not record them."))
 
     @extend_schema(request=NewSessionSerializer, responses={201: TrainingSessionSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -100,7 +102,8 @@ class TrainingSessionViewSet(ServiceRefusals, mixins.CreateModelMixin, ScopedRea
         user = acting_user(request)
         scope = user_scope(user)
         if not within(data["region"], scope):
-            raise ApiValidationError({"region": [f"{data['region']} is outside your region {scope}"]})
+            raise ApiValidationError({"region": [_("%(code)s is outside your region %(scope)s.")
+                                                 % {"code": data["region"], "scope": scope}]})
         session = services.record_training(user, data["programme"], kind=data["kind"],
                                            topic=data["topic"], on=data["date"], region_code=data["region"],
                                            attendees=families(user, data["attendees"]))

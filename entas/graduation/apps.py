@@ -17,5 +17,6 @@ class GraduationConfig(AppConfig):
         # Registered here so that ingest (below graduation) offers `import_data poverty_lines`.
         targets.register(targets.Target(
             poverty_import.TARGET, (*poverty_import.KINDS, targets.AUTO), poverty_import.plan_for,
-            poverty_import.WRITES, source="BPS", help="BPS poverty lines per province, area and period (CSV or XLSX)",
+            poverty_import.WRITES, source="BPS",
+            help=_("BPS poverty lines per province, area and period (CSV or XLSX)"),
         ))

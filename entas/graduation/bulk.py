@@ -15,10 +15,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
+from entas.core.refusals import listed
 from entas.graduation.eligibility import eligible, receiving_any, within_any
 from entas.graduation.enrolment import cohort_of
 from entas.graduation.models import OPEN_STATUSES, CaseloadAssignment, Enrolment, Status
@@ -42,17 +44,18 @@ class BulkResult:
 
 def _check_regions(codes: list[str]) -> None:
     if not codes:
-        raise fail("regions", "choose at least one region")
+        raise fail("regions", _("Choose at least one region."))
     known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
     if unknown := [c for c in codes if c not in known]:
-        raise fail("regions", f"unknown region code(s): {', '.join(unknown)}")
+        raise fail("regions", _("Unknown region code(s): %(codes)s.") % {"codes": listed(unknown)})
 
 
 def _decile_limit(programme: Programme, decile_max: int | None) -> int:
     if decile_max is None:
         return programme.decile_max
     if not 1 <= decile_max <= programme.decile_max:
-        raise fail("decile_max", f"{decile_max}: choose a decile from 1 to the programme's {programme.decile_max}")
+        raise fail("decile_max", _("Decile %(decile)s is not possible: choose a decile from 1 to the programme's "
+                                  "%(max)s.") % {"decile": decile_max, "max": programme.decile_max})
     return decile_max
 
 

@@ -6,12 +6,14 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
+from entas.core.refusals import choice
 from entas.graduation.eligibility import why_not_eligible
-from entas.graduation.models import OPEN_STATUSES, CaseloadAssignment, Enrolment
+from entas.graduation.models import OPEN_STATUSES, CaseloadAssignment, Enrolment, Status
 from entas.programmes.checks import fail
 from entas.programmes.models import Facilitator, Programme
 from entas.regions.codes import within
@@ -30,12 +32,14 @@ def has_room(facilitator: Facilitator, household_village: str) -> None:
     """Lock the facilitator row so that two enrolments at once cannot both take the last place."""
     Facilitator.objects.select_for_update().filter(pk=facilitator.pk).first()
     if not facilitator.active:
-        raise fail("facilitator", f"{facilitator} is not active")
+        raise fail("facilitator", _("%(facilitator)s is not active.") % {"facilitator": facilitator})
     if not within(household_village, facilitator.region_id):
-        raise fail("facilitator", f"{facilitator} works in {facilitator.region_id}, not in {household_village}")
+        raise fail("facilitator", _("%(facilitator)s works in %(region)s, not in the family's village %(village)s.") % {
+            "facilitator": facilitator, "region": facilitator.region_id, "village": household_village})
     load = caseload(facilitator)
     if load >= facilitator.capacity:
-        raise fail("facilitator", f"{facilitator} is at capacity: {load} of {facilitator.capacity} families")
+        raise fail("facilitator", _("%(facilitator)s is at capacity: %(load)s of %(capacity)s families.") % {
+            "facilitator": facilitator, "load": load, "capacity": facilitator.capacity})
 
 
 @transaction.atomic
@@ -44,7 +48,8 @@ def enrol_household(actor: User | None, programme: Programme, household: Househo
     if problem := why_not_eligible(programme, household):
         raise fail("household", problem)
     if Enrolment.objects.filter(programme=programme, household=household, status__in=OPEN_STATUSES).exists():
-        raise fail("household", f"household {household.kk_number} is already enrolled in {programme}")
+        raise fail("household", _("The household with No. KK %(kk)s is already enrolled in %(programme)s.") % {
+            "kk": household.kk_number, "programme": programme})
     if facilitator is not None:
         has_room(facilitator, household.village_id)
     day = on or timezone.localdate()
@@ -62,11 +67,12 @@ def enrol_household(actor: User | None, programme: Programme, household: Househo
 @transaction.atomic
 def reassign(actor: User | None, enrolment: Enrolment, facilitator: Facilitator, *, reason: str) -> Enrolment:
     if not reason.strip():
-        raise fail("reason", "say why the family moves to another facilitator")
+        raise fail("reason", _("Say why the family moves to another facilitator."))
     if enrolment.status not in OPEN_STATUSES:
-        raise fail("enrolment", f"the enrolment is {enrolment.status}; only open enrolments have a facilitator")
+        raise fail("enrolment", _("The enrolment is %(status)s; only open enrolments have a facilitator.") % {
+            "status": choice(Status, enrolment.status)})
     if facilitator.pk == enrolment.facilitator_id:
-        raise fail("facilitator", f"{facilitator} already looks after this family")
+        raise fail("facilitator", _("%(facilitator)s already looks after this family.") % {"facilitator": facilitator})
     has_room(facilitator, enrolment.village_id)
     before = enrolment.facilitator
     enrolment.facilitator = facilitator

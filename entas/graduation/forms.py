@@ -51,7 +51,7 @@ class _PersonForm(forms.Form):
 
 class CooperativeMembershipForm(_PersonForm):
     cooperative = forms.ModelChoiceField(label=_("Cooperative"), queryset=Cooperative.objects.none())
-    on = forms.DateField(label=_("Joined"), widget=DATE)
+    on = forms.DateField(label=_("Date joined"), widget=DATE)
     share_principal = forms.IntegerField(label=_("Simpanan pokok paid (Rp)"), min_value=0, initial=0)
 
     def __init__(self, *args: Any, cooperatives: Any = None, **kwargs: Any) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
+from entas.core.refusals import choice, choices, listed
 from entas.graduation.models import (
     OPEN_STATUSES,
     Assessment,
@@ -19,6 +20,7 @@ from entas.graduation.models import (
     LoanStatus,
     MarketAccess,
     Scheme,
+    Status,
     Visit,
 )
 from entas.programmes.checks import fail, rupiah
@@ -38,19 +40,22 @@ ASSESSMENT_FIELDS = ("per_capita_income", "income_sources", "business_months", "
 
 def _open(enrolment: Enrolment) -> None:
     if enrolment.status not in OPEN_STATUSES:
-        raise fail("enrolment", f"the enrolment is {enrolment.status}; record nothing more on it")
+        raise fail("enrolment", _("The enrolment is %(status)s: record nothing more on it.") % {
+            "status": choice(Status, enrolment.status)})
 
 
 def _assessment_values(values: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(values) - set(ASSESSMENT_FIELDS))
     if unknown:
-        raise fail("assessment", f"unknown item(s) {', '.join(unknown)}; use {', '.join(ASSESSMENT_FIELDS)}")
+        raise fail("assessment", _("Unknown assessment item(s) %(unknown)s; the items are %(items)s.") % {
+            "unknown": listed(unknown), "items": listed(ASSESSMENT_FIELDS)})
     for name in ("per_capita_income", "savings"):
         if values.get(name) is not None:
             rupiah(name, values[name])
     children, in_school = values.get("school_age_children"), values.get("children_in_school")
     if children is not None and in_school is not None and in_school > children:
-        raise fail("children_in_school", f"{in_school} in school but only {children} school-age children")
+        raise fail("children_in_school", _("%(in_school)s children in school but only %(children)s of school age: "
+                                          "check both numbers.") % {"in_school": in_school, "children": children})
     return values
 
 
@@ -76,9 +81,10 @@ def record_visit(actor: User | None, enrolment: Enrolment, *, on: date, notes: s
 def record_loan(actor: User | None, enrolment: Enrolment, *, scheme: str, lender: str, amount: int, on: date) -> Loan:
     _open(enrolment)
     if scheme not in Scheme.values:
-        raise fail("scheme", f"'{scheme}' is not a scheme; choose one of {', '.join(Scheme.values)}")
+        raise fail("scheme", _("'%(scheme)s' is not a loan scheme; choose one of: %(choices)s.") % {
+            "scheme": scheme, "choices": choices(Scheme)})
     if not lender.strip():
-        raise fail("lender", "missing")
+        raise fail("lender", _("Name the lender."))
     happened("on", on)
     loan = Loan.objects.create(enrolment=enrolment, scheme=scheme, lender=lender.strip(),
                                amount=rupiah("amount", amount), applied_on=on, status_on=on)
@@ -101,7 +107,8 @@ def set_loan_status(actor: User | None, loan: Loan, status: str, *, on: date) ->
             "next_code": status, "allowed": nexts})
     happened("on", on)
     if on < loan.status_on:
-        raise fail("on", f"{on} is before the loan's last change on {loan.status_on}")
+        raise fail("on", _("%(on)s is before the loan's last change on %(last)s.") % {
+            "on": on.isoformat(), "last": loan.status_on.isoformat()})
     before = loan.status
     loan.status, loan.status_on = status, on
     loan.save(update_fields=["status", "status_on"])
@@ -115,7 +122,8 @@ def record_market_access(actor: User | None, enrolment: Enrolment, *, channel: s
                          on: date) -> MarketAccess:
     _open(enrolment)
     if channel not in Channel.values:
-        raise fail("channel", f"'{channel}' is not a channel; choose one of {', '.join(Channel.values)}")
+        raise fail("channel", _("'%(channel)s' is not a sales channel; choose one of: %(choices)s.") % {
+            "channel": channel, "choices": choices(Channel)})
     happened("on", on)
     access = MarketAccess.objects.create(enrolment=enrolment, channel=channel, date=on,
                                          sales_value=rupiah("sales_value", sales_value))

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from entas.accounts.roles import Role
+from entas.core import numbers
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.forms import show_errors
 from entas.graduation import rules
@@ -33,8 +34,8 @@ def _enter(request: AuthenticatedHttpRequest, form: PovertyLineForm) -> bool:
         show_errors(form, error)
         return False
     messages.success(request, _("Poverty line saved: %(line)s Rp%(amount)s.") % {
-        "line": f"{line.province_id} {line.get_area_display()} {line.valid_from:%Y-%m-%d}",
-        "amount": f"{line.amount:,}"})
+        "line": f"{line.province_id} {line.get_area_display()} {numbers.day(line.valid_from)}",
+        "amount": numbers.count(line.amount)})
     return True
 
 

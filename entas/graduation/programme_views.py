@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entas.core import sorting
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.forms import show_errors
 from entas.core.scoping import user_scope, visible
@@ -29,6 +30,11 @@ from entas.regions.models import Region
 from entas.registry.models import Household
 
 PAGE_SIZE = 50
+ENROLMENT_SORTS = {"kk": ["household__kk_number"], "village": ["village_id"], "status": ["status"],
+                   "cohort": ["cohort"]}
+FACILITATOR_SORTS = {"name": ["user__first_name", "user__last_name", "user__username"], "region": ["region_id"],
+                     "caseload": ["open_cases"], "capacity": ["capacity"], "graduated": ["graduated"],
+                     "target": ["yearly_target"], "status": ["active"]}
 FACILITATORS_PER_PAGE = 100
 
 
@@ -102,9 +108,10 @@ def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("graduation:enrol", pk=programme.pk)
     enrolments = (enrolments_for(request.user).filter(programme=programme)
                   .select_related("household", "village", "facilitator__user").order_by("-id"))
+    enrolments, sort_key = sorting.sort(enrolments, request.GET.get("sort"), ENROLMENT_SORTS)
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "graduation/enrol.html", {
-        "programme": programme, "one": one, "bulk": bulk, "result": result, "page": page,
+        "programme": programme, "one": one, "bulk": bulk, "result": result, "page": page, "sort": sort_key,
         "may_change": may_change(request.user), "may_bulk": may_enrol_in_bulk(request.user),
     }, status=200 if ok else 400)
 
@@ -118,11 +125,13 @@ def facilitator_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     facilitators = facilitators_for(request.user)
     # A national administrator's list runs to 33,000 facilitators: a page at a time, and the rates
     # of the facilitators on that page.
-    page = Paginator(facilitator_progress(facilitators, year).order_by("region_id", "id"), FACILITATORS_PER_PAGE
-                     ).get_page(request.GET.get("page"))
+    progress, sort_key = sorting.sort(facilitator_progress(facilitators, year).order_by("region_id", "id"),
+                                      request.GET.get("sort"), FACILITATOR_SORTS)
+    page = Paginator(progress, FACILITATORS_PER_PAGE).get_page(request.GET.get("page"))
     names = {f.pk: str(f) for f in page}
     rows = reports.rates(enrolments_for(request.user).filter(facilitator__in=list(names)), "facilitator")
     for row in rows:
         row["key"] = names.get(row["key"], row["key"])
-    return render(request, "graduation/facilitator_report.html", {"progress": page, "page": page, "rates": rows,
+    return render(request, "graduation/facilitator_report.html", {"progress": page, "page": page, "sort": sort_key,
+                                                                   "rates": rows,
                                                                    "year": year, "query": f"year={year}"})

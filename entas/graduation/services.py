@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
+from entas.core.refusals import choices
 from entas.graduation import evaluate, pathway
 from entas.graduation.bulk import enrol_in_bulk  # noqa: F401  (one import for callers)
 from entas.graduation.enrolment import enrol_household, reassign  # noqa: F401
@@ -58,7 +59,7 @@ def _judged(actor: User | None, enrolment: Enrolment, action: str, on: date) -> 
     evaluation = pathway.judge(actor, enrolment)
     if not evaluation.essentials_met:
         step = {"mark_ready": _("Cannot mark ready"), "graduate": _("Cannot graduate")}[action]
-        raise _fail("status", f"{step}: {pathway.why_not_met(evaluation)}")
+        raise _fail("status", _("%(step)s: %(why)s") % {"step": step, "why": pathway.why_not_met(evaluation)})
     return pathway.move(actor, enrolment, action, on, evaluation=evaluation)
 
 
@@ -84,7 +85,8 @@ def relapse(actor: User | None, enrolment: Enrolment, *, on: date, note: str = "
 @transaction.atomic
 def exit_enrolment(actor: User | None, enrolment: Enrolment, *, reason: str, on: date) -> Enrolment:
     if reason not in ExitReason.values:
-        raise _fail("reason", f"'{reason}' is not an exit reason; use one of {', '.join(ExitReason.values)}")
+        raise _fail("reason", _("Exit reason '%(reason)s' is unknown; choose one of: %(choices)s.") % {
+            "reason": reason, "choices": choices(ExitReason)})
     return pathway.move(actor, enrolment, "exit", on, reason, exit_reason=reason, exited_on=on)
 
 

@@ -6,10 +6,12 @@ attending are open enrolments of that programme living inside that place."""
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
 from entas.core import audit
 from entas.core.dates import happened
+from entas.core.refusals import choices
 from entas.graduation.models import OPEN_STATUSES, Enrolment, SessionKind, TrainingSession
 from entas.programmes.checks import fail
 from entas.programmes.models import Programme
@@ -20,20 +22,23 @@ from entas.regions.models import Region
 def _attendance_problem(session: TrainingSession, attendees: list[Enrolment]) -> str | None:
     """Why these families cannot be recorded as attending, naming them by No. KK; None when they can."""
     groups: list[tuple[str, list[Enrolment]]] = [
-        ("belong to another programme", [e for e in attendees if e.programme_id != session.programme_id]),
-        ("are no longer enrolled (exited or sustained)", [e for e in attendees if e.status not in OPEN_STATUSES]),
-        (f"live outside {session.region_id}, where the session was held",
+        (_("The families with No. KK %(kk)s belong to another programme."),
+         [e for e in attendees if e.programme_id != session.programme_id]),
+        (_("The families with No. KK %(kk)s are no longer enrolled (exited or sustained)."),
+         [e for e in attendees if e.status not in OPEN_STATUSES]),
+        (_("The families with No. KK %(kk)s live outside %(region)s, where the session was held."),
          [e for e in attendees if not within(e.village_id, session.region_id)]),
     ]
     if session.pk:
         present = set(session.attendees.values_list("pk", flat=True))
-        groups.append(("are already recorded as attending", [e for e in attendees if e.pk in present]))
+        groups.append((_("The families with No. KK %(kk)s are already recorded as attending."),
+                       [e for e in attendees if e.pk in present]))
     for reason, found in groups:
         if found:
             names = ", ".join(sorted({e.household.kk_number for e in found}))
-            return f"the families with No. KK {names} {reason}"
+            return reason % {"kk": names, "region": session.region_id}
     if len({e.pk for e in attendees}) != len(attendees):
-        return "a family is listed twice"
+        return _("A family is listed twice.")
     return None
 
 
@@ -44,15 +49,17 @@ def record_training(actor: User | None, programme: Programme | int, *, kind: str
     added later with `record_attendance`)."""
     programme = programme if isinstance(programme, Programme) else Programme.objects.get(pk=programme)
     if kind not in SessionKind.values:
-        raise fail("kind", f"'{kind}' is not one of {', '.join(SessionKind.values)}")
+        raise fail("kind", _("'%(kind)s' is not a kind of session; choose one of: %(choices)s.") % {
+            "kind": kind, "choices": choices(SessionKind)})
     if not topic.strip():
-        raise fail("topic", "missing: say what the session was about")
+        raise fail("topic", _("Say what the session was about."))
     happened("date", on)
     if not programme.start <= on <= programme.end:
-        raise fail("date", f"{on} is outside the programme's period {programme.start} to {programme.end}")
+        raise fail("date", _("%(on)s is outside the programme's period, %(start)s to %(end)s.") % {
+            "on": on.isoformat(), "start": programme.start.isoformat(), "end": programme.end.isoformat()})
     region = Region.objects.filter(code=region_code).first()
     if region is None:
-        raise fail("region", f"'{region_code}' is not a region code")
+        raise fail("region", _("'%(code)s' is not a region code.") % {"code": region_code})
     session = TrainingSession(programme=programme, kind=kind, topic=topic.strip(), date=on, region=region)
     if problem := _attendance_problem(session, attendees or []):
         raise fail("attendees", problem)
@@ -67,7 +74,7 @@ def record_training(actor: User | None, programme: Programme | int, *, kind: str
 def record_attendance(actor: User | None, session: TrainingSession, attendees: list[Enrolment]) -> TrainingSession:
     """Add families to those who attended a session; refused as a whole when any one cannot be added."""
     if not attendees:
-        raise fail("attendees", "choose at least one family")
+        raise fail("attendees", _("Choose at least one family."))
     if problem := _attendance_problem(session, attendees):
         raise fail("attendees", problem)
     session.attendees.add(*attendees)

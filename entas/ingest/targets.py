@@ -6,6 +6,8 @@ what an import may have changed instead of keeping their own list."""
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.functional import Promise as StrPromise
+
 from entas.ingest.pipeline import PlanFactory
 
 AUTO = "auto"  # a kind that means: detect from the header
@@ -18,7 +20,7 @@ class Target:
     plans: PlanFactory
     # kind -> the models ("app_label.Model") an import of that kind may insert or change
     writes: Mapping[str, tuple[str, ...]]
-    help: str = ""
+    help: "str | StrPromise" = ""  # shown on the upload page and by `entas import --help`, translated
     source: str = ""  # the batch's source when the caller names none
 
     def __post_init__(self) -> None:

@@ -18,5 +18,6 @@ class MonitoringConfig(AppConfig):
         # Target files run through the one import pipeline (ingest sits below monitoring).
         targets.register(targets.Target(
             target_import.TARGET, (*target_import.KINDS, targets.AUTO), target_import.plan_for,
-            target_import.WRITES, source="targets", help="targets per indicator, region and period (XLSX or CSV)",
+            target_import.WRITES, source="targets",
+            help=_("targets per indicator, region and period (XLSX or CSV)"),
         ))

@@ -1,5 +1,5 @@
-"""The series behind the dashboard's charts, built once for the page (json_script → Chart.js) and
-for the PDF report (drawn into the page), so both always show the same numbers."""
+"""The series behind the dashboard's charts, built once for the page (json_script → Chart.js);
+the printed report draws its own from the same lines (report_svg.py)."""
 
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal

@@ -23,6 +23,7 @@ class Line:
     achieved: Decimal | None
     code: str = ""
     rolled: bool = False  # the target is the sum of those of the regions below, none being set here
+    kind: str = "number"  # how target and achievement are shown: core.numbers.figure
 
     @property
     def percent(self) -> Decimal | None:
@@ -64,7 +65,7 @@ class Figures:
     def line(self, label: str, indicator: Indicator, region: str, achieved: Decimal | None) -> Line:
         key = (indicator.code, region)
         return Line(label, self.values.get(key), achieved, region or indicator.code,
-                    rolled=key in self.values and key not in self.own)
+                    rolled=key in self.values and key not in self.own, kind=indicator.figure_kind)
 
 
 def _depth(code: str) -> int:

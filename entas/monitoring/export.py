@@ -2,6 +2,7 @@
 nothing more (counts, never a person), audit-logged."""
 
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -19,17 +20,24 @@ from entas.regions.models import Region
 Cell = str | int | float | Decimal | None
 
 
-def _rows(book: Any, name: str, header: list[str], rows: list[list[Cell]]) -> None:
-    sheet = book.add_worksheet(name[:31])
+Kinds = list[str | None]
+
+
+def _rows(book: Any, name: str, header: list[str], rows: list[list[Cell]], kinds: Kinds | None = None,
+          per_row: list[Kinds] | None = None) -> None:
+    """`kinds`: what each column holds (`core.sheets`: number formats); `per_row`: the same for each row."""
+    # Excel refuses a sheet name longer than 31 characters or holding one of [ ] : * ? / \
+    sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", str(name))[:31].strip())
     sheets.write_row(book, sheet, 0, header)
     for index, row in enumerate(rows, start=1):
         # Names typed in forms (a cooperative's, a region's) go in as text, never as formulas.
-        sheets.write_row(book, sheet, index, row)
+        sheets.write_row(book, sheet, index, row, per_row[index - 1] if per_row is not None else kinds)
 
 
 def _sheet(book: Any, name: str, first: str, lines: list[Line]) -> None:
     _rows(book, name, [_("Code"), first, _("Target"), _("Achievement"), _("% of target")],
-          [[line.code, line.label, line.target, line.achieved, line.percent] for line in lines])
+          [[line.code, line.label, line.target, line.achieved, line.percent] for line in lines],
+          per_row=[[None, None, line.kind, line.kind, "percent"] for line in lines])
 
 
 def _respond(book: Any, buffer: io.BytesIO, kind: str, code: str, period: Period) -> FileResponse:
@@ -48,9 +56,10 @@ def dashboard_xlsx(request: AuthenticatedHttpRequest, region: Region | None, per
     book = sheets.workbook(buffer, in_memory=True)
     _sheet(book, _("Indicators"), _("Indicator"), lines)
     if indicator is not None and children:
-        _sheet(book, indicator.code, _("Region"), children)
+        _sheet(book, indicator.name, _("Region"), children)
     _rows(book, _("Achievement over the periods"), [_("Indicator"), *map(str, trend.periods)],
-          [[i.code, *values] for i, values in trend.rows])
+          [[i.name, *values] for i, values in trend.rows],
+          per_row=[[None, *[i.figure_kind] * len(values)] for i, values in trend.rows])
     return _respond(book, buffer, "dashboard", code, period)
 
 
@@ -61,16 +70,20 @@ def village_xlsx(request: AuthenticatedHttpRequest, region: Region, period: Peri
         "period": str(period), "village_profile": True})
     buffer = io.BytesIO()
     book = sheets.workbook(buffer, in_memory=True)
-    _rows(book, _("Deciles"), [_("Decile"), _("Households")], [[d, n] for d, n in profile.deciles])
+    # A decile is a number ("?" for one outside 1-10 stays text), so the sheet sorts and filters as numbers.
+    _rows(book, _("Deciles"), [_("Decile"), _("Households")],
+          [[int(d) if d.isdigit() else d, n] for d, n in profile.deciles], [None, "count"])
     _rows(book, _("Assistance"), [_("Programme"), _("Households"), _("% of households")],
-          [[c.programme, c.households, c.percent] for c in profile.coverage])
+          [[c.programme, c.households, c.percent] for c in profile.coverage], [None, "count", "percent"])
     _rows(book, _("KBLI sections"), [_("KBLI version"), _("KBLI section"), _("Enterprises"), _("with an NIB")],
-          [[s.version, s.section, s.active, s.formal] for s in profile.sections])
+          [[s.version, s.section, s.active, s.formal] for s in profile.sections], [None, None, "count", "count"])
     _rows(book, _("Cooperatives"), [_("Cooperative"), _("Type"), _("Status"), _("Members"), _("Business unit"),
                                     _("Unit status")],
           [[c.name, c.type, c.status, c.members, kind, status]
-           for c in profile.cooperatives for kind, status in (c.units or [("", "")])])
+           for c in profile.cooperatives for kind, status in (c.units or [("", "")])],
+          [None, None, None, "count", None, None])
     _rows(book, _("Programme progress"), [_("Programme"), *profile.progress_columns, _("Relapsed at least once")],
-          [[p.programme, *p.in_order, p.relapsed] for p in profile.progress])
+          [[p.programme, *p.in_order, p.relapsed] for p in profile.progress],
+          [None, *["count"] * (len(profile.progress_columns) + 1)])
     _sheet(book, _("Indicators"), _("Indicator"), lines)
     return _respond(book, buffer, "village", region.code, period)

@@ -39,6 +39,22 @@ class Indicator(models.Model):
         """The name in the language of the page."""
         return self.name_en if (get_language() or "id").startswith("en") else self.name_id
 
+    @property
+    def figure_kind(self) -> str:
+        """How its values are shown (`core.numbers.figure`): rupiah for the unit "Rp", a percentage
+        for a ratio scaled to 100, one decimal for a mean, a whole number for a count; a typed
+        output target is a plain number."""
+        from entas.monitoring.computations import REGISTRY  # computations imports this module
+
+        found = REGISTRY.get(self.computation)
+        if self.unit.strip().lower() == "rp":
+            return "rupiah"
+        if found is None:
+            return "number"
+        if found.is_ratio:
+            return "percent" if found.scale == 100 else "decimal"
+        return "count"
+
 
 class Period(models.Model):
     """A year (quarter empty) or one quarter of it. Only periods in this calendar take targets."""

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from entas.core import sheets
+from entas.core import sheets, sorting
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404, region_q, user_scope, visible
 from entas.ingest.models import ImportBatch
@@ -28,6 +28,8 @@ from entas.monitoring.forms import AchievementForm, TargetFilterForm, TargetForm
 from entas.monitoring.models import Indicator, Target
 
 PAGE_SIZE = 50
+SORTS = {"indicator": ["indicator__code"], "region": ["region_id"], "period": ["period__year", "period__quarter"],
+         "target": ["value"], "achieved": ["achieved"]}
 
 
 def _apply(form: Form, problem: ValidationError) -> None:
@@ -52,11 +54,12 @@ def _listed(request: AuthenticatedHttpRequest, filters: TargetFilterForm) -> Que
 def _list_page(request: AuthenticatedHttpRequest, form: TargetForm, upload: UploadForm,
                status: int = 200) -> HttpResponse:
     filters = TargetFilterForm(request.GET or None)
-    page = Paginator(_listed(request, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    targets, sort_key = sorting.sort(_listed(request, filters), request.GET.get("sort"), SORTS)
+    page = Paginator(targets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "monitoring/targets.html", {
-        "filters": filters, "page": page, "query": query.urlencode(), "form": form, "upload": upload,
+        "filters": filters, "page": page, "sort": sort_key, "query": query.urlencode(), "form": form, "upload": upload,
         "may_set": services.may_set_targets(request.user), "scope": user_scope(request.user),
     }, status=status)
 

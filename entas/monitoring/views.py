@@ -11,21 +11,38 @@ from django.utils.translation import get_language
 
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404, user_scope
-from entas.monitoring import charts, dashboard, export, report, rollups, village
+from entas.monitoring import boundaries, charts, dashboard, export, report, rollups, village
 from entas.monitoring.models import Indicator, Period
 from entas.regions import queries as regions
-from entas.regions.codes import Level
+from entas.regions.codes import Level, parent_of
 from entas.regions.models import Region
 
-MAP_LAYERS = {1: "monitoring/boundaries/provinces.geojson", 2: "monitoring/boundaries/regencies.geojson"}
+
+def _child_layer(region: Region | None) -> str | None:
+    return boundaries.layer(1 if region is None else region.level + 1, region.code if region else "")
 
 
 def _map(region: Region | None, children: list[dashboard.Line]) -> dict[str, Any] | None:
-    level = 1 if region is None else region.level + 1
-    if level not in MAP_LAYERS or not children:
+    """The child regions coloured by the chosen indicator; a district, whose villages have no shapes,
+    is drawn highlighted among the districts of its regency instead."""
+    if region is not None and region.level == Level.DISTRICT:
+        return _outline(region.code, focus=False)
+    path = _child_layer(region)
+    if path is None or not children:
         return None
     values = {line.code: float(line.achieved) if line.achieved is not None else None for line in children}
-    return {"url": static(MAP_LAYERS[level]), "prefix": region.code if region else "", "values": values,
+    return {"url": static(path), "prefix": region.code if region else "", "values": values,
+            "link": reverse("monitoring:region", kwargs={"code": "00"}),
+            "unshaped": len(boundaries.without_shape(path, list(values)))}
+
+
+def _outline(district: str, *, focus: bool) -> dict[str, Any] | None:
+    """The district among its regency's districts (from its province's file only); `focus` zooms in
+    on the district. None when the file has no shape for it: the page then goes without a map."""
+    path = boundaries.layer(Level.DISTRICT, district)
+    if path is None or boundaries.without_shape(path, [district]):
+        return None
+    return {"url": static(path), "prefix": parent_of(district), "highlight": district, "focus": focus,
             "link": reverse("monitoring:region", kwargs={"code": "00"})}
 
 
@@ -59,8 +76,7 @@ def page(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResp
     if request.GET.get("format") == "xlsx" and period:
         return export.dashboard_xlsx(request, region, period, lines, chosen, children, trend)
     if request.GET.get("format") == "pdf" and period:
-        return report.dashboard_pdf(request, region, period, lines, chosen, children, trend, rollups.freshness(),
-                                    drawn, MAP_LAYERS.get(region.level + 1 if region else 1) if map_data else None)
+        return report.dashboard_pdf(request, region, period, lines, chosen, children, trend, rollups.freshness())
     return render(request, "monitoring/dashboard.html", {
         "region": region, "scope": scope, "period": period,
         "periods": Period.objects.all(), "indicators": indicators, "chosen": chosen, "lines": lines,
@@ -80,10 +96,11 @@ def _village(request: AuthenticatedHttpRequest, region: Region, period: Period, 
     if request.GET.get("format") == "xlsx":
         return export.village_xlsx(request, region, period, lines, profile)
     if request.GET.get("format") == "pdf":
-        return report.village_pdf(request, region, period, lines, profile, rollups.freshness(), drawn)
+        return report.village_pdf(request, region, period, lines, profile, rollups.freshness())
     return render(request, "monitoring/village.html", {
         "region": region, "scope": scope, "period": period, "periods": Period.objects.all(), "lines": lines,
         "profile": profile, "charts": charts.as_json(drawn), "fresh": rollups.freshness(),
+        "map": _outline(parent_of(region.code) or "", focus=True),
         "pdf_query": _export_query(request, "pdf"), "export_query": _export_query(request),
         "trail": regions.trail(region, scope),
     })

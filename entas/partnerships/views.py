@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from entas.core import sorting
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.partnerships import queries, services
 from entas.partnerships.forms import AgreementForm, PartnerFilterForm, PartnerForm, StatusFilterForm
@@ -88,17 +89,21 @@ def partner_create(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 
 
 PAGE_SIZE = 50
+PARTNER_SORTS = {"name": ["name"], "kind": ["kind"], "agreements": ["n_agreements"], "active": ["n_active"],
+                 "expiring": ["n_expiring"], "expired": ["n_expired"]}
 
 
 @login_required
 def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PartnerFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {"q": "", "kind": ""}
-    page = Paginator(queries.partners(data["q"], data["kind"]), PAGE_SIZE).get_page(request.GET.get("page"))
+    partners, sort_key = sorting.sort(queries.partners(data["q"], data["kind"]), request.GET.get("sort"), PARTNER_SORTS)
+    page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "partnerships/partner_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "expiring": queries.expiring_soon().count(),
+        "form": form, "page": page, "sort": sort_key, "query": query.urlencode(),
+        "expiring": queries.expiring_soon().count(),
         "may_manage": services.may_manage_page(request.user)})
 
 

@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -30,7 +31,8 @@ from entas.regions.codes import within as is_within
 def _within(user: User | None, asked: str | None) -> str | None:
     scope = user_scope(user)
     if asked and not is_within(asked, scope):
-        raise ApiValidationError({"within": [f"{asked} is outside your region {scope}"]})
+        raise ApiValidationError({"within": [_("%(code)s is outside your region %(scope)s.")
+                                             % {"code": asked, "scope": scope}]})
     return asked or scope
 
 
@@ -67,7 +69,8 @@ def _weights(params: Any) -> dict[str, float]:
     weights = priority.weights_from(params)
     for name, value in weights.items():
         if not math.isfinite(value) or value < 0:
-            raise ApiValidationError({"weights": [f"{name}: '{params.get(name)}' is not a number of 0 or more"]})
+            raise ApiValidationError({"weights": [_("%(weight)s: '%(value)s' is not a number of 0 or more.") % {
+                "weight": priority.weight_choice(name), "value": params.get(name)}]})
     return weights
 
 
@@ -132,7 +135,7 @@ class PriorityListViewSet(ServiceRefusals, NumericIds, mixins.CreateModelMixin,
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = acting_user(request)
         if not may_save_priority_lists(user):
-            raise PermissionDenied("only a national administrator chooses a programme's priority locations")
+            raise PermissionDenied(_("Only a national administrator chooses a programme's priority locations."))
         incoming = NewPriorityListSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data

@@ -4,6 +4,7 @@ ValidationError naming the field."""
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 def fail(field: str, message: str) -> ValidationError:
@@ -12,7 +13,8 @@ def fail(field: str, message: str) -> ValidationError:
 
 def rupiah(field: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise fail(field, f"'{value}' is not a whole number of rupiah: write the amount in digits, e.g. 1500000")
+        raise fail(field, _("'%(value)s' is not a whole number of rupiah: write the amount in digits, e.g. 1500000.")
+                   % {"value": value})
     if value < 0:
-        raise fail(field, f"{value} is below 0: an amount cannot be negative")
+        raise fail(field, _("%(value)s is below 0: an amount cannot be negative.") % {"value": value})
     return value

@@ -41,6 +41,17 @@ WEIGHT_LABELS = {
 }
 # level name -> (Region.level, length of its code prefix in a village code)
 LEVELS: dict[str, tuple[int, int]] = {"regency": (Level.REGENCY, 5), "district": (Level.DISTRICT, 8)}
+# The places each level ranks, as a refusal names them.
+LEVEL_LABELS = {"regency": gettext_lazy("regencies"), "district": gettext_lazy("districts")}
+
+
+def weight_choice(name: str) -> str:
+    """"Share of desil 1-2 households (low_decile_share)": the weight's label and, for the API, its code."""
+    return f"{WEIGHT_LABELS[name]} ({name})" if name in WEIGHT_LABELS else name
+
+
+def weight_choices() -> str:
+    return ", ".join(weight_choice(name) for name in WEIGHT_NAMES)
 
 
 @dataclass
@@ -62,19 +73,22 @@ def labelled(weights: dict[str, Any]) -> list[tuple[str, str, Any]]:
 def check_weights(weights: dict[str, Any]) -> dict[str, float]:
     unknown = sorted(set(weights) - set(WEIGHT_NAMES))
     if unknown:
-        raise ValidationError({"weights": f"unknown weight(s) {', '.join(unknown)}; use {', '.join(WEIGHT_NAMES)}"})
+        raise ValidationError({"weights": _("Unknown weight(s) %(unknown)s; the weights are: %(weights)s.") % {
+            "unknown": ", ".join(unknown), "weights": weight_choices()}})
     clean = {name: weights.get(name, 0) for name in WEIGHT_NAMES}
     for name, value in clean.items():
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ValidationError({"weights": f"weight {name} = {value!r}: give a number of 0 or more"})
+            raise ValidationError({"weights": _("The weight %(weight)s is %(value)s: give a number of 0 or more.") % {
+                "weight": weight_choice(name), "value": repr(value)}})
     if sum(clean.values()) <= 0:
-        raise ValidationError({"weights": "the weights sum to zero: give at least one weight above 0"})
+        raise ValidationError({"weights": _("The weights sum to zero: give at least one weight above 0.")})
     return {name: float(value) for name, value in clean.items()}
 
 
 def check_level(level: str) -> tuple[int, int]:
     if level not in LEVELS:
-        raise ValidationError({"level": f"'{level}' is not a level; use {' or '.join(LEVELS)}"})
+        raise ValidationError({"level": _("'%(level)s' is not a level; choose one of: %(choices)s.") % {
+            "level": level, "choices": ", ".join(f"{LEVEL_LABELS[code]} ({code})" for code in LEVELS)}})
     return LEVELS[level]
 
 
@@ -85,9 +99,10 @@ def check_within(within: str | None, level: str) -> str | None:
     depth = check_level(level)[0]
     found = Region.objects.filter(code=within).values_list("level", flat=True).first()
     if found is None:
-        raise ValidationError({"within": f"'{within}' is not a region code"})
+        raise ValidationError({"within": _("'%(code)s' is not a region code.") % {"code": within}})
     if found >= depth:
-        raise ValidationError({"within": f"{within} is not above the {level} level: give a larger region"})
+        raise ValidationError({"within": _("%(code)s is not larger than the places ranked (%(level)s): give a larger "
+                                            "region.") % {"code": within, "level": LEVEL_LABELS[level]}})
     return within
 
 
@@ -100,16 +115,20 @@ def check_quotas(quotas: dict[str, int], ranked: list[Ranked], level: str = "reg
     """Each quota names a province and asks for no more places than that province has among the
     `ranked` ones (every place of the level inside `within`)."""
     available = Counter(row.code[:2] for row in ranked)
-    noun = "regencies" if level == "regency" else "districts"
+    noun = str(LEVEL_LABELS.get(level, level))
     for province, quota in quotas.items():
         if province not in available:
-            where = f" with {noun} inside {within}" if within else ""
-            raise ValidationError({"quotas": f"'{province}' is not a province code{where}"})
+            raise ValidationError({"quotas": (
+                _("'%(province)s' is not a province code with %(places)s inside %(within)s.") if within else
+                _("'%(province)s' is not a province code.")) % {
+                    "province": province, "places": noun, "within": within}})
         if isinstance(quota, bool) or not isinstance(quota, int) or quota < 0:
-            raise ValidationError({"quotas": f"quota for {province} = {quota!r}: give a whole number of 0 or more"})
+            raise ValidationError({"quotas": _("The quota for province %(province)s is %(quota)s: give a whole number "
+                                               "of 0 or more.") % {"province": province, "quota": repr(quota)}})
         if quota > available[province]:
-            raise ValidationError({"quotas": f"quota {quota} for province {province} is larger than its "
-                                             f"{available[province]} {noun}"})
+            raise ValidationError({"quotas": _("The quota %(quota)s for province %(province)s is larger than its "
+                                               "%(count)s %(places)s.") % {
+                "quota": quota, "province": province, "count": available[province], "places": noun}})
 
 
 def _grouped(queryset: QuerySet[Any], length: int, within: str | None) -> Any:
@@ -184,10 +203,10 @@ def choose(ranked: list[Ranked], quotas: dict[str, int], limit: int | None, leve
                 chosen.append(row)
         return chosen
     if limit is None or limit < 1:
-        raise ValidationError({"limit": "give how many places to choose (1 or more), or quotas per province"})
+        raise ValidationError({"limit": _("Give how many places to choose (1 or more), or quotas per province.")})
     if limit > len(ranked):
-        noun = "regencies" if level == "regency" else "districts"
-        raise ValidationError({"limit": f"{limit} is more than the {len(ranked)} {noun}"})
+        raise ValidationError({"limit": _("%(limit)s is more than the %(count)s %(places)s ranked.") % {
+            "limit": limit, "count": len(ranked), "places": LEVEL_LABELS.get(level, level)}})
     return ranked[:limit]
 
 
@@ -211,7 +230,8 @@ def weights_from(params: Any) -> dict[str, float]:
         try:
             weights[name] = float(raw)
         except (TypeError, ValueError):
-            raise ValidationError({"weights": f"{name}: '{raw}' is not a number"}) from None
+            raise ValidationError({"weights": _("%(weight)s: '%(value)s' is not a number.") % {
+                "weight": weight_choice(name), "value": raw}}) from None
     return weights
 
 
@@ -221,7 +241,7 @@ def quotas_from(text: str) -> dict[str, int]:
     for part in text.replace(",", " ").split():
         province, _sep, number = part.partition("=")
         if not number.strip().isdigit():
-            raise ValidationError({"quotas": f"'{part}': write PROVINCE=NUMBER, e.g. 53=3"})
+            raise ValidationError({"quotas": _("'%(part)s': write PROVINCE=NUMBER, e.g. 53=3.") % {"part": part}})
         quotas[province.strip()] = int(number)
     return quotas
 

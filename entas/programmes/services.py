@@ -132,7 +132,7 @@ def save_priority_list(actor: User | None, programme: Programme, *, name: str, w
     """Rank all regencies or districts (inside `within`), keep the chosen ones with their measures
     and a one-line explanation. The programme's latest list decides who may be enrolled."""
     if not name.strip():
-        raise fail("name", "missing: give the list a name")
+        raise fail("name", _("Give the list a name."))
     clean = priority.check_weights(weights)
     within = priority.check_within(within, level)
     chosen = priority.choose(priority.rank(clean, level, within), quotas or {}, limit, level, within)

@@ -24,6 +24,8 @@ class Kind(TextChoices):
 
 
 CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+REGION_CODE = _("give a dotted Kemendagri region code, e.g. 33 (province), 33.10 (regency), 33.10.01 "
+                           "(district) or 33.10.01.2001 (village)")
 
 
 class InvalidRegionCode(ValueError):

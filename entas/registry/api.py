@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -70,7 +71,8 @@ class HouseholdQuery(serializers.Serializer[dict[str, Any]]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         low, high = attrs.get("decile_min"), attrs.get("decile_max")
         if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"decile_min": "must not be above decile_max"})
+            raise serializers.ValidationError({"decile_min": _("The lowest decile (%(low)s) is above the highest "
+                                                              "(%(high)s).") % {"low": low, "high": high}})
         return attrs
 
 

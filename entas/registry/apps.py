@@ -18,5 +18,5 @@ class RegistryConfig(AppConfig):
 
         targets.register(targets.Target(
             "registry", (*KINDS, targets.AUTO), plan_for, WRITES, source="DTSEN",
-            help="households, people or assistance (CSV or XLSX)",
+            help=_("households, people or assistance (CSV or XLSX)"),
         ))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
-from entas.core import audit, sheets
+from entas.core import audit, numbers, sheets
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.cells import safe_row
 from entas.registry import queries
@@ -25,6 +25,8 @@ COLUMNS = [
     "kk_number", "village_code", "village", "address", "head_name", "decile", "decile_source", "decile_date",
     "per_capita_income", "extreme_poor",
 ]
+# XLSX number formats (core.sheets); the CSV writes the same values plain.
+KINDS = [{"decile": "count", "decile_date": "date", "per_capita_income": "rupiah"}.get(c) for c in COLUMNS]
 
 
 def _rows(user: User | None, queryset: QuerySet[Household]) -> Iterator[list[Any]]:
@@ -49,7 +51,7 @@ def households(request: AuthenticatedHttpRequest, flt: queries.HouseholdFilter, 
     if fmt == "xlsx" and count > XLSX_MAX_ROWS:
         return HttpResponse(
             _("%(count)s households do not fit in one Excel sheet (at most %(max)s): narrow the filter or "
-              "export CSV.") % {"count": f"{count:,}", "max": f"{XLSX_MAX_ROWS:,}"},
+              "export CSV.") % {"count": numbers.count(count), "max": numbers.count(XLSX_MAX_ROWS)},
             status=400, content_type="text/plain; charset=utf-8",
         )
     audit.record(request.user, audit.Action.REGISTRY_EXPORTED, region_code=flt.region,
@@ -78,7 +80,7 @@ def _xlsx(rows: Iterator[list[Any]]) -> Any:
     sheet = book.add_worksheet("households")
     sheets.write_row(book, sheet, 0, COLUMNS)
     for index, row in enumerate(rows, start=1):
-        sheets.write_row(book, sheet, index, row)
+        sheets.write_row(book, sheet, index, row, KINDS)
     book.close()
     handle.seek(0)
     return handle

@@ -5,8 +5,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from entas.accounts.models import Agency, User
 from entas.enterprises import groups
@@ -20,19 +18,14 @@ from entas.partnerships.models import Agreement, Partner
 from entas.programmes import services as programmes
 from entas.programmes.models import PriorityList, Programme
 from entas.registry.models import Household, Person
-from tests.conftest import client_for
+from tests.conftest import english_client
 from tests.enterprises.factories import cooperative, enterprise
 from tests.graduation.factories import enrol
 from tests.monitoring.factories import indicator
 from tests.partnerships.factories import agreement, partner
 from tests.programmes.factories import TODAY, programme
 
-
-def in_english(user: User) -> Client:
-    """A logged-in client that reads the messages in English (the checks below quote them)."""
-    client = client_for(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+in_english = english_client  # the checks of the API tests quote the English messages
 
 
 @dataclass

@@ -79,6 +79,26 @@ def test_a_malformed_limit_or_offset_answers_400_naming_it(world: World, params:
     assert list(response.json()) == [field]
 
 
+@pytest.mark.parametrize(("params", "field"), [
+    ({"page_size": "0"}, "page_size"), ({"page_size": "abc"}, "page_size"), ({"page_size": "-1"}, "page_size")])
+def test_a_malformed_page_size_answers_400_naming_it(world: World, params: dict[str, str], field: str) -> None:
+    response = get(world, "/api/regions/", **params)
+    assert response.status_code == 400
+    assert list(response.json()) == [field] and "1 to 1000" in response.json()[field][0]
+
+
+def test_page_size_is_an_alias_of_limit_with_the_same_ceiling(world: World) -> None:
+    assert len(get(world, "/api/regions/", page_size="7").json()["results"]) == 7
+    capped = get(world, "/api/regions/", page_size="100000").json()
+    assert len(capped["results"]) == 1000 and "limit=1000" in capped["next"]
+    assert len(get(world, "/api/regions/", limit="3", page_size="9").json()["results"]) == 3
+
+
+def test_page_size_errors_follow_the_request_language(world: World) -> None:
+    response = client_for(world.admin).get("/api/regions/", {"page_size": "0"}, HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 400 and "bilangan bulat" in response.json()["page_size"][0]
+
+
 def test_a_huge_offset_within_64_bits_answers_an_empty_page(world: World) -> None:
     body = get(world, "/api/people/", offset=str(10**18)).json()
     assert body["results"] == [] and body["count"] == 1

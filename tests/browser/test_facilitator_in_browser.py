@@ -12,11 +12,22 @@ from playwright.sync_api import Page, expect
 from entas.accounts.models import Agency
 from entas.graduation import services
 from entas.graduation.models import Enrolment, Status
+from entas.programmes.models import Programme
 from tests.browser.test_overview_in_browser import log_in
 from tests.graduation.factories import enrol
 from tests.programmes.factories import facilitator, programme
 
 pytestmark = pytest.mark.browser
+
+
+def programme_with_rules(agency: Agency) -> Programme:
+    """A programme whose families graduate above Jawa Tengah's line and without food shortage."""
+    prog = programme(agency)
+    services.set_poverty_line(None, province_code="33", valid_from=datetime.date(2025, 3, 1), amount=550_000,
+                              source="BPS Maret 2025, Jawa Tengah")
+    services.create_rule_set(None, prog, [{"code": "income_above_line", "essential": True},
+                                          {"code": "no_food_shortage", "essential": True}])
+    return prog
 
 
 def record_visit(page: Page, income: str, food_shortage: str) -> None:
@@ -38,11 +49,7 @@ def move(page: Page, action: str) -> None:
 
 def test_a_facilitator_records_a_visit_and_graduates_a_family_meeting_the_criteria(page: Page,
                                                                                     agency: Agency) -> None:
-    prog = programme(agency)
-    services.set_poverty_line(None, province_code="33", valid_from=datetime.date(2025, 3, 1), amount=550_000,
-                              source="BPS Maret 2025, Jawa Tengah")
-    services.create_rule_set(None, prog, [{"code": "income_above_line", "essential": True},
-                                          {"code": "no_food_shortage", "essential": True}])
+    prog = programme_with_rules(agency)
     mine = facilitator(agency, "pendamping_rina")
     ready, struggling = enrol(prog, fac=mine), enrol(prog, fac=mine)
     log_in(page, "pendamping_rina")

@@ -43,4 +43,4 @@ def test_an_administrator_sets_a_target_and_records_its_achievement(page: Page, 
 
         page.goto("/dashboard/?period=2026")
         row = page.locator("table[data-testid=indicators] tbody tr", has_text="plut")
-        expect(row.locator("td")).to_have_text(["63", "12", "19,0%"])  # Indonesian: a decimal comma
+        expect(row.locator("td")).to_have_text(["63", "12", "19,0\u00a0%"])  # a decimal comma, a no-break space

@@ -231,6 +231,15 @@ def test_the_language_cookie_switches_to_english(national_admin: User) -> None:
     assert "7,285" in page
 
 
+def test_a_page_ignores_an_english_browser_but_the_api_follows_accept_language(national_admin: User) -> None:
+    client = _client_for(national_admin)
+    assert '<html lang="id">' in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    english = client.get("/api/regions/", {"limit": "x"}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").json()
+    indonesian = client.get("/api/regions/", {"limit": "x"}).json()
+    assert "is not a page size" in english["limit"][0]
+    assert "bukan ukuran halaman" in indonesian["limit"][0]
+
+
 def test_setlang_switches_to_english_and_back(national_admin: User) -> None:
     client = _client_for(national_admin)
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})

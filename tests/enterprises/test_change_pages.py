@@ -63,7 +63,7 @@ def test_joining_twice_is_refused_on_the_form(klaten_officer: User, world: dict)
         "nik": SITI, "joined": "2025-03-01", "share_principal": "0", "share_mandatory": "0"})
     assert response.status_code == 400
     assert response.context["form"].errors["nik"] == [
-        "Siti Aminah is already a member of 'KDMP Klaten' since 2025-01-01"]
+        "Siti Aminah is already a member of 'KDMP Klaten' since 2025-01-01."]
     assert Membership.objects.filter(cooperative=world["coop"]).count() == 1
 
 
@@ -88,7 +88,7 @@ def test_leaving_before_joining_is_refused_then_a_leave_is_recorded(klaten_offic
     client = english(klaten_officer)
     early = client.post(f"/enterprises/memberships/{member.pk}/leave/", {"left": "2024-12-31"})
     assert early.status_code == 400 and early.context["form"].errors["left"] == [
-        "the leave date 2024-12-31 must be after the join date 2025-01-01"]
+        "The leave date 2024-12-31 must be after the join date 2025-01-01."]
     assert client.post(f"/enterprises/memberships/{member.pk}/leave/", {"left": "2025-06-30"}).status_code == 302
     member.refresh_from_db()
     assert member.left == D(2025, 6, 30)
@@ -101,7 +101,7 @@ def test_jobs_are_recorded_refused_twice_and_ended(klaten_officer: User, world: 
     assert client.post(f"/enterprises/{firm.pk}/jobs/new/", data).status_code == 302
     again = client.post(f"/enterprises/{firm.pk}/jobs/new/", data | {"start": "2025-03-01"})
     assert again.status_code == 400
-    assert again.context["form"].errors["nik"] == ["Siti Aminah already works at 'Keripik Klaten' since 2025-02-01"]
+    assert again.context["form"].errors["nik"] == ["Siti Aminah already works at 'Keripik Klaten' since 2025-02-01."]
     job = Job.objects.get(enterprise=firm)
     early = client.post(f"/enterprises/jobs/{job.pk}/end/", {"end": "2025-01-01"})
     assert early.status_code == 400 and "must be after the start date" in early.context["form"].errors["end"][0]
@@ -124,7 +124,7 @@ def test_a_group_is_formed_and_members_added(klaten_officer: User, world: dict) 
     assert client.post(url, {"nik": SITI, "joined": "2025-01-10"}).status_code == 302
     twice = client.post(url, {"nib": "1234567890123", "joined": "2025-02-10"})
     assert twice.status_code == 400 and twice.context["form"].errors["nib"] == [
-        "already a member of 'Sentra Keripik'"]
+        "Keripik Klaten is already a member of 'Sentra Keripik'."]
     both = client.post(url, {"nib": "1234567890123", "nik": SITI, "joined": "2025-02-10"})
     assert both.status_code == 400 and both.context["form"].non_field_errors()
     assert GroupMember.objects.filter(group=group).count() == 2

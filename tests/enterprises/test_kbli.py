@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
+from django.utils import translation
 
 from entas.enterprises import kbli
 from entas.enterprises.import_schema import section_expr
@@ -39,10 +40,11 @@ def test_the_polars_rule_for_whole_columns_agrees_with_section_of() -> None:
 
 def test_it_explains_why_a_code_is_refused() -> None:
     assert kbli.problem("10792", "2020") is None
-    assert kbli.problem("18113", "2020") == "'18113' is a KBLI 2025 code, not KBLI 2020"
-    assert kbli.problem("99999", "2020") == "'99999' is not a KBLI 2020 code in Entas's list"
-    assert kbli.problem("1079", "2020") == "'1079' is not a 5-digit KBLI code"
-    assert kbli.problem("10792", "2017") == "'2017' is not a KBLI version; use 2020 or 2025"
+    with translation.override("en"):
+        assert kbli.problem("18113", "2020") == "'18113' is a KBLI 2025 code, not KBLI 2020."
+        assert kbli.problem("99999", "2020") == "'99999' is not a KBLI 2020 code in Entas's list."
+        assert kbli.problem("1079", "2020") == "'1079' is not a 5-digit KBLI code."
+        assert kbli.problem("10792", "2017") == "'2017' is not a KBLI version; choose one of: 2020, 2025."
 
 
 def test_the_data_file_has_well_formed_unique_rows() -> None:
@@ -70,7 +72,8 @@ def test_an_operator_can_name_a_complete_kbli_list(tmp_path: Path) -> None:
     with override_settings(KBLI_FILE=path):
         assert kbli.find("01112", "2020") == kbli.Kbli("2020", "01112", "A", "Pertanian gandum")
         assert kbli.find("95210", "2025").section == "T"  # type: ignore[union-attr]
-        assert kbli.problem("10792", "2020") == "'10792' is not a KBLI 2020 code in Entas's list"
+        with translation.override("en"):
+            assert kbli.problem("10792", "2020") == "'10792' is not a KBLI 2020 code in Entas's list."
         call_command("check")  # a good list passes the system check
     assert kbli.find("10792", "2020") is not None  # back to the shipped list
 

@@ -2,9 +2,11 @@
 each change leaves one audit record."""
 
 import datetime
+from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from entas.core.models import AuditEntry
 from entas.enterprises import services
@@ -20,6 +22,13 @@ from tests.enterprises.factories import (
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The refusals are checked by their msgids (Indonesian is the default language)."""
+    with translation.override("en"):
+        yield
 
 
 def refused(error: pytest.ExceptionInfo[ValidationError], field: str) -> str:
@@ -43,27 +52,27 @@ def test_an_owner_nik_not_in_the_registry_is_kept() -> None:
 def test_it_rejects_a_nib_with_12_digits() -> None:
     with pytest.raises(ValidationError) as error:
         enterprise(nib="123456789012")
-    assert refused(error, "nib") == "12 digits, expected 13"
+    assert refused(error, "nib") == "12 digits: a NIB is 13 digits."
     assert not Enterprise.objects.exists()
 
 
 def test_it_rejects_an_unknown_kbli_code() -> None:
     with pytest.raises(ValidationError) as error:
         enterprise(kbli_code="99999")
-    assert refused(error, "kbli_code") == "'99999' is not a KBLI 2020 code in Entas's list"
+    assert refused(error, "kbli_code") == "'99999' is not a KBLI 2020 code in Entas's list."
 
 
 def test_it_rejects_a_kbli_2025_code_labelled_as_2020() -> None:
     with pytest.raises(ValidationError) as error:
         enterprise(kbli_code="18113", kbli_version="2020")
-    assert refused(error, "kbli_code") == "'18113' is a KBLI 2025 code, not KBLI 2020"
+    assert refused(error, "kbli_code") == "'18113' is a KBLI 2025 code, not KBLI 2020."
     assert enterprise(kbli_code="18113", kbli_version="2025").kbli_section == "C"
 
 
 def test_it_rejects_negative_capital() -> None:
     with pytest.raises(ValidationError) as error:
         enterprise(capital=-5_000_000)
-    assert refused(error, "capital") == "-5000000 is below 0: an amount cannot be negative"
+    assert refused(error, "capital") == "-5000000 is below 0: an amount cannot be negative."
 
 
 @pytest.mark.parametrize("sales", ["2 M", "Rp 1.500.000"])
@@ -76,21 +85,21 @@ def test_it_rejects_sales_given_as_text(sales: str) -> None:
 def test_it_rejects_an_unknown_village() -> None:
     with pytest.raises(ValidationError) as error:
         enterprise(village="33.10.01.9999")
-    assert refused(error, "village") == "'33.10.01.9999' is not a village in the Kemendagri 2025 list"
+    assert refused(error, "village") == "'33.10.01.9999' is not a village in the Kemendagri 2025 list."
 
 
 def test_it_rejects_a_duplicate_nib() -> None:
     enterprise()
     with pytest.raises(ValidationError) as error:
         enterprise(name="Another name")
-    assert refused(error, "nib") == "NIB 1234567890123 is already registered, for 'Keripik Tempe Bu Siti'"
+    assert refused(error, "nib") == "NIB 1234567890123 is already registered, for 'Keripik Tempe Bu Siti'."
     assert Enterprise.objects.count() == 1
 
 
 def test_an_informal_enterprise_needs_an_owner_nik() -> None:
     with pytest.raises(ValidationError) as error:
         enterprise(nib=None)
-    assert "no NIB" in refused(error, "owner_nik")
+    assert "without NIB" in refused(error, "owner_nik")
 
 
 def test_a_person_cannot_be_a_member_twice_at_the_same_time() -> None:
@@ -99,7 +108,7 @@ def test_a_person_cannot_be_a_member_twice_at_the_same_time() -> None:
     with pytest.raises(ValidationError) as error:
         services.join_cooperative(None, coop, siti, joined=D(2025, 3, 1))
     assert refused(error, "person") == (
-        "Siti Aminah is already a member of 'Koperasi Desa Merah Putih Sukamaju' since 2025-01-10")
+        "Siti Aminah is already a member of 'Koperasi Desa Merah Putih Sukamaju' since 2025-01-10.")
     assert Membership.objects.count() == 1
 
 
@@ -120,7 +129,7 @@ def test_the_leave_date_must_be_after_the_join_date() -> None:
     for day in (D(2025, 1, 10), D(2024, 12, 31)):
         with pytest.raises(ValidationError) as error:
             services.leave_cooperative(None, membership, left=day)
-        assert refused(error, "left") == f"the leave date {day} must be after the join date 2025-01-10"
+        assert refused(error, "left") == f"The leave date {day} must be after the join date 2025-01-10."
     membership.refresh_from_db()
     assert membership.left is None
 
@@ -141,7 +150,8 @@ def test_business_units_are_one_per_kind() -> None:
     services.set_unit_status(None, unit, status="operating", opened=D(2025, 7, 1))
     with pytest.raises(ValidationError) as error:
         services.add_business_unit(None, coop, kind="sembako_outlet")
-    assert "already has a unit of kind 'sembako_outlet'" in refused(error, "kind")
+    assert "already has a business unit of this kind" in refused(error, "kind")
+    assert "(sembako_outlet)" in refused(error, "kind")
 
 
 def test_a_job_is_recorded_once_and_ends_after_it_starts() -> None:

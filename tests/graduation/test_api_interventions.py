@@ -64,7 +64,7 @@ def test_an_illegal_loan_step_is_refused_with_a_clear_message(enrolment: Enrolme
 
 def test_a_negative_loan_amount_is_refused_and_nothing_written(enrolment: Enrolment, klaten_officer: User) -> None:
     status, body = apply(klaten_officer, enrolment, amount=-5_000_000)
-    assert status == 400 and body == {"amount": ["-5000000 is below 0: an amount cannot be negative"]}
+    assert status == 400 and body.keys() == {"amount"} and "-5000000" in body["amount"][0]
     assert apply(klaten_officer, enrolment, scheme="arisan")[1].keys() == {"scheme"}
     assert not Loan.objects.exists()
 
@@ -86,10 +86,10 @@ def test_cooperative_membership_goes_through_the_enterprises_service(
     status, found = post(klaten_officer, enrolment, "cooperative-memberships", body)
     assert status == 201 and found["cooperative"] == coop.pk
     status, again = post(klaten_officer, enrolment, "cooperative-memberships", body)
-    assert status == 400 and "already a member" in str(again["person"])
+    assert status == 400 and coop.name in str(again["person"])  # in the default language
     stranger = home().members.get()
     status, other = post(klaten_officer, enrolment, "cooperative-memberships", {**body, "person": stranger.pk})
-    assert status == 400 and "not a member of this household" in str(other["person"])
+    assert status == 400 and f" {stranger.pk} " in str(other["person"])  # in the default language
     assert Membership.objects.count() == 1
     assert AuditEntry.objects.filter(action="cooperative.member_joined").count() == 1
 

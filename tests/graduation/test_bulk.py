@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from entas.accounts.models import Agency
 from entas.graduation import services
@@ -67,9 +68,9 @@ def test_bulk_enrolment_counts_existing_caseload_against_capacity(agency: Agency
 
 
 def test_bulk_enrolment_names_an_unknown_region(agency: Agency) -> None:
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         services.enrol_in_bulk(None, programme(agency), region_codes=["33.10", "99.99"], on=TODAY)
-    assert "unknown region code(s): 99.99" in str(error.value)
+    assert "Unknown region code(s): 99.99" in str(error.value)
     assert not Enrolment.objects.exists()
 
 

@@ -33,7 +33,7 @@ def test_enrol_enrols_a_region_and_counts_the_reasons(agency: Agency) -> None:
 
 def test_enrol_names_the_bad_argument(agency: Agency) -> None:
     prog = programme(agency)
-    with pytest.raises(CommandError, match="regions: unknown region code"):
+    with pytest.raises(CommandError, match=r"regions: .*99\.99"):  # in the default language
         run("enrol", str(prog.pk), "99.99")
     with pytest.raises(CommandError, match="decile_max"):
         run("enrol", str(prog.pk), "33.10", "--decile-max", "5")

@@ -10,7 +10,7 @@ from entas.core.models import AuditEntry
 from entas.enterprises.models import Job, Membership
 from entas.graduation.models import CaseloadAssignment, Enrolment, Loan, MarketAccess, RuleSet, Status, StatusChange
 from entas.programmes.models import Programme
-from tests.conftest import client_for
+from tests.conftest import client_for, english_client
 from tests.enterprises.factories import cooperative, enterprise
 from tests.graduation.factories import enrol
 from tests.programmes.factories import KUPANG_VILLAGE, facilitator
@@ -70,9 +70,9 @@ def test_an_exit_needs_a_reason_and_records_it(enrolment: Enrolment, klaten_offi
 
 
 def test_a_bad_assessment_is_shown_on_the_field(enrolment: Enrolment, klaten_officer: User) -> None:
-    status, body = post(client_for(klaten_officer), enrolment, "visit", {
+    status, body = post(english_client(klaten_officer), enrolment, "visit", {
         "visit-on": DAY, "visit-school_age_children": "1", "visit-children_in_school": "3"})
-    assert status == 400 and "3 in school but only 1 school-age children" in body
+    assert status == 400 and "3 children in school but only 1 of school age" in body
     assert not enrolment.visits.exists()
 
 

@@ -137,7 +137,7 @@ def test_members_of_the_other_cooperative_are_not_listed(village: Village, prog:
 
 def test_business_units_are_listed(village: Village) -> None:
     enterprises.add_business_unit(None, village.coop, kind="sembako_outlet", status="operating", opened=TODAY)
-    assert "2025-07-31" in section(page(english(village.manager), village.coop), "units")
+    assert "31 July 2025" in section(page(english(village.manager), village.coop), "units")
 
 
 # --- the families who agreed to be contacted --------------------------------------------------------

@@ -3,6 +3,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from entas.accounts.models import Agency
 from entas.core.models import AuditEntry
@@ -21,9 +22,9 @@ def message(error: pytest.ExceptionInfo[ValidationError]) -> str:
 def test_enrolling_an_enrolled_household_is_refused(agency: Agency) -> None:
     prog = programme(agency)
     first = enrol(prog)
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         services.enrol_household(None, prog, first.household, on=TODAY)
-    assert f"household: household {first.household.kk_number} is already enrolled" in message(error)
+    assert f"household: The household with No. KK {first.household.kk_number} is already enrolled" in message(error)
     assert Enrolment.objects.count() == 1
 
 
@@ -35,7 +36,7 @@ def test_a_household_outside_the_deciles_is_not_enrolled(agency: Agency) -> None
 
 def test_a_negative_loan_is_refused(agency: Agency) -> None:
     enrolment = enrol(programme(agency))
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         services.record_loan(None, enrolment, scheme="kur_super_mikro", lender="BRI", amount=-5_000_000, on=TODAY)
     assert "amount: -5000000 is below 0" in message(error)
     assert not Loan.objects.exists()
@@ -57,16 +58,16 @@ def test_a_facilitator_over_capacity_is_refused(agency: Agency) -> None:
     prog = programme(agency)
     full = facilitator(agency, "pendamping", capacity=1)
     enrol(prog, fac=full)
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         enrol(prog, fac=full)
     assert "facilitator: pendamping is at capacity: 1 of 1 families" in message(error)
     assert Enrolment.objects.count() == 1
 
 
 def test_a_facilitator_works_only_inside_their_region(agency: Agency) -> None:
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         enrol(programme(agency), KUPANG_VILLAGE, fac=facilitator(agency, "pendamping"))
-    assert "works in 33.10.01, not in 53.01.04.2003" in message(error)
+    assert "works in 33.10.01, not in the family's village 53.01.04.2003" in message(error)
 
 
 def test_reassignment_keeps_the_history_and_needs_a_reason(agency: Agency) -> None:
@@ -86,7 +87,7 @@ def test_a_visit_records_an_assessment(agency: Agency) -> None:
     visit = services.record_visit(None, enrolment, on=TODAY, notes="Warung buka setiap hari",
                                   assessment={"per_capita_income": 700_000, "business_months": 8})
     assert visit.assessment.per_capita_income == 700_000
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         services.record_visit(None, enrolment, on=TODAY, assessment={"savings": -1})
     assert "savings: -1 is below 0" in message(error)
 

@@ -46,7 +46,7 @@ def test_the_page_records_an_achievement_and_serves_the_evidence(plut: Target, k
     response = client.post(url, {"achieved": "12", "evidence": SimpleUploadedFile("foto.png", PNG), "note": ""})
     assert response.status_code == 302
     page = client.get(url).content.decode()
-    assert f"{url}evidence/" in page and "(19,0%)" in page  # 12 of 63, written the Indonesian way
+    assert f"{url}evidence/" in page and "(19,0\u00a0%)" in page  # 12 of 63, written the Indonesian way
     download = client.get(f"{url}evidence/")
     assert download["Content-Type"] == "image/png"
     assert b"".join(download.streaming_content).startswith(b"\x89PNG")  # type: ignore[attr-defined]

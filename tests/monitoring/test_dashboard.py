@@ -1,9 +1,11 @@
 """The dashboard: target against achievement per region and period, scoped, with its XLSX export."""
 
+import io
 import json
 
 import pytest
 from fastexcel import read_excel
+from pypdf import PdfReader
 
 from entas.accounts.models import Agency, User
 from entas.core.models import AuditEntry
@@ -44,7 +46,7 @@ def test_a_regional_officer_is_sent_to_her_region_and_sees_its_districts(klaten_
     assert client.get("/dashboard/")["Location"] == "/dashboard/33.10/"
     response = client.get("/dashboard/33.10/", {"period": "2025"})
     assert [(line.code, line.achieved) for line in response.context["lines"]] == [("kk-ekstrem", 3)]
-    assert response.context["map"] is None  # districts have no boundary file
+    assert response.context["map"]["url"].endswith("districts/33.geojson")  # her province's file only
 
 
 def test_a_province_page_maps_its_regencies(national_admin: User, numbers: None) -> None:
@@ -77,7 +79,8 @@ def test_the_export_is_the_table_as_xlsx(klaten_officer: User, numbers: None) ->
     districts = book.load_sheet(1).to_polars()
     assert districts.filter(districts[districts.columns[0]] == "33.10.01").row(0)[3] == 3
     over_time = book.load_sheet(2).to_polars()
-    assert over_time.columns[1:] == ["2025"] and over_time.row(0) == ("kk-ekstrem", 3)
+    assert over_time.columns[1:] == ["2025"] and over_time.row(0) == ("Keluarga miskin ekstrem", 3)
+    assert book.sheet_names[1] == "Keluarga miskin ekstrem"  # sheets and rows by the indicator's name
     assert AuditEntry.objects.filter(action="dashboard.exported", region_code="33.10").exists()
 
 
@@ -104,8 +107,8 @@ def test_the_trend_shows_each_year_and_quarter(agency: Agency, national_admin: U
 def test_the_pdf_report_holds_the_tables(klaten_officer: User, numbers: None) -> None:
     response = client_for(klaten_officer).get("/dashboard/33.10/", {"period": "2025", "format": "pdf"})
     assert response["Content-Type"] == "application/pdf"
-    content = response.content
-    assert content.startswith(b"%PDF-1.4") and content.rstrip().endswith(b"%%EOF")
-    assert b"33.10 Kabupaten Klaten" in content and b"kk-ekstrem" in content
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Kabupaten Klaten" in text and "33.10" in text
+    assert "Keluarga miskin ekstrem" in text  # the indicator's name, not its code
     assert AuditEntry.objects.filter(action="dashboard.exported", details__format="pdf").exists()
     assert client_for(klaten_officer).get("/dashboard/53/", {"format": "pdf"}).status_code == 404

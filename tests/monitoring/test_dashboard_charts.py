@@ -1,7 +1,6 @@
-"""The dashboard's charts (page: json_script for Chart.js; PDF: drawn into the report)."""
+"""The dashboard's charts (json_script for Chart.js); the printed report's are in test_pdf_report.py."""
 
 import json
-import re
 from typing import Any
 
 import pytest
@@ -48,34 +47,9 @@ def test_the_region_chart_has_one_bar_per_child_with_its_code(national_admin: Us
     assert targets["33"] == 6 and targets["53"] is None
 
 
-def test_a_regency_without_a_map_still_charts_its_districts(klaten_officer: User, numbers: None) -> None:
+def test_a_regency_charts_its_districts_beside_their_map(klaten_officer: User, numbers: None) -> None:
     response = client_for(klaten_officer).get("/dashboard/33.10/", {"period": "2025"})
-    assert response.context["map"] is None
+    assert response.context["map"]["url"].endswith("districts/33.geojson")
     bars = chart_data(response.content.decode())["children"]
     assert dict(zip(bars["codes"], bars["series"][0]["values"], strict=True))["33.10.01"] == 3
     assert len(bars["series"]) == 1  # no district has a target
-
-
-def _objects_where_the_xref_says(content: bytes) -> bool:
-    xref = int(content.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
-    table = content[xref:].split(b"trailer")[0].split(b"\n")[3:]
-    offsets = [int(row.split()[0]) for row in table if row.strip()]
-    return all(re.match(rb"%d 0 obj" % number, content[offset:]) for number, offset in enumerate(offsets, 1))
-
-
-def test_the_national_pdf_draws_the_map_and_the_charts(national_admin: User, numbers: None) -> None:
-    response = client_for(national_admin).get("/dashboard/", {"period": "2025", "format": "pdf"})
-    content = response.content
-    assert _objects_where_the_xref_says(content)
-    assert content.count(b"B*") >= 38  # one filled polygon path per province
-    assert b"(Jawa Tengah) Tj" in content  # a bar's label
-    assert b"(kk-ekstrem: " in content  # chart headings
-    assert b"/Type /Page " in content and content.count(b"/Type /Page ") >= 3  # cover, bars, tables
-
-
-def test_the_regency_pdf_draws_bars_for_its_districts(klaten_officer: User, numbers: None) -> None:
-    content = client_for(klaten_officer).get("/dashboard/33.10/", {"period": "2025", "format": "pdf"}).content
-    assert _objects_where_the_xref_says(content)
-    assert b"B*" not in content  # no boundary file for districts
-    assert b" re f Q" in content and b"33.10.01" in content
-    assert b"33.10 Kabupaten Klaten" in content

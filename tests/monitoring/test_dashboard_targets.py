@@ -50,7 +50,7 @@ def test_an_output_target_shows_its_typed_achievement_and_percentage(years: None
         services.record_achievement(None, target, achieved=done, note="BAST di arsip dinas")
     assert lines(national_admin, "/dashboard/", "2025")["plut"] == (63, 12, 19, False)
     page = client_for(national_admin).get("/dashboard/", {"period": "2025"}).content.decode()
-    assert "19,0%" in page
+    assert "19,0\u00a0%" in page
 
 
 def test_the_dashboard_opens_on_the_latest_year_with_data(years: None, national_admin: User) -> None:

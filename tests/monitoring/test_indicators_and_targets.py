@@ -110,6 +110,27 @@ def test_the_api_lists_only_targets_inside_the_scope(klaten_officer: User) -> No
     assert client_for(klaten_officer).get("/api/indicators/").json()["results"][0]["code"] == "kk-ekstrem"
 
 
+def test_the_api_filters_targets_by_indicator_region_and_period(national_admin: User) -> None:
+    kk, other = indicator(), indicator("plut", computation="", unit="PLUT")
+    services.set_target(None, indicator=kk, region_code="33.10", year=2025, quarter=1, value=5)
+    services.set_target(None, indicator=kk, region_code="33", year=2025, quarter=None, value=9)
+    services.set_target(None, indicator=other, region_code="53.01", year=2025, quarter=1, value=7)
+    client = client_for(national_admin)
+
+    def found(**params: str) -> list[tuple[str, str, str]]:
+        response = client.get("/api/targets/", params)
+        assert response.status_code == 200, response.content
+        return [(r["region"], r["period"], r["value"]) for r in response.json()["results"]]
+
+    assert found(indicator="kk-ekstrem", period="2025-Q1") == [("33.10", "2025-Q1", "5.00")]
+    assert found(region="33") == [("33.10", "2025-Q1", "5.00"), ("33", "2025", "9.00")]
+    assert found(period="2025") == [("33", "2025", "9.00")]
+    assert found(indicator="plut", region="33") == []
+    for bad in ({"period": "2025-Q5"}, {"region": "33-10"}, {"indicator": "kk ekstrem"}):
+        response = client.get("/api/targets/", bad)
+        assert response.status_code == 400 and list(response.json()) == list(bad)
+
+
 def test_an_indicator_links_the_agreements_behind_it(national_admin: User) -> None:
     mou = agreement([partner()])
     kk = services.create_indicator(None, code="anggota-koperasi", name_id="Anggota koperasi desil 1-2",

@@ -4,13 +4,13 @@
 import pytest
 
 from entas.accounts.models import User
-from tests.conftest import client_for
+from tests.conftest import english_client
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_ranking_page_names_bad_weights(national_admin: User) -> None:
-    client = client_for(national_admin)
+    client = english_client(national_admin)
     assert client.get("/programmes/priority/").status_code == 200
     zero = {name: 0 for name in ("extreme_poor", "extreme_poor_share", "low_decile_share", "enterprises_per_1000",
                                  "cooperatives_per_1000", "sectors")}

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from entas.accounts.models import Agency
 from entas.programmes import services
@@ -19,17 +20,17 @@ def message(error: pytest.ExceptionInfo[ValidationError]) -> str:
 
 def test_weights_that_sum_to_zero_are_refused(agency: Agency) -> None:
     prog = programme(agency)
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         services.save_priority_list(None, prog, name="Nol", weights={"extreme_poor": 0, "sectors": 0}, limit=5)
-    assert "weights: the weights sum to zero" in message(error)
+    assert "weights: The weights sum to zero" in message(error)
     assert not PriorityList.objects.exists()
 
 
 def test_a_quota_larger_than_the_province_is_refused(agency: Agency) -> None:
     prog = programme(agency)
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         services.save_priority_list(None, prog, name="Jateng", weights={"extreme_poor": 1}, quotas={"33": 36})
-    assert "quota 36 for province 33 is larger than its 35 regencies" in message(error)
+    assert "The quota 36 for province 33 is larger than its 35 regencies" in message(error)
     assert not PriorityList.objects.exists() and not PriorityLocation.objects.exists()
 
 

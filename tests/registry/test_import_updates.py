@@ -102,10 +102,10 @@ def test_the_household_page_shows_current_and_past_members(tmp_path: Path, make_
     client = client_for(make_user("analis"))
     old_home = client.get(f"/registry/households/{Household.objects.get(kk_number=KK1).pk}/").content.decode()
     history = old_home[old_home.index('data-testid="membership-history"'):]
-    assert "<td>Agus</td><td>Anak</td><td>2025-01-31</td><td>2025-07-31</td>" in history
-    assert "<td>Siti Aminah</td><td>Istri/suami</td><td>2025-01-31</td><td>—</td>" in history
+    assert "<td>Agus</td><td>Anak</td><td>31 Januari 2025</td><td>31 Juli 2025</td>" in history
+    assert "<td>Siti Aminah</td><td>Istri/suami</td><td>31 Januari 2025</td><td>—</td>" in history
     new_home = client.get(f"/registry/households/{Household.objects.get(kk_number=KK2).pk}/").content.decode()
-    assert "<td>Agus</td><td>Kepala keluarga</td><td>2025-07-31</td><td>—</td>" in new_home
+    assert "<td>Agus</td><td>Kepala keluarga</td><td>31 Juli 2025</td><td>—</td>" in new_home
 
 
 def test_an_older_extract_loaded_late_does_not_overwrite_newer_data(tmp_path: Path) -> None:

@@ -230,6 +230,7 @@ PAGES = [
     Route("login"),
     Route("logout", queries=q(Query({}, ok=(405,)))),  # POST only; posting would end the probe's session
     Route("set_language", queries=q(Query({}, ok=(302,)))),
+    Route("favicon", queries=q(Query({}, ok=(302,)))),  # a redirect to the static SVG
     Route("regions:search", queries=q({"q": "Kupang"}, {"q": "Semau"}, Query({"q": "Kupang"}, headers=HTMX)),
           search=True, absent=("53.01",)),
     Route("regions:detail", kind="region", kwarg="code"),

@@ -2,6 +2,7 @@ from django import template
 from django.contrib.auth.models import AnonymousUser
 
 from entas.accounts.models import User
+from entas.core import numbers
 from entas.core.identifiers import mask_nik
 from entas.registry.identifiers import shown
 
@@ -18,9 +19,8 @@ def identifier(value: str | None, full: bool) -> str:
 
 @register.filter
 def rupiah(value: int | None) -> str:
-    if value is None:
-        return "—"
-    return "Rp" + f"{value:,}".replace(",", ".")
+    """The same as `{% load numbers %}`'s, for the pages that load only this library."""
+    return numbers.rupiah(value)
 
 
 @register.filter
