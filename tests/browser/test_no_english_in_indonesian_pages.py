@@ -1,10 +1,14 @@
 """A walk through the main pages of every role in Bahasa Indonesia: no English sentence reaches the
-visible text. The check is a list of common English words that are not Indonesian words; codes
-(indicator codes with underscores, region codes) and the reviewed exceptions below do not count."""
+visible text, and axe-core (vendored in tests/browser/vendor, never served) finds no serious or
+critical accessibility violation. The language check is a list of common English words that are not
+Indonesian words; codes (indicator codes with underscores, region codes) and the reviewed exceptions
+below do not count."""
 
 import datetime
 import re
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page
@@ -30,6 +34,7 @@ ENGLISH = ["the", "is", "not", "cannot", "must", "should", "with", "of", "and", 
            "any", "show", "save", "delete", "edit", "new", "add", "search", "name", "date", "region"]
 # Reviewed: words that stand on Indonesian pages on purpose.
 ALLOWED = [r"No\. KK", r"\bEntas\b"]
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 WORD = re.compile(r"(?<![\w./-])(" + "|".join(ENGLISH) + r")(?![\w./-])", re.IGNORECASE)
 
 
@@ -39,13 +44,22 @@ def english_lines(text: str) -> list[str]:
     return [line.strip()[:160] for line in text.splitlines() if WORD.search(line)]
 
 
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page shown (evaluated through the browser's
+    debugging protocol, which the site's Content-Security-Policy does not restrict)."""
+    page.evaluate(AXE)
+    found: dict[str, Any] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
+            for v in found["violations"] if v["impact"] in ("serious", "critical")]
+
+
 def test_the_word_list_finds_english_and_passes_indonesian() -> None:
     assert english_lines("Cannot graduate: the criteria are not met") != []
     assert english_lines("Belum semua kriteria wajib terpenuhi.\nNo. KK 3310010101250002\nStatus: Aktif") == []
     assert english_lines("cooperative_members_desil_1_2 · 33.10.01") == []
 
 
-def test_every_role_reads_its_main_pages_in_indonesian(page: Page, agency: Agency, national_admin: User,
+def test_every_role_reads_its_main_pages_in_indonesian_and_accessible(page: Page, agency: Agency, national_admin: User,
                                                         klaten_officer: User,
                                                         make_user: Callable[..., User]) -> None:
     prog = programme_with_rules(agency)
@@ -71,12 +85,16 @@ def test_every_role_reads_its_main_pages_in_indonesian(page: Page, agency: Agenc
         "pengurus": [f"/my-cooperative/{coop.pk}/"],
     }
     found: dict[str, list[str]] = {}
+    page.goto("/login/")
+    if problems := serious_violations(page):
+        found["login"] = problems
     for username, paths in walks.items():
         page.context.clear_cookies()
         log_in(page, username)
         for path in paths:
             response = page.goto(path)
             assert response is not None and response.status == 200, (username, path)
-            if lines := english_lines(page.inner_text("body")):
-                found[f"{username} {path}"] = lines
+            problems = english_lines(page.inner_text("body")) + serious_violations(page)
+            if problems:
+                found[f"{username} {path}"] = problems
     assert not found, found
