@@ -14,6 +14,7 @@ from entas.core import audit, sheets
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.monitoring.dashboard import Line, Trend
 from entas.monitoring.models import Indicator, Period
+from entas.monitoring.report import SMALL, hides_small_counts
 from entas.monitoring.village import Profile
 from entas.regions.models import Region
 
@@ -65,25 +66,39 @@ def dashboard_xlsx(request: AuthenticatedHttpRequest, region: Region | None, per
 
 def village_xlsx(request: AuthenticatedHttpRequest, region: Region, period: Period, lines: list[Line],
                  profile: Profile) -> FileResponse:
-    """Every table of the village profile, one sheet each, then the indicators."""
+    """Every table of the village profile, one sheet each, then the indicators. As in the printed
+    report, a role without access to personal data reads a count of 1 to 4 as "<5" (and no
+    percentage made from it)."""
     audit.record(request.user, audit.Action.DASHBOARD_EXPORTED, region_code=region.code, details={
         "period": str(period), "village_profile": True})
+    hide = hides_small_counts(request.user)
+
+    def n(value: Any) -> Any:
+        return SMALL if hide and value is not None and 0 < value < 5 else value
+
+    def share(of_count: Any, value: Any) -> Any:
+        return None if n(of_count) == SMALL else value
+
     buffer = io.BytesIO()
     book = sheets.workbook(buffer, in_memory=True)
     # A decile is a number ("?" for one outside 1-10 stays text), so the sheet sorts and filters as numbers.
     _rows(book, _("Deciles"), [_("Decile"), _("Households")],
-          [[int(d) if d.isdigit() else d, n] for d, n in profile.deciles], [None, "count"])
+          [[int(d) if d.isdigit() else d, n(count)] for d, count in profile.deciles], [None, "count"])
     _rows(book, _("Assistance"), [_("Programme"), _("Households"), _("% of households")],
-          [[c.programme, c.households, c.percent] for c in profile.coverage], [None, "count", "percent"])
+          [[c.programme, n(c.households), share(c.households, c.percent)] for c in profile.coverage],
+          [None, "count", "percent"])
     _rows(book, _("KBLI sections"), [_("KBLI version"), _("KBLI section"), _("Enterprises"), _("with an NIB")],
-          [[s.version, s.section, s.active, s.formal] for s in profile.sections], [None, None, "count", "count"])
+          [[s.version, s.section, n(s.active), n(s.formal)] for s in profile.sections], [None, None, "count", "count"])
     _rows(book, _("Cooperatives"), [_("Cooperative"), _("Type"), _("Status"), _("Members"), _("Business unit"),
                                     _("Unit status")],
-          [[c.name, c.type, c.status, c.members, kind, status]
+          [[c.name, c.type, c.status, n(c.members), kind, status]
            for c in profile.cooperatives for kind, status in (c.units or [("", "")])],
           [None, None, None, "count", None, None])
     _rows(book, _("Programme progress"), [_("Programme"), *profile.progress_columns, _("Relapsed at least once")],
-          [[p.programme, *p.in_order, p.relapsed] for p in profile.progress],
+          [[p.programme, *map(n, p.in_order), n(p.relapsed)] for p in profile.progress],
           [None, *["count"] * (len(profile.progress_columns) + 1)])
-    _sheet(book, _("Indicators"), _("Indicator"), lines)
+    _rows(book, _("Indicators"), [_("Code"), _("Indicator"), _("Target"), _("Achievement"), _("% of target")],
+          [[line.code, line.label, line.target, n(line.achieved) if line.kind == "count" else line.achieved,
+            share(line.achieved, line.percent) if line.kind == "count" else line.percent] for line in lines],
+          per_row=[[None, None, line.kind, line.kind, "percent"] for line in lines])
     return _respond(book, buffer, "village", region.code, period)

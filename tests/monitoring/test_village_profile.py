@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from fastexcel import read_excel
 from pypdf import PdfReader
 
 from entas.accounts.models import Agency, User
+from entas.accounts.roles import Role
 from entas.core.models import AuditEntry
 from entas.enterprises import cooperatives, services
 from entas.enterprises.models import Enterprise, UnitKind, UnitStatus
@@ -145,6 +147,20 @@ def test_the_profile_tables_export_to_xlsx(klaten_officer: User, village: None) 
     units = book.load_sheet(3).to_polars()
     assert units.height == 2 and set(units[units.columns[0]]) == {"Koperasi Desa Merah Putih Sukamaju"}
     assert AuditEntry.objects.filter(action="dashboard.exported", region_code=KLATEN_VILLAGE).exists()
+
+
+def test_the_xlsx_hides_small_counts_from_roles_without_personal_data(
+        klaten_officer: User, village: None, make_user: Callable[..., User]) -> None:
+    analyst = make_user("analis", Role.ANALYST, "33.10")
+
+    def deciles_and_coverage(user: User) -> tuple[tuple[object, ...], tuple[object, ...]]:
+        response = client_for(user).get(f"/dashboard/{KLATEN_VILLAGE}/", {"period": "2025", "format": "xlsx"})
+        book = read_excel(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+        return book.load_sheet(0).to_polars().row(0), book.load_sheet(1).to_polars().row(0)
+
+    (decile, households), (programme, receiving, percent) = deciles_and_coverage(analyst)
+    assert (decile, households, programme, receiving, percent) == (1, "<5", "PKH", "<5", None)
+    assert deciles_and_coverage(klaten_officer)[0] == (1, 4)
 
 
 def test_the_village_pdf_holds_the_profile_and_its_charts(klaten_officer: User, village: None) -> None:
