@@ -4,6 +4,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
+from django.utils import translation
 
 from entas.accounts import services
 from entas.accounts.models import Agency, User
@@ -19,6 +20,14 @@ def tasks_run_inline() -> Iterator[None]:
     # MD5 instead of PBKDF2: one real hash costs about a second here, and tests create many users.
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
                            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """English outside requests (the default is Bahasa Indonesia): imports made in the test write
+    their messages and rejects files in English, which the assertions read."""
+    with translation.override("en"):
         yield
 
 

@@ -29,7 +29,7 @@ from rest_framework.request import Request
 
 from entas.accounts.models import ApiToken, User
 from entas.accounts.roles import Role
-from entas.core import audit
+from entas.core import audit, numbers
 
 PREFIX_LENGTH = 8
 MAX_LIFETIME_DAYS = 3650
@@ -116,10 +116,10 @@ class BearerTokenAuthentication(BaseAuthentication):
         now = timezone.now()
         if found.revoked_at is not None:
             raise AuthenticationFailed(_("This API token was revoked on %(when)s: create a new one.")
-                                       % {"when": timezone.localtime(found.revoked_at).strftime("%Y-%m-%d %H:%M")})
+                                       % {"when": numbers.moment(found.revoked_at)})
         if found.expires_at <= now:
             raise AuthenticationFailed(_("This API token expired on %(when)s: create a new one.")
-                                       % {"when": timezone.localtime(found.expires_at).strftime("%Y-%m-%d %H:%M")})
+                                       % {"when": numbers.moment(found.expires_at)})
         if not found.user.is_active:
             raise AuthenticationFailed(_("The account of this API token is disabled."))
         if found.last_used_at is None or now - found.last_used_at >= LAST_USED_EVERY:

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entas.core import numbers
+
 EARLIEST = datetime.date(1900, 1, 1)
 
 
@@ -24,6 +26,6 @@ def happened(field: str, day: datetime.date | None) -> None:
     today = timezone.localdate()
     if day > today:
         raise ValidationError({field: _("%(day)s is in the future: give the date it happened, today (%(today)s) "
-                                        "at the latest.") % {"day": day.isoformat(), "today": today.isoformat()}})
+                                        "at the latest.") % {"day": numbers.day(day), "today": numbers.day(today)}})
     if day < EARLIEST:
-        raise ValidationError({field: _("%(day)s is before 1900: check the year.") % {"day": day.isoformat()}})
+        raise ValidationError({field: _("%(day)s is before 1900: check the year.") % {"day": numbers.day(day)}})

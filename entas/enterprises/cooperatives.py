@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
-from entas.core import audit
+from entas.core import audit, numbers
 from entas.core.dates import happened
 from entas.core.refusals import choice, choices
 from entas.enterprises.checks import fail, money, village
@@ -121,7 +121,7 @@ def join_cooperative(
 @transaction.atomic
 def leave_cooperative(actor: User | None, membership: Membership, *, left: date) -> Membership:
     if membership.left is not None:
-        raise fail("left", _("This membership already ended on %(left)s.") % {"left": membership.left.isoformat()})
+        raise fail("left", _("This membership already ended on %(left)s.") % {"left": numbers.day(membership.left)})
     happened("left", left)
     if left <= membership.joined:
         raise fail("left", _("The leave date %(left)s must be after the join date %(joined)s.") % {

@@ -4,7 +4,9 @@ Indonesian headers of ministry and OSS extracts. Header names match case-insensi
 from datetime import date
 
 import polars as pl
+from django.utils.translation import gettext_noop
 
+from entas.core.messages import Message
 from entas.enterprises import kbli
 from entas.enterprises.import_types import KbliCode, Nib, Rupiah
 from entas.enterprises.models import CooperativeStatus, CooperativeType, EnterpriseStatus, LegalForm
@@ -13,6 +15,12 @@ from entas.ingest.schema import Derived, Field, Rule, Schema, raw
 from entas.ingest.types import Choice, Date, Integer, Text
 from entas.registry.imports import VILLAGE_ALIASES, IdentityNumber, VillageCode
 
+OTHER_KBLI = Message(gettext_noop("'%(code)s' is a KBLI %(other)s code, not KBLI %(version)s"))
+UNKNOWN_KBLI = Message(gettext_noop("'%(code)s' is not a KBLI %(version)s code in Entas's list"))
+NEEDS_OWNER = Message(gettext_noop("needed when there is no nib (informal enterprise)"))
+SCALE_DIFFERS = Message(gettext_noop("the file says %(declared)s but capital and sales make it %(computed)s "
+                                     "(PP 7/2021)"), words=("declared", "computed"))
+SCALE_WORDS = (gettext_noop("micro"), gettext_noop("small"), gettext_noop("medium"), gettext_noop("large"))
 NIB_ALIASES = ("NIB", "NOMOR_INDUK_BERUSAHA")
 KBLI_ALIASES = ("KBLI", "KODE_KBLI")
 TYPE_ALIASES = ("JENIS_KOPERASI", "JENIS")
@@ -43,9 +51,9 @@ def _kbli_message(code: pl.Expr, version: pl.Expr) -> pl.Expr:
     other = pl.when(version == "2020").then(in_2025).otherwise(in_2020)
     return (
         pl.when(other)
-        .then(pl.format("'{}' is a KBLI {} code, not KBLI {}", code,
-                        pl.when(version == "2020").then(pl.lit("2025")).otherwise(pl.lit("2020")), version))
-        .otherwise(pl.format("'{}' is not a KBLI {} code in Entas's list", code, version))
+        .then(OTHER_KBLI.expr(code=code, version=version,
+                              other=pl.when(version == "2020").then(pl.lit("2025")).otherwise(pl.lit("2020"))))
+        .otherwise(UNKNOWN_KBLI.expr(code=code, version=version))
     )
 
 
@@ -57,9 +65,9 @@ def enterprise_rules(on: date) -> tuple[Rule, ...]:
     return (
         Rule("kbli_code", unknown, _kbli_message(code, version)),
         Rule("owner_nik", raw("nib").is_null() & raw("owner_nik").is_null(),
-             pl.lit("needed when there is no nib (informal enterprise)")),
+             NEEDS_OWNER.expr()),
         Rule("declared_scale", declared.is_not_null() & computed.is_not_null() & (declared != computed),
-             pl.format("the file says {} but capital and sales make it {} (PP 7/2021)", declared, computed),
+             SCALE_DIFFERS.expr(declared=declared, computed=computed),
              warning=True),
     )
 

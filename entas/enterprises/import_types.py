@@ -5,11 +5,20 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import polars as pl
+from django.utils.translation import gettext_noop
 
+from entas.core.identifiers import NOT_DIGITS, WRONG_LENGTH
+from entas.core.messages import Message
 from entas.enterprises.checks import NIB_LENGTH
-from entas.ingest.types import FieldType, Integer
+from entas.ingest.types import NOT_RUPIAH, FieldType, Integer
 from entas.registry.imports import clean_identity
 
+NOT_KBLI = Message(gettext_noop("'%(value)s' is not a 5-digit KBLI code"))
+UNIT_WORDS = Message(gettext_noop("'%(value)s' is text, not an amount: write the full amount in digits, without 'Rp' "
+                                  "or units like M, jt or rb (e.g. 2000000000)"))
+RP_PREFIX = Message(gettext_noop("'%(value)s' is text, not an amount: write digits only, without 'Rp' (e.g. 1500000)"))
+NEGATIVE = Message(gettext_noop("%(value)s is below 0: an amount cannot be negative"))
+TOO_LARGE = Message(gettext_noop("%(value)s is above the largest amount accepted"))
 UNITS = r"(?i)^\s*(rp\.?\s*)?[\d.,]+\s*(m|jt|juta|rb|ribu|k|miliar|milyar|triliun|t)\s*$"
 
 
@@ -25,8 +34,8 @@ class Nib(FieldType):
         text = clean_identity(raw)
         return (
             pl.when(~text.str.contains(r"^[0-9]+$"))
-            .then(pl.format(f"'{{}}' has characters other than digits, expected {NIB_LENGTH} digits", text))
-            .otherwise(pl.format(f"{{}} digits, expected {NIB_LENGTH}", text.str.len_chars()))
+            .then(NOT_DIGITS.expr(value=text, length=pl.lit(str(NIB_LENGTH))))
+            .otherwise(WRONG_LENGTH.expr(count=text.str.len_chars(), length=pl.lit(str(NIB_LENGTH))))
         )
 
 
@@ -41,7 +50,7 @@ class KbliCode(FieldType):
         return self.quick(raw.str.strip_prefix("'").str.replace_all(r"[\s.]", ""))
 
     def problem(self, raw: pl.Expr) -> pl.Expr:
-        return pl.format("'{}' is not a 5-digit KBLI code", raw)
+        return NOT_KBLI.expr(value=raw)
 
 
 @dataclass(frozen=True)
@@ -64,11 +73,10 @@ class Rupiah(Integer):
         number = self._number(raw)
         return (
             pl.when(raw.str.contains(UNITS))
-            .then(pl.format("'{}' is text, not an amount: write the full amount in digits, without 'Rp' or "
-                            "units like M, jt or rb (e.g. 2000000000)", raw))
+            .then(UNIT_WORDS.expr(value=raw))
             .when(raw.str.contains(r"(?i)^\s*rp"))
-            .then(pl.format("'{}' is text, not an amount: write digits only, without 'Rp' (e.g. 1500000)", raw))
-            .when(number.is_null()).then(pl.format("'{}' is not a whole number of rupiah", raw))
-            .when(number < 0).then(pl.format("{} is below 0: an amount cannot be negative", number))
-            .otherwise(pl.format("{} is above the largest amount accepted", number))
+            .then(RP_PREFIX.expr(value=raw))
+            .when(number.is_null()).then(NOT_RUPIAH.expr(value=raw))
+            .when(number < 0).then(NEGATIVE.expr(value=number))
+            .otherwise(TOO_LARGE.expr(value=number))
         )

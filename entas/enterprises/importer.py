@@ -9,10 +9,13 @@ cooperatives  upsert by registration number; one Koperasi Desa/Kelurahan Merah P
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext_noop
+
+from entas.core.messages import Message
 from entas.core.scoping import user_scope
 from entas.enterprises import import_schema as schemas
 from entas.enterprises.models import Cooperative, Enterprise
-from entas.ingest.errors import ImportFileError
+from entas.ingest.errors import NOT_A_KIND, UNKNOWN_KIND, ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan, counted, outcome
 from entas.ingest.schema import Schema, in_header
@@ -30,6 +33,11 @@ COOPERATIVE = Cooperative._meta.db_table
 PERSON = Person._meta.db_table
 S = Staging.name
 VALID = "s._reasons IS NULL"
+SECOND_MERAH_PUTIH = Message(gettext_noop("more than one Koperasi Desa/Kelurahan Merah Putih for this village in this "
+                                          "file"))
+MERAH_PUTIH_TAKEN = Message(gettext_noop("this village already has a Koperasi Desa/Kelurahan Merah Putih with another "
+                                         "registration number"))
+LEGAL_ENTITY_TAKEN = Message(gettext_noop("already registered for a cooperative with another registration number"))
 ENTERPRISE_PLAIN = ("owner_name", "capital", "annual_sales", "workers", "legal_form", "status", "founded")
 COOPERATIVE_PLAIN = ("legal_entity_number", "status", "founded")
 
@@ -108,17 +116,16 @@ class CooperativesPlan:
         self._mark_second_merah_putih()
 
     def _mark_second_merah_putih(self) -> None:
-        in_file = quote("village_code: more than one Koperasi Desa/Kelurahan Merah Putih for this village in this file")
+        in_file = quote(f"village_code: {SECOND_MERAH_PUTIH()}")
         run(f"UPDATE {S} SET {append_reason(in_file)} WHERE type = 'merah_putih' AND village_code IN "
             f"(SELECT village_code FROM {S} WHERE type = 'merah_putih' GROUP BY village_code HAVING COUNT(*) > 1)")
-        taken = quote("village_code: this village already has a Koperasi Desa/Kelurahan Merah Putih "
-                      "with another registration number")
+        taken = quote(f"village_code: {MERAH_PUTIH_TAKEN()}")
         run(f"UPDATE {S} SET {append_reason(taken)} WHERE type = 'merah_putih' AND EXISTS (SELECT 1 FROM "
             f"{COOPERATIVE} AS c WHERE c.village_id = {S}.village_code AND c.type = 'merah_putih' "
             f"AND c.registration_number IS DISTINCT FROM {S}.registration_number)")
 
     def _mark_taken_legal_entity(self) -> None:
-        taken = quote("legal_entity_number: already registered for a cooperative with another registration number")
+        taken = quote(f"legal_entity_number: {LEGAL_ENTITY_TAKEN()}")
         run(f"UPDATE {S} SET {append_reason(taken)} WHERE EXISTS (SELECT 1 FROM {COOPERATIVE} AS c "
             f"WHERE c.legal_entity_number = {S}.legal_entity_number "
             f"AND c.registration_number IS DISTINCT FROM {S}.registration_number)")
@@ -137,16 +144,13 @@ def detect(header: list[str]) -> str:
         return "enterprises"
     if in_header(header, "type", schemas.TYPE_ALIASES):
         return "cooperatives"
-    raise ImportFileError(
-        "row 1 (header): cannot tell whether this is an enterprises or a cooperatives file; "
-        "give the kind (--kind) or use the column names of docs/data-formats.md"
-    )
+    raise ImportFileError(UNKNOWN_KIND(kinds=" / ".join(KINDS)))
 
 
 def plan_for(kind: str, header: list[str], batch: ImportBatch) -> Plan:
     kind = detect(header) if kind == "auto" else kind
     if kind not in KINDS:
-        raise ImportFileError(f"'{kind}' is not a kind of KUMKM file; choose one of {', '.join(KINDS)} or auto")
+        raise ImportFileError(NOT_A_KIND(kind=kind, target="KUMKM", kinds=", ".join(KINDS)))
     if kind == "cooperatives":
         schema = schemas.cooperative_schema(codes(4))
         return CooperativesPlan(schema, batch.pk, set(schema.map_header(header).columns))

@@ -16,19 +16,21 @@ of services.join_cooperative and services.record_job, checked for whole files at
 from dataclasses import dataclass
 
 import polars as pl
+from django.utils.translation import gettext_noop
 
+from entas.core.messages import Message
 from entas.core.scoping import user_scope
 from entas.enterprises.import_schema import NIB_ALIASES, REGISTRATION_ALIASES
 from entas.enterprises.import_types import Nib, Rupiah
 from entas.enterprises.models import Cooperative, Enterprise, Job, Membership
-from entas.ingest.errors import ImportFileError
+from entas.ingest.errors import NOT_A_KIND, UNKNOWN_KIND, ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan, counted, outcome
 from entas.ingest.schema import Field, Rule, Schema, in_header
 from entas.ingest.staging import Staging, append_reason, quote, run
 from entas.ingest.types import Date, Text
 from entas.ingest.upsert import Upsert, upsert
-from entas.registry.imports import NIK_ALIASES, IdentityNumber, mark_people_outside
+from entas.registry.imports import NIK_ALIASES, NO_PERSON, IdentityNumber, mark_people_outside
 from entas.registry.models import Person
 
 TARGET = "kumkm-people"
@@ -37,6 +39,13 @@ KINDS = ("memberships", "jobs")
 WRITES = {"memberships": ("enterprises.Membership",), "jobs": ("enterprises.Job",)}
 S = Staging.name
 PERSON = Person._meta.db_table
+NOT_AFTER = Message(gettext_noop("%(end)s is not after %(start_field)s %(start)s"))
+NO_PLACE = Message(gettext_noop("no %(place)s is registered with this number"), words=("place",))
+PLACE_OUTSIDE = Message(gettext_noop("the %(place)s lies outside your region %(region)s"), words=("place",))
+TWICE = Message(gettext_noop("%(nik)s is in this %(place)s twice at the same time in this file (also row %(row)s)"),
+                words=("place",))
+OVERLAPS = Message(gettext_noop("already in this %(place)s for a period that overlaps this one (a person cannot be "
+                                "there twice at the same time)"), words=("place",))
 OPEN_END = "'9999-12-31'"  # an open period runs until this day; ISO text compares as a date on SQLite
 
 
@@ -69,7 +78,7 @@ JOBS = Link("jobs", "nib", Enterprise._meta.db_table, "nib", "enterprise", Job._
 def _after(link: Link) -> Rule:
     start, end = pl.col(link.start), pl.col(link.end)
     return Rule(link.end, end.is_not_null() & start.is_not_null() & (end <= start),
-                pl.format(f"{{}} is not after {link.start} {{}}", end, start))
+                NOT_AFTER.expr(end=end, start_field=pl.lit(link.start), start=start))
 
 
 def membership_schema() -> Schema:
@@ -117,12 +126,12 @@ class LinkPlan:
     def check(self, staging: Staging) -> None:
         link = self.link
         staging.mark_missing(link.place_field, link.place_table, link.place_column,
-                             f"{link.place_field}: no {link.place_label} is registered with this number")
-        staging.mark_missing("nik", PERSON, "nik", "nik: no person with this NIK in the registry")
+                             f"{link.place_field}: {NO_PLACE(place=link.place_label)}")
+        staging.mark_missing("nik", PERSON, "nik", f"nik: {NO_PERSON()}")
         if self.scope:
-            staging.mark_outside(link.place_field, self.scope, f"{link.place_field}: the {link.place_label} lies "
-                                 f"outside your region {self.scope}", via=(link.place_table, link.place_column,
-                                                                          "village_id"))
+            outside = f"{link.place_field}: {PLACE_OUTSIDE(place=link.place_label, region=self.scope)}"
+            staging.mark_outside(link.place_field, self.scope, outside,
+                                 via=(link.place_table, link.place_column, "village_id"))
             # A scoped officer links only people she can see, as the pages find them (core.scoping).
             mark_people_outside(staging, "nik", self.scope)
         self._mark_overlaps()
@@ -131,15 +140,14 @@ class LinkPlan:
         link = self.link
         other = (f"FROM {S} AS o WHERE o.{link.place_field} = {S}.{link.place_field} AND o.nik = {S}.nik "
                  f"AND o._row <> {S}._row AND {_overlap(S, self._end(S), 'o', self._end('o'), link)}")
-        said = quote(f" is in this {link.place_label} twice at the same time in this file (also row ")
-        twice = f"{quote('nik: ')} || {S}.nik || {said} || (SELECT MIN(o._row) {other}) || ')'"
+        twice = quote("nik: ") + " || " + TWICE.sql(nik=f"{S}.nik", place=quote(link.place_label),
+                                                    row=f"SELECT MIN(o._row) {other}")
         run(f"UPDATE {S} SET {append_reason(twice)} WHERE EXISTS (SELECT 1 {other})")
         stored = (f"SELECT 1 FROM {link.table} AS t JOIN {link.place_table} AS pl ON pl.id = t.{link.place_key} "
                   f"JOIN {PERSON} AS p ON p.id = t.person_id WHERE pl.{link.place_column} = {S}.{link.place_field} "
                   f"AND p.nik = {S}.nik AND t.{link.start} <> {S}.{link.start} "
                   f"AND {_overlap(S, self._end(S), 't', f't.{link.stored_end}', link)}")
-        message = quote(f"nik: already in this {link.place_label} for a period that overlaps this one "
-                        f"(a person cannot be there twice at the same time)")
+        message = quote(f"nik: {OVERLAPS(place=link.place_label)}")
         run(f"UPDATE {S} SET {append_reason(message)} WHERE EXISTS ({stored})")
 
     def _end(self, row: str) -> str:
@@ -172,16 +180,13 @@ def detect(header: list[str]) -> str:
         return "memberships"
     if in_header(header, "nib", NIB_ALIASES):
         return "jobs"
-    raise ImportFileError(
-        "row 1 (header): cannot tell whether this is a memberships or a jobs file; give the kind (--kind) "
-        "or use the column names of docs/data-formats.md"
-    )
+    raise ImportFileError(UNKNOWN_KIND(kinds=" / ".join(KINDS)))
 
 
 def plan_for(kind: str, header: list[str], batch: ImportBatch) -> Plan:
     kind = detect(header) if kind == "auto" else kind
     if kind not in KINDS:
-        raise ImportFileError(f"'{kind}' is not a kind of {TARGET} file; choose one of {', '.join(KINDS)} or auto")
+        raise ImportFileError(NOT_A_KIND(kind=kind, target=TARGET, kinds=", ".join(KINDS)))
     link, schema = (MEMBERSHIPS, membership_schema()) if kind == "memberships" else (JOBS, job_schema())
     scope = user_scope(batch.created_by)
     return LinkPlan(schema, batch.pk, link, scope, set(schema.map_header(header).columns))

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
-from entas.core import audit
+from entas.core import audit, numbers
 from entas.core.dates import happened
 from entas.core.identifiers import nik_problem
+from entas.core.messages import translate_message
 from entas.enterprises import kbli
 from entas.enterprises.checks import fail, money, nib_problem, village
 
@@ -34,7 +35,7 @@ def _identity(nib: str | None, owner_nik: str | None) -> None:
     if nib and (problem := nib_problem(nib)):
         raise fail("nib", problem)
     if owner_nik and (problem := nik_problem(owner_nik)):
-        raise fail("owner_nik", problem)
+        raise fail("owner_nik", translate_message(problem))
     if not nib and not owner_nik:
         raise fail("owner_nik", _("Give the owner's NIK: an enterprise without NIB (informal) is known by its owner."))
 
@@ -100,7 +101,7 @@ def record_job(actor: User | None, enterprise: Enterprise, person: Person, *, st
     overlapping = Job.objects.filter(enterprise=enterprise, person=person).exclude(end__lte=start).first()
     if overlapping:
         raise fail("person", _("%(person)s already works at '%(name)s' since %(start)s.") % {
-            "person": person.full_name, "name": enterprise.name, "start": overlapping.start.isoformat()})
+            "person": person.full_name, "name": enterprise.name, "start": numbers.day(overlapping.start)})
     job = Job.objects.create(enterprise=enterprise, person=person, start=start, position=position)
     audit.record_change(actor, audit.Action.JOB_RECORDED, job,
                         details={"person": person.pk, "enterprise": enterprise.pk})
@@ -110,11 +111,11 @@ def record_job(actor: User | None, enterprise: Enterprise, person: Person, *, st
 @transaction.atomic
 def end_job(actor: User | None, job: Job, *, end: date) -> Job:
     if job.end is not None:
-        raise fail("end", _("This job already ended on %(end)s.") % {"end": job.end.isoformat()})
+        raise fail("end", _("This job already ended on %(end)s.") % {"end": numbers.day(job.end)})
     happened("end", end)
     if end <= job.start:
         raise fail("end", _("The end date %(end)s must be after the start date %(start)s.") % {
-            "end": end.isoformat(), "start": job.start.isoformat()})
+            "end": numbers.day(end), "start": numbers.day(job.start)})
     job.end = end
     job.save(update_fields=["end"])
     audit.record_change(actor, audit.Action.JOB_ENDED, job, details={"end": end.isoformat()})

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
-from entas.core import audit
+from entas.core import audit, numbers
 from entas.core.dates import happened
 from entas.graduation.models import OPEN_STATUSES, Enrolment
 from entas.graduation.queries import enrolments_for, may_change
@@ -54,7 +54,7 @@ def record_contact_consent(actor: User | None, enrolment: Enrolment, *, consent:
     happened("on", day)
     if day < enrolment.enrolled_on:
         raise ValidationError({"on": _("%(day)s is before the family was enrolled (%(enrolled)s).")
-                               % {"day": day.isoformat(), "enrolled": enrolment.enrolled_on.isoformat()}})
+                               % {"day": numbers.day(day), "enrolled": numbers.day(enrolment.enrolled_on)}})
     if consent:
         if enrolment.status not in OPEN_STATUSES:
             raise ValidationError({"consent": _("The enrolment is %(status)s: only a family still in the "

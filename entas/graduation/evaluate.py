@@ -40,7 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
-from entas.core import audit
+from entas.core import audit, numbers
 from entas.graduation import criteria as C
 from entas.graduation.models import Assessment, Enrolment, Evaluation, RuleSet, RuleSetStatus
 from entas.graduation.poverty import line_for, line_subquery
@@ -218,7 +218,7 @@ def _unjudged(results: list[dict[str, Any]], assessment: Assessment, missing_lin
             reason = missing_line
         else:
             reason = _("%(measure)s not recorded on the assessment of %(date)s") % {
-                "measure": str(C.MEASURES[r["field"]].label).lower(), "date": assessment.date.isoformat()}
+                "measure": str(C.MEASURES[r["field"]].label).lower(), "date": numbers.day(assessment.date)}
         if reason not in reasons:
             reasons.append(reason)
     return "; ".join(reasons)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
-from entas.core import audit
+from entas.core import audit, numbers
 from entas.core.dates import happened
 from entas.core.refusals import choice, choices, listed
 from entas.graduation.models import (
@@ -108,7 +108,7 @@ def set_loan_status(actor: User | None, loan: Loan, status: str, *, on: date) ->
     happened("on", on)
     if on < loan.status_on:
         raise fail("on", _("%(on)s is before the loan's last change on %(last)s.") % {
-            "on": on.isoformat(), "last": loan.status_on.isoformat()})
+            "on": numbers.day(on), "last": numbers.day(loan.status_on)})
     before = loan.status
     loan.status, loan.status_on = status, on
     loan.save(update_fields=["status", "status_on"])

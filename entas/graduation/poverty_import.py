@@ -13,18 +13,20 @@ from datetime import date
 from typing import Any
 
 import polars as pl
+from django.utils.translation import gettext_noop
 
 from entas.accounts.roles import Role
 from entas.core import audit
+from entas.core.messages import Message
 from entas.graduation.models import Area, PovertyLine
 from entas.graduation.poverty import MAX_AMOUNT
 from entas.ingest.dates import MONTHS, parse_dates
-from entas.ingest.errors import ImportFileError
+from entas.ingest.errors import NOT_A_KIND, ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan, outcome
 from entas.ingest.schema import Field, Schema
 from entas.ingest.staging import Staging, rows
-from entas.ingest.types import Choice, FieldType, Integer, Text
+from entas.ingest.types import NOT_RUPIAH, Choice, FieldType, Integer, Text
 from entas.regions.codes import Level
 from entas.regions.models import Region
 
@@ -33,6 +35,13 @@ KINDS = ("poverty_lines",)
 # Poverty lines are read by the graduation criteria when families are evaluated, by no indicator.
 WRITES = {"poverty_lines": ("graduation.PovertyLine",)}
 COLUMNS = ("province", "area", "valid_from", "amount", "source")
+NOT_PROVINCE = Message(gettext_noop("'%(value)s' is not a province code or name (e.g. 33 or Jawa Tengah)"))
+NOT_AREA = Message(gettext_noop("'%(value)s' is not an area: write perkotaan (urban), perdesaan (rural) or total"))
+NOT_MONTH = Message(gettext_noop("'%(value)s' is not a period: write the month the line is valid from, e.g. 2025-03 or "
+                                 "Maret 2025 (or a date, 2025-03-01), from 2000 on"))
+NOT_ABOVE_ZERO = Message(gettext_noop("%(value)s: a poverty line is an amount of rupiah above 0"))
+TOO_HIGH = Message(gettext_noop("%(value)s is above %(limit)s rupiah: check the amount"))
+WHO_IMPORTS = Message(gettext_noop("only a national administrator imports poverty lines"))
 EXAMPLE = (("33", "perkotaan", "2025-03", "598000", "BPS, Maret 2025"),
            ("Jawa Tengah", "perdesaan", "2025-03", "560000", "BPS, Maret 2025"))
 AREAS = {"perkotaan": Area.URBAN, "kota": Area.URBAN, "perdesaan": Area.RURAL, "pedesaan": Area.RURAL,
@@ -50,13 +59,13 @@ class Province(FieldType):
         return raw.str.to_lowercase().replace_strict(dict(self.names), default=None, return_dtype=pl.String)
 
     def problem(self, raw: pl.Expr) -> pl.Expr:
-        return pl.format("'{}' is not a province code or name (e.g. 33 or Jawa Tengah)", raw)
+        return NOT_PROVINCE.expr(value=raw)
 
 
 @dataclass(frozen=True)
 class AreaChoice(Choice):
     def problem(self, raw: pl.Expr) -> pl.Expr:
-        return pl.format("'{}' is not an area: write perkotaan (urban), perdesaan (rural) or total", raw)
+        return NOT_AREA.expr(value=raw)
 
 
 @dataclass(frozen=True)
@@ -79,19 +88,16 @@ class Period(FieldType):
         return pl.when(valid >= date(2000, 1, 1)).then(valid)
 
     def problem(self, raw: pl.Expr) -> pl.Expr:
-        return pl.format("'{}' is not a period: write the month the line is valid from, e.g. 2025-03 or "
-                         "Maret 2025 (or a date, 2025-03-01), from 2000 on", raw)
+        return NOT_MONTH.expr(value=raw)
 
 
 @dataclass(frozen=True)
 class Amount(Integer):
     def problem(self, raw: pl.Expr) -> pl.Expr:
         number = self._number(raw)
-        return (pl.when(number.is_null()).then(pl.format("'{}' is not a whole number of rupiah", raw))
-                .when(number < 0).then(pl.format("{} is negative: a poverty line is an amount of rupiah above 0",
-                                                 number))
-                .when(number == 0).then(pl.lit("0: a poverty line is an amount of rupiah above 0"))
-                .otherwise(pl.format("{} is above {} rupiah: check the amount", number, pl.lit(MAX_AMOUNT))))
+        return (pl.when(number.is_null()).then(NOT_RUPIAH.expr(value=raw))
+                .when(number <= 0).then(NOT_ABOVE_ZERO.expr(value=number))
+                .otherwise(TOO_HIGH.expr(value=number, limit=pl.lit(str(MAX_AMOUNT)))))
 
 
 def provinces() -> tuple[tuple[str, str], ...]:
@@ -157,10 +163,10 @@ class PovertyLinesPlan:
 
 def plan_for(kind: str, header: list[str], batch: ImportBatch) -> Plan:
     if kind not in (*KINDS, "auto"):
-        raise ImportFileError(f"'{kind}' is not a kind of {TARGET} file; choose poverty_lines or auto")
+        raise ImportFileError(NOT_A_KIND(kind=kind, target=TARGET, kinds=", ".join(KINDS)))
     creator: Any = batch.created_by
     if creator is not None and creator.role != Role.NATIONAL_ADMIN:
-        raise ImportFileError("only a national administrator imports poverty lines")
+        raise ImportFileError(WHO_IMPORTS())
     names = provinces()
     present = frozenset(schema(names).map_header(header).columns)
     return PovertyLinesPlan(batch.pk, names, "source" in present)

@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
-from entas.core import audit
+from entas.core import audit, numbers
 from entas.core.dates import happened
 from entas.core.refusals import choices
 from entas.graduation import evaluate, pathway
@@ -122,7 +122,7 @@ def record_follow_up(actor: User | None, enrolment: Enrolment, *, month: int, on
     due = pathway.months_after(enrolment.graduated_on, month)
     if on < due:
         raise _fail("on", _("The %(month)s-month follow-up is due from %(due)s, not %(on)s.") % {
-            "month": month, "due": due.isoformat(), "on": on.isoformat()})
+            "month": month, "due": numbers.day(due), "on": numbers.day(on)})
     evaluation = pathway.judge(actor, enrolment)
     if evaluation.unjudged:
         # No relapse for want of a poverty line: the follow-up waits until the family can be judged.

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
-from entas.core import audit
+from entas.core import audit, numbers
 from entas.core.dates import happened
 from entas.core.refusals import choices
 from entas.graduation.models import OPEN_STATUSES, Enrolment, SessionKind, TrainingSession
@@ -56,7 +56,7 @@ def record_training(actor: User | None, programme: Programme | int, *, kind: str
     happened("date", on)
     if not programme.start <= on <= programme.end:
         raise fail("date", _("%(on)s is outside the programme's period, %(start)s to %(end)s.") % {
-            "on": on.isoformat(), "start": programme.start.isoformat(), "end": programme.end.isoformat()})
+            "on": numbers.day(on), "start": numbers.day(programme.start), "end": numbers.day(programme.end)})
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         raise fail("region", _("'%(code)s' is not a region code.") % {"code": region_code})

@@ -17,8 +17,28 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
+from entas.core.messages import Message
 from entas.ingest.errors import ImportFileError
+
+DAMAGED = Message(gettext_noop("%(file)s: the spreadsheet file is damaged or incomplete (cut off while copying or "
+                               "uploading?), it cannot be opened; save or export it again"))
+PART_INFLATES = Message(gettext_noop("%(file)s: its part %(part)s inflates to %(inflated)s bytes, more than %(ratio)s "
+                                     "times the file's %(size)s bytes or %(most)s bytes; such a file (a 'zip bomb', or "
+                                     "a sheet of mostly empty cells) is not read. Copy the data into a new sheet, or "
+                                     "save it as CSV UTF-8"))
+PARTS_INFLATE = Message(gettext_noop("%(file)s: its parts together inflate to %(inflated)s bytes, more than %(ratio)s "
+                                     "times the file's %(size)s bytes or %(most)s bytes; such a file (a 'zip bomb', or "
+                                     "a sheet of mostly empty cells) is not read. Copy the data into a new sheet, or "
+                                     "save it as CSV UTF-8"))
+COMPRESSION = Message(gettext_noop("%(file)s: its part %(part)s is compressed in a way Entas cannot read; save the "
+                                   "file again from Excel or LibreOffice, or as CSV UTF-8"))
+BEYOND = Message(gettext_noop("%(file)s: a cell of %(part)s lies beyond the last row or column a spreadsheet can "
+                              "have; save the data as a new file or as CSV UTF-8"))
+SPAN = Message(gettext_noop("%(file)s: the cells of %(part)s span %(rows)s rows by %(columns)s columns, more than the "
+                            "%(most)s cells a spreadsheet may have here (values far below or to the right of the "
+                            "data?); delete the rows and columns after the data, or save it as CSV UTF-8"))
 
 MAX_RATIO = 100  # a part may inflate to this many times the file's size (deflate reaches ~1,000)
 MAX_BYTES = 2 << 30  # 2 GB: no part, nor all parts together, inflates to more
@@ -61,24 +81,21 @@ def check_archive(path: Path) -> None:
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         if isinstance(exc, ImportFileError):
             raise
-        raise ImportFileError(f"{path.name}: the spreadsheet file is damaged or incomplete (cut off while copying "
-                              "or uploading?), it cannot be opened; save or export it again") from None
+        raise ImportFileError(DAMAGED(file=path.name)) from None
 
 
 def _check_declared(name: str, parts: list[zipfile.ZipInfo], size: int, allowed: int) -> None:
     largest = max(parts, key=lambda part: part.file_size, default=None)
     total = sum(part.file_size for part in parts)
     if largest is not None and largest.file_size > allowed:
-        raise ImportFileError(_too_big(name, f"its part {largest.filename} inflates", largest.file_size, size))
+        raise ImportFileError(_too_big(PART_INFLATES, name, largest.file_size, size, part=largest.filename))
     if total > allowed:
-        raise ImportFileError(_too_big(name, "its parts together inflate", total, size))
+        raise ImportFileError(_too_big(PARTS_INFLATE, name, total, size))
 
 
-def _too_big(name: str, what: str, inflated: int, size: int) -> str:
+def _too_big(message: Message, name: str, inflated: int, size: int, part: str = "") -> str:
     ratio, most = limit("IMPORT_XLSX_MAX_RATIO", MAX_RATIO), limit("IMPORT_XLSX_MAX_BYTES", MAX_BYTES)
-    return (f"{name}: {what} to {inflated:,} bytes, more than {ratio} times the file's {size:,} bytes or "
-            f"{most:,} bytes; such a file (a 'zip bomb', or a sheet of mostly empty cells) is not read. "
-            "Copy the data into a new sheet, or save it as CSV UTF-8")
+    return message(file=name, part=part, inflated=f"{inflated:,}", ratio=ratio, size=f"{size:,}", most=f"{most:,}")
 
 
 def _check_part(name: str, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
@@ -90,8 +107,7 @@ def _check_part(name: str, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> N
     try:
         handle = archive.open(part)
     except NotImplementedError:  # a compression method Python cannot inflate (Excel uses deflate)
-        raise ImportFileError(f"{name}: its part {part.filename} is compressed in a way Entas cannot read; "
-                              "save the file again from Excel or LibreOffice, or as CSV UTF-8") from None
+        raise ImportFileError(COMPRESSION(file=name, part=part.filename)) from None
     with handle:
         if SHEET_PART.match(part.filename):
             _check_grid(name, part.filename, _pieces(handle), lambda: _reopened(archive, part))
@@ -186,8 +202,7 @@ def _check_grid(name: str, part: str, pieces: Iterator[bytes], again: Callable[[
     for data in pieces:  # read to the end first: a damaged part (bad CRC) is named as such
         grid.add(data)
     if grid.digits > MAX_DIGITS or grid.letters > MAX_LETTERS:
-        raise ImportFileError(f"{name}: a cell of {part} lies beyond the last row or column a spreadsheet "
-                              "can have; save the data as a new file or as CSV UTF-8")
+        raise ImportFileError(BEYOND(file=name, part=part))
     rows, columns = grid.bounds()
     most = limit("IMPORT_XLSX_MAX_CELLS", MAX_CELLS)
     if rows * columns <= most:
@@ -199,11 +214,7 @@ def _check_grid(name: str, part: str, pieces: Iterator[bytes], again: Callable[[
 def _check_size(name: str, part: str, rows: int, columns: int) -> None:
     most = limit("IMPORT_XLSX_MAX_CELLS", MAX_CELLS)
     if rows * columns > most:
-        raise ImportFileError(
-            f"{name}: the cells of {part} span {rows:,} rows by {columns:,} columns, more than the {most:,} "
-            "cells a spreadsheet may have here (values far below or to the right of the data?); delete the "
-            "rows and columns after the data, or save it as CSV UTF-8"
-        )
+        raise ImportFileError(SPAN(file=name, part=part, rows=f"{rows:,}", columns=f"{columns:,}", most=f"{most:,}"))
 
 
 @dataclass

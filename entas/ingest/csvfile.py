@@ -18,9 +18,11 @@ from typing import BinaryIO
 
 import numpy as np
 import polars as pl
+from django.utils.translation import gettext_noop
 
+from entas.core.messages import Message
 from entas.ingest.errors import ImportFileError
-from entas.ingest.reading import SHOWN_EMPTY_ROWS, Chunk, column_names, empty_rows_note
+from entas.ingest.reading import EMPTY, NO_DATA, SHOWN_EMPTY_ROWS, Chunk, column_names, empty_rows_note
 
 DELIMITERS = (",", ";", "\t", "|")
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -29,7 +31,21 @@ HEAD_BYTES = 1 << 20
 # A record longer than this many chunks means a quote that never closes, or a file whose line ends
 # were lost, not a long address.
 MAX_CHUNKS_PER_RECORD = 4
-NOT_UTF8 = "the file is not UTF-8; it was read as Windows-1252 (Latin-1): check names with accents"
+NOT_UTF8 = Message(gettext_noop("the file is not UTF-8; it was read as Windows-1252 (Latin-1): check names with "
+                                "accents"))()
+UTF16 = Message(gettext_noop("%(file)s: the file is UTF-16; save it as CSV UTF-8"))
+CR_ONLY = Message(gettext_noop("%(file)s: its lines end in a carriage return only (CR, the old Mac format), which "
+                               "Entas cannot read; save it as CSV UTF-8"))
+NO_LINE_END = Message(gettext_noop("%(file)s: row 1 (the header) has no line end in the first MiB"))
+NOT_CLOSED = Message(gettext_noop("row %(row)s: a quoted field is not closed (an unbalanced \")"))
+TOO_LONG = Message(gettext_noop("row %(row)s: the line is longer than %(limit)s bytes without a line end; a row "
+                                "cannot be that long: is this a CSV file with one row per line (were the line ends "
+                                "lost)?"))
+TOO_LONG_QUOTED = Message(gettext_noop("row %(row)s: the line is longer than %(limit)s bytes without a line end, and "
+                                       "a quoted field in it is not closed; a row cannot be that long: is this a CSV "
+                                       "file with one row per line (were the line ends lost)?"))
+TRUNCATED = Message(gettext_noop("a quoted field is not closed (truncated?)"))
+FIELD_COUNT = Message(gettext_noop("%(count)s of %(width)s fields (truncated, or another delimiter?)"))
 
 
 @dataclass
@@ -48,22 +64,21 @@ class CsvTable:
             head = handle.read(HEAD_BYTES)
         start = len(UTF8_BOM) if head.startswith(UTF8_BOM) else 0
         if head[:2] in UTF16_BOMS:
-            raise ImportFileError(f"{path.name}: the file is UTF-16; save it as CSV UTF-8")
+            raise ImportFileError(UTF16(file=path.name))
         if not head[start:].strip():
-            raise ImportFileError(f"{path.name}: the file is empty (row 1 should be the header)")
+            raise ImportFileError(EMPTY(file=path.name))
         end = head.find(b"\n", start)
         if end < 0 and b"\r" in head[start:].rstrip(b"\r"):
-            raise ImportFileError(f"{path.name}: its lines end in a carriage return only (CR, the old Mac "
-                                  "format), which Entas cannot read; save it as CSV UTF-8")
+            raise ImportFileError(CR_ONLY(file=path.name))
         if end < 0 and len(head) == HEAD_BYTES:
-            raise ImportFileError(f"{path.name}: row 1 (the header) has no line end in the first MiB")
+            raise ImportFileError(NO_LINE_END(file=path.name))
         end = len(head) if end < 0 else end
         table = cls(path, [], ",", end + 1, chunk_bytes, path.stat().st_size)
         line = table.decode(head[start:end].rstrip(b"\r")).decode("utf-8")
         table.delimiter = sniff_delimiter(line)
         table.header = [name.strip() for name in next(csv.reader([line], delimiter=table.delimiter))]
         if len(head) < HEAD_BYTES and not head[end + 1:].strip():
-            raise ImportFileError(f"{path.name}: row 1 is a header but no data rows follow")
+            raise ImportFileError(NO_DATA(file=path.name))
         return table
 
     def decode(self, data: bytes) -> bytes:
@@ -99,13 +114,11 @@ class CsvTable:
                     empty.add(blank, frame.get_column("_row"))
                     yield Chunk(frame, position)
             except UnclosedQuote:
-                raise ImportFileError(f"row {row}: a quoted field is not closed (an unbalanced \")") from None
+                raise ImportFileError(NOT_CLOSED(row=row)) from None
             except LongLine as exc:
                 limit = MAX_CHUNKS_PER_RECORD * self.chunk_bytes
-                quote = ", and a quoted field in it is not closed" if exc.quoted else ""
-                raise ImportFileError(
-                    f"row {row}: the line is longer than {limit:,} bytes without a line end{quote}; a row cannot be "
-                    "that long: is this a CSV file with one row per line (were the line ends lost)?") from None
+                message = TOO_LONG_QUOTED if exc.quoted else TOO_LONG
+                raise ImportFileError(message(row=row, limit=f"{limit:,}")) from None
         if empty.count and (note := empty.note()) not in self.warnings:
             self.warnings.append(note)
 
@@ -154,8 +167,8 @@ def shaped(frame: pl.DataFrame, width: int) -> tuple[pl.DataFrame, pl.Series]:
     cells = column_names(width)
     blank = fields.is_between(1, width) & pl.all_horizontal(pl.col(cells).fill_null("").str.strip_chars() == "")
     shape = (
-        pl.when(fields == UNCLOSED).then(pl.lit("a quoted field is not closed (truncated?)"))
-        .when(fields != width).then(pl.format(f"{{}} of {width} fields (truncated, or another delimiter?)", fields))
+        pl.when(fields == UNCLOSED).then(TRUNCATED.expr())
+        .when(fields != width).then(FIELD_COUNT.expr(count=fields, width=pl.lit(str(width))))
     )
     frame = frame.with_columns(blank.alias("_blank"))
     kept = frame.filter(~pl.col("_blank")).with_columns(shape.alias("_shape")).drop("_fields", "_blank")

@@ -10,6 +10,9 @@ Two-digit years are refused: 01/02/03 has no safe reading.
 from datetime import date
 
 import polars as pl
+from django.utils.translation import gettext_noop
+
+from entas.core.messages import Message
 
 MONTHS = {
     "jan": 1, "januari": 1, "january": 1, "feb": 2, "februari": 2, "february": 2, "peb": 2, "pebruari": 2,
@@ -18,7 +21,14 @@ MONTHS = {
     "august": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oktober": 10, "oct": 10, "october": 10,
     "nov": 11, "nopember": 11, "november": 11, "des": 12, "desember": 12, "dec": 12, "december": 12,
 }
-ABBREVIATIONS = dict(enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1))
+ABBREVIATIONS = dict(enumerate([
+    gettext_noop("Jan"), gettext_noop("Feb"), gettext_noop("Mar"), gettext_noop("Apr"), gettext_noop("May"),
+    gettext_noop("Jun"), gettext_noop("Jul"), gettext_noop("Aug"), gettext_noop("Sep"), gettext_noop("Oct"),
+    gettext_noop("Nov"), gettext_noop("Dec")], 1))
+NO_SUCH_DAY = Message(gettext_noop("%(day)s %(month)s %(year)s is not a date"), words=("month",))
+NO_SUCH_MONTH = Message(gettext_noop("'%(value)s' is not a date (no month %(month)s)"))
+UNKNOWN_MONTH = Message(gettext_noop("'%(value)s' is not a date (the month's name is not known)"))
+NOT_A_DATE = Message(gettext_noop("'%(value)s' is not a date (write YYYY-MM-DD)"))
 # One regex for every spelling, so a column is scanned once: groups 1-3 year first, 4-6 day
 # first, 7-9 day, month name, year; 10 an Excel serial number.
 PATTERN = (
@@ -68,7 +78,8 @@ def date_problem(raw: pl.Expr) -> pl.Expr:
     matched = year.is_not_null() & day.is_not_null()
     return (
         pl.when(raw.is_null() | parse_dates(raw).is_not_null()).then(None)
-        .when(matched & month.is_between(1, 12)).then(pl.format("{} {} {} is not a date", day, name, year))
-        .when(matched).then(pl.format("'{}' is not a date (no month {})", raw, month.cast(pl.String).fill_null("name")))
-        .otherwise(pl.format("'{}' is not a date (write YYYY-MM-DD)", raw))
+        .when(matched & month.is_between(1, 12)).then(NO_SUCH_DAY.expr(day=day, month=name, year=year))
+        .when(matched & month.is_not_null()).then(NO_SUCH_MONTH.expr(value=raw, month=month.cast(pl.String)))
+        .when(matched).then(UNKNOWN_MONTH.expr(value=raw))
+        .otherwise(NOT_A_DATE.expr(value=raw))
     )

@@ -46,6 +46,8 @@ class ImportBatch(models.Model):
     # host:pid of the process running the import: a batch left running by a dead process is stale.
     worker = models.CharField(_("worker"), max_length=100, blank=True)
     error_message = models.TextField(_("error"), blank=True)
+    # The uploader's language: the messages and the rejects file are written in it.
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("created by"),

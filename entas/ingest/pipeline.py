@@ -12,7 +12,10 @@ from typing import Any, Protocol, TypeVar
 
 import polars as pl
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from entas.core.messages import Message, translate, translate_message
 from entas.ingest.models import ImportBatch
 from entas.ingest.progress import Reporter
 from entas.ingest.reading import Table
@@ -21,6 +24,7 @@ from entas.ingest.staging import Staging
 from entas.ingest.upsert import Counts
 
 EXAMPLES = 3
+NOT_USED = Message(gettext_noop("row 1 (header): columns not used: %(columns)s"))
 # Every importable file names its place in this field (the schemas map their aliases onto it).
 REGION_COLUMN = "village_code"
 T = TypeVar("T")
@@ -85,7 +89,10 @@ class WarningTally:
             hits = checked.filter(pl.col(f"_w{i}"))
             self.counts[i] += hits.height
             shown = hits.head(EXAMPLES - len(self.examples[i])).select("_row", rule.message)
-            self.examples[i] += [f"row {row}: {rule.field}: {message}" for row, message in shown.iter_rows()]
+            self.examples[i] += [
+                _("row %(row)s: %(reasons)s") % {"row": row, "reasons": translate(f"{rule.field}: {text}")}
+                for row, text in shown.iter_rows()
+            ]
 
     @property
     def total(self) -> int:
@@ -125,9 +132,9 @@ def stage(
         rows += checked.height
         reporter.reading(rows, position, table.size)
     staging.finish_loading(rows)
-    tally.notes.extend(table.warnings)
+    tally.notes.extend(translate_message(warning) for warning in table.warnings)
     if mapping.unused:
-        tally.notes.append("row 1 (header): columns not used: " + ", ".join(mapping.unused))
+        tally.notes.append(NOT_USED.shown(columns=", ".join(mapping.unused)))
     return rows, tally
 
 

@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
@@ -14,10 +15,10 @@ ProgressCallback = Callable[[str, int, int], None]
 """Called as progress(phase, done, total); total 0 means unknown."""
 
 PHASES = {
-    "read": "Reading and checking rows",
-    "check": "Checking across rows",
-    "rejects": "Writing the rejects file",
-    "load": "Writing to the database",
+    "read": gettext_lazy("Reading and checking rows"),
+    "check": gettext_lazy("Checking across rows"),
+    "rejects": gettext_lazy("Writing the rejects file"),
+    "load": gettext_lazy("Writing to the database"),
 }
 
 
@@ -63,7 +64,7 @@ def rich_progress(console: Console | None = None) -> Iterator[ProgressCallback]:
         def update(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
                 finish()
-                tasks[phase] = bar.add_task(PHASES.get(phase, phase), total=total or None)
+                tasks[phase] = bar.add_task(str(PHASES.get(phase, phase)), total=total or None)
             bar.update(tasks[phase], completed=done, total=total or None)
 
         def finish() -> None:

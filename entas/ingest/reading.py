@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Protocol
 
 import polars as pl
+from django.utils.translation import gettext_noop
 
+from entas.core.messages import Message
 from entas.ingest.errors import ImportFileError
 
 # A chunk is read, checked and encoded while the one before it loads. 8 MB (about 80,000 people)
@@ -46,14 +48,23 @@ def column_names(count: int) -> list[str]:
 
 
 SHOWN_EMPTY_ROWS = 5
+EMPTY_ROW = Message(gettext_noop("%(count)s empty row between the data skipped (row %(rows)s): every cell empty, not "
+                                 "data"))
+EMPTY_ROWS = Message(gettext_noop("%(count)s empty rows between the data skipped (rows %(rows)s): every cell empty, "
+                                  "not data"))
+NO_FILE = Message(gettext_noop("%(file)s: no such file"))
+NUL_HEADER = Message(gettext_noop("%(file)s: row 1 (the header) contains NUL characters (\\x00), which are not text: "
+                                  "is it UTF-16 without a byte order mark, or not a CSV or spreadsheet file at all? "
+                                  "Save it as CSV UTF-8"))
+NO_DATA = Message(gettext_noop("%(file)s: row 1 is a header but no data rows follow"))
+EMPTY = Message(gettext_noop("%(file)s: the file is empty (row 1 should be the header)"))
 
 
 def empty_rows_note(first_rows: list[int], count: int) -> str:
     """The note about the empty rows skipped; `first_rows`: some of their numbers."""
     shown = ", ".join(str(row) for row in first_rows[:SHOWN_EMPTY_ROWS])
     more = ", ..." if count > SHOWN_EMPTY_ROWS else ""
-    rows = "row" if count == 1 else "rows"
-    return f"{count:,} empty {rows} between the data skipped ({rows} {shown}{more}): every cell empty, not data"
+    return (EMPTY_ROW if count == 1 else EMPTY_ROWS)(count=f"{count:,}", rows=shown + more)
 
 
 @dataclass
@@ -80,14 +91,12 @@ def open_table(path: Path, *, chunk_bytes: int = CHUNK_BYTES, chunk_rows: int = 
     from entas.ingest import csvfile, xlsxfile  # here: both import Chunk from this module
 
     if not path.is_file():
-        raise ImportFileError(f"{path}: no such file")
+        raise ImportFileError(NO_FILE(file=path))
     with path.open("rb") as handle:
         magic = handle.read(4)
     spreadsheet = magic in EXCEL_MAGIC
     table: Table = xlsxfile.open_sheet(path, chunk_rows) if spreadsheet else csvfile.CsvTable.open(path, chunk_bytes)
     if any("\x00" in name for name in table.header):
         # Messages quote header names, and PostgreSQL stores no NUL in text.
-        raise ImportFileError(f"{path.name}: row 1 (the header) contains NUL characters (\\x00), which are not text: "
-                              "is it UTF-16 without a byte order mark, or not a CSV or spreadsheet file at all? "
-                              "Save it as CSV UTF-8")
+        raise ImportFileError(NUL_HEADER(file=path.name))
     return table

@@ -1,8 +1,9 @@
 """The rejects file: every rejected row as it was in the file, plus `_row` and `_reasons`.
 
-Reasons live in the database (staging), the original text in the file; a second pass over the
+Reasons live in the database (staging, in English), the original text in the file; a second pass over the
 file merges them chunk by chunk on the row number, so memory stays that of one chunk. UTF-8 with
-a BOM, so Excel shows accented names right when the user opens it. People open it in Excel, so a
+a BOM, so Excel shows accented names right when the user opens it; reasons in the language of the
+batch (the uploader's). People open it in Excel, so a
 cell that Excel would run as a formula (`=HYPERLINK(...)`) is written as text, as every export
 does (entas.core.cells). Its size is capped (settings IMPORT_REJECTS_MAX_ROWS and
 IMPORT_REJECTS_MAX_BYTES): a file of millions of bad rows gives the first ones and a last line
@@ -16,14 +17,19 @@ from typing import BinaryIO
 
 import polars as pl
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from entas.core.cells import FORMULA_START, safe_cell
+from entas.core.messages import Message, translate
+from entas.core.numbers import count
 from entas.ingest.reading import Table
 from entas.ingest.staging import Staging
 
 BOM = b"\xef\xbb\xbf"
 MAX_ROWS = 100_000
 MAX_BYTES = 100 << 20
+CAPPED = Message(gettext_noop("The rejects file holds the first %(rows)s rejected rows only; %(left_out)s more were "
+                              "rejected and not written to it."))
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,7 @@ class Written:
         """For the batch's message and notes; empty when every rejected row was written."""
         if not self.left_out:
             return ""
-        return (f"The rejects file holds the first {self.rows:,} rejected rows only; {self.left_out:,} more were "
-                "rejected and not written to it.")
+        return CAPPED.shown(rows=count(self.rows), left_out=count(self.left_out))
 
 
 def row_cap() -> int:
@@ -82,6 +87,7 @@ def write_rejects(table: Table, staging: Staging, path: Path) -> Written:
             found = staging.rejected(int(rows.min()), int(rows.max()), limit=max_rows - written)  # type: ignore[arg-type]
             if not found:
                 continue
+            found = [(row, translate(reasons)) for row, reasons in found]
             reasons = pl.DataFrame(found, schema={"_row": pl.Int64, "_reasons": pl.String}, orient="row")
             picked = chunk.frame.select(*columns, "_row").join(reasons, on="_row", how="inner")
             picked = picked.with_columns(safe_text(pl.col(c)).alias(c) for c in [*columns, "_reasons"])

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
+from django.utils.translation import gettext_noop
 
+from entas.core.messages import Message
 from entas.ingest.errors import ImportFileError
 from entas.ingest.types import FieldType
 
@@ -56,8 +58,16 @@ class HeaderMap:
     unused: tuple[str, ...]  # header names no field takes
 
 
-NUL = ("contains a NUL character (\\x00), which is not text; remove it (was the file damaged, or saved by a "
-       "program as binary data?)")
+NUL = Message(gettext_noop("contains a NUL character (\\x00), which is not text; remove it (was the file damaged, "
+                           "or saved by a program as binary data?)"))
+MISSING = Message(gettext_noop("missing"))
+TWO_COLUMNS = Message(gettext_noop("row 1 (header): columns '%(first)s' and '%(second)s' both give %(field)s"))
+NO_COLUMN = Message(gettext_noop("row 1 (header): missing required column %(columns)s"), nested=("columns",))
+ONE_COLUMN = Message(gettext_noop("row 1 (header): missing required column %(columns)s. The header has a single column "
+                                  "'%(header)s': columns must be separated by a comma, semicolon, tab or |"),
+                     nested=("columns",))
+ALSO = Message(gettext_noop("%(field)s (also accepted: %(aliases)s)"))
+NAMELESS = Message(gettext_noop("(column %(number)s without a name)"))
 
 
 def normalise(name: str) -> str:
@@ -87,7 +97,7 @@ class Refusals:
 
     def reason(self, name: str) -> pl.Expr:
         """Why the text of field `name` is refused before its type reads it; null where it is not."""
-        found = [pl.when(raw(name).str.contains("\x00", literal=True)).then(pl.lit(NUL))] if self.nul else []
+        found = [pl.when(raw(name).str.contains("\x00", literal=True)).then(NUL.expr())] if self.nul else []
         if name in self.numbers:
             found.append(pl.when(pl.col(f"{name}__number")).then(self.numbers[name]))
         return pl.coalesce(found) if found else pl.lit(None, pl.String)
@@ -122,10 +132,10 @@ class Schema:
         for index, name in enumerate(header):
             target = accepted.get(normalise(name))
             if target is None:
-                unused.append(name or f"(column {index + 1} without a name)")
+                unused.append(name or NAMELESS(number=index + 1))
             elif target in columns:
                 first = header[int(columns[target][1:])]
-                raise ImportFileError(f"row 1 (header): columns '{first}' and '{name}' both give {target}")
+                raise ImportFileError(TWO_COLUMNS(first=first, second=name, field=target))
             else:
                 columns[target] = f"c{index}"
         missing = [f for f in self.fields if f.required and f.name not in columns]
@@ -197,7 +207,7 @@ class Schema:
             text, value = raw(f.name), pl.col(f.name)
             problem: pl.Expr = pl.when(text.is_not_null() & value.is_null()).then(f.type.problem(text))
             if f.required:
-                problem = pl.when(text.is_null()).then(pl.lit("missing")).otherwise(problem)
+                problem = pl.when(text.is_null()).then(MISSING.expr()).otherwise(problem)
             if refusals.possible:
                 problem = pl.coalesce(refusals.reason(f.name), problem)
             checks = [problem, *(pl.when(r.condition).then(r.message) for r in self.errors if r.field == f.name)]
@@ -211,11 +221,7 @@ def _clean(text: pl.Expr) -> pl.Expr:
 
 
 def _missing_message(missing: list[Field], header: Sequence[str]) -> str:
-    parts = [f.name + (f" (also accepted: {', '.join(f.aliases)})" if f.aliases else "") for f in missing]
-    message = "row 1 (header): missing required column " + "; ".join(parts)
+    columns = "; ".join(ALSO(field=f.name, aliases=", ".join(f.aliases)) if f.aliases else f.name for f in missing)
     if len(header) == 1:
-        message += (
-            f". The header has a single column '{header[0][:60]}': columns must be separated by"
-            " a comma, semicolon, tab or |"
-        )
-    return message
+        return ONE_COLUMN(columns=columns, header=header[0][:60])
+    return NO_COLUMN(columns=columns)

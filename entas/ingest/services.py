@@ -13,25 +13,30 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from entas.accounts.models import User
 from entas.core import audit, events
 from entas.core.audit import Action
+from entas.core.messages import Message, translate
+from entas.core.numbers import count as shown_count
 from entas.core.scoping import user_scope
 from entas.ingest import housekeeping, rejects, targets
 from entas.ingest.errors import ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import REGION_COLUMN, Plan, PlanFactory, WarningTally, stage
 from entas.ingest.progress import ProgressCallback, Reporter
-from entas.ingest.reading import CHUNK_BYTES, CHUNK_ROWS, Table, open_table
+from entas.ingest.reading import CHUNK_BYTES, CHUNK_ROWS, NO_DATA, Table, open_table
 from entas.ingest.rejects import rejects_path, write_rejects
 from entas.ingest.staging import Staging, bulk_session
 
 SHOWN_REJECTS = 3
+OUTSIDE = Message(gettext_noop("outside your region %(region)s"))
+KEPT_NEWER = Message(gettext_noop("%(count)s %(table)s: left as stored, a later extract already changed them"))
 
 
 @dataclass(frozen=True)
@@ -58,14 +63,15 @@ def import_file(
     went (status done or failed, counts, messages, rejects file). `kind` "auto" tells the kind from
     the header; `source` None takes the target's; `extract_date` None means today; `batch`: a
     pending batch created earlier (an upload waiting for the worker), else a new one. Audited as
-    `import.done` or `import.failed`. Raises LookupError for an unknown target."""
+    `import.done` or `import.failed`. Raises LookupError for an unknown target. The messages and
+    the rejects file are in the batch's language: the active one when the batch is made here."""
     if mode not in ImportBatch.Mode.values:
         raise ValueError(f"mode must be one of {', '.join(ImportBatch.Mode.values)}, not '{mode}'")
     target = targets.get(target_name)
     request = Request(target.name, kind, Path(path), mode, target.source if source is None else source,
                       extract_date, chunk_bytes, chunk_rows)
     batch = _start(actor, request, batch)
-    with bulk_session():
+    with bulk_session(), translation.override(batch.language):
         _run(actor, batch, request, target.plans, Reporter(batch, progress))
     return batch
 
@@ -82,11 +88,11 @@ def _run(actor: User | None, batch: ImportBatch, request: Request, plans: PlanFa
         staging.create()
         rows, tally = stage(table, plan.schema, mapping, staging, reporter)
         if rows == 0:
-            raise ImportFileError(f"{request.path.name}: row 1 is a header but no data rows follow")
+            raise ImportFileError(NO_DATA(file=request.path.name))
         batch.rows_total = batch.rows_processed = rows
         _finish(actor, batch, table, plan, staging, tally, reporter)
     except ImportFileError as exc:
-        _fail(actor, batch, str(exc))
+        _fail(actor, batch, translate(str(exc)))
     except Exception as exc:
         _fail(actor, batch, _("The import stopped on an internal error: %(error)s") % {"error": exc})
         raise
@@ -102,7 +108,8 @@ def _start(actor: User | None, request: Request, batch: ImportBatch | None) -> I
         "worker": housekeeping.process_token(),
     }
     if batch is None:
-        return ImportBatch.objects.create(file_name=request.path.name, created_by=actor, **fields)
+        return ImportBatch.objects.create(file_name=request.path.name, created_by=actor,
+                                          language=translation.get_language() or settings.LANGUAGE_CODE, **fields)
     for name, value in fields.items():
         setattr(batch, name, value)
     batch.save(update_fields=list(fields))
@@ -150,7 +157,7 @@ def _announce(batch: ImportBatch, staging: Staging, left: frozenset[str]) -> Non
 
 
 def _kept_newer_notes(details: dict[str, Any]) -> list[str]:
-    return [f"{counts['kept_newer']:,} {table}: left as stored, a later extract already changed them"
+    return [KEPT_NEWER.shown(count=shown_count(counts["kept_newer"]), table=table)
             for table, counts in details.items() if isinstance(counts, dict) and counts.get("kept_newer")]
 
 
@@ -159,7 +166,7 @@ def _check_region(batch: ImportBatch, staging: Staging) -> None:
     importable file names its place in `village_code` (the schemas map their aliases onto it)."""
     scope = user_scope(batch.created_by)
     if scope and REGION_COLUMN in staging.columns:
-        staging.mark_outside(REGION_COLUMN, scope, f"{REGION_COLUMN}: outside your region {scope}")
+        staging.mark_outside(REGION_COLUMN, scope, f"{REGION_COLUMN}: {OUTSIDE(region=scope)}")
 
 
 def _rejects_message(batch: ImportBatch, staging: Staging) -> str:
@@ -168,11 +175,12 @@ def _rejects_message(batch: ImportBatch, staging: Staging) -> str:
     text = ngettext(
         "%(count)s row has problems; nothing was imported.",
         "%(count)s rows have problems; nothing was imported.", count,
-    ) % {"count": f"{count:,}"}
-    text += "".join(f" row {row}: {reasons}." for row, reasons in first)
+    ) % {"count": shown_count(count)}
+    text += "".join(" " + _("row %(row)s: %(reasons)s.") % {"row": row, "reasons": translate(reasons)}
+                    for row, reasons in first)
     if count > len(first):
         text += " " + _("%(more)s more rows have problems; the rejects file lists them (at most %(cap)s).") % {
-            "more": f"{count - len(first):,}", "cap": f"{rejects.row_cap():,}"}
+            "more": shown_count(count - len(first)), "cap": shown_count(rejects.row_cap())}
     return text
 
 

@@ -16,7 +16,9 @@ from typing import Any
 
 import polars as pl
 from django.db import DatabaseError, connection, transaction
+from django.utils.translation import gettext_noop
 
+from entas.core.messages import Message
 from entas.ingest import sidefile
 from entas.ingest.sidefile import SideFile
 
@@ -114,6 +116,16 @@ def append_reason(message_sql: str) -> str:
 SIDE_SCHEMA = "ingest_side"
 # PostgreSQL: a row's key (its columns joined by a unit separator) as 64 bits, for finding repeats.
 KEY_HASH = "hashtextextended({}, 0)"
+
+# (repeats differ in the `apart` column, exactly two rows) -> message of mark_duplicates
+REPEATS = {
+    (1, True): Message(gettext_noop("in more than one %(what)s in this file (rows %(first)s and %(last)s)"),
+                       words=("what",)),
+    (1, False): Message(gettext_noop("in more than one %(what)s in this file (rows %(first)s to %(last)s)"),
+                        words=("what",)),
+    (0, True): Message(gettext_noop("appears %(count)s times in this file (rows %(first)s and %(last)s)")),
+    (0, False): Message(gettext_noop("appears %(count)s times in this file (rows %(first)s to %(last)s)")),
+}
 
 
 class Staging:
@@ -220,14 +232,10 @@ class Staging:
             return 0
         # MIN <> MAX rather than COUNT(DISTINCT): it keeps the grouping a hash aggregate, no sort.
         spread = f"CASE WHEN MIN({apart}) <> MAX({apart}) THEN 1 ELSE 0 END" if apart else "0"
-        rows_text = (
-            "CASE WHEN d.n = 2 THEN 'rows ' || d.first_row || ' and ' || d.last_row "
-            "ELSE 'rows ' || d.first_row || ' to ' || d.last_row END"
-        )
-        message = (
-            f"CASE WHEN d.spread = 1 THEN {quote(field + ': in more than one ' + apart_label)} "
-            f"ELSE {quote(field + ': appears ')} || d.n || ' times' END || ' in this file (' || {rows_text} || ')'"
-        )
+        rows = {"first": "d.first_row", "last": "d.last_row", "count": "d.n", "what": quote(apart_label)}
+        message = quote(field + ": ") + " || CASE " + " ".join(
+            f"WHEN d.spread = {differs} AND d.n {'=' if two else '>'} 2 THEN {template.sql(**rows)}"
+            for (differs, two), template in REPEATS.items()) + " END"
         groups = (
             f"SELECT {keys}, COUNT(*) AS n, MIN(_row) AS first_row, MAX(_row) AS last_row, {spread} AS spread "
             f"FROM {self.name} WHERE {present} AND EXISTS (SELECT 1 FROM {self.repeated} AS r WHERE {repeated}) "

@@ -15,8 +15,20 @@ from datetime import date
 from typing import ClassVar
 
 import polars as pl
+from django.utils.translation import gettext_noop
 
+from entas.core.messages import Message
 from entas.ingest.dates import date_problem, parse_dates, quick_dates
+
+TOO_LONG = Message(gettext_noop("%(length)s characters, at most %(limit)s"))
+NOT_WHOLE = Message(gettext_noop("'%(value)s' is not a whole number"))
+BELOW = Message(gettext_noop("%(value)s is below %(limit)s"))
+ABOVE = Message(gettext_noop("%(value)s is above %(limit)s"))
+NOT_ONE_OF = Message(gettext_noop("'%(value)s' is not one of %(choices)s"))
+NOT_RUPIAH = Message(gettext_noop("'%(value)s' is not a whole number of rupiah"))
+NOT_FLAG = Message(gettext_noop("'%(value)s' is not 1 or 0"))
+IN_FUTURE = Message(gettext_noop("%(value)s is in the future"))
+BEFORE = Message(gettext_noop("%(value)s is before %(limit)s"))
 
 
 class FieldType:
@@ -45,7 +57,7 @@ class Text(FieldType):
         return pl.when(raw.str.len_chars() <= self.max_length).then(raw)
 
     def problem(self, raw: pl.Expr) -> pl.Expr:
-        return pl.format(f"{{}} characters, at most {self.max_length}", raw.str.len_chars())
+        return TOO_LONG.expr(length=raw.str.len_chars(), limit=pl.lit(str(self.max_length)))
 
 
 @dataclass(frozen=True)
@@ -79,9 +91,9 @@ class Integer(FieldType):
         number = self._number(raw)
         below = number < self.minimum if self.minimum is not None else pl.lit(False)
         return (
-            pl.when(number.is_null()).then(pl.format("'{}' is not a whole number", raw))
-            .when(below).then(pl.format(f"{{}} is below {self.minimum}", number))
-            .otherwise(pl.format(f"{{}} is above {self.maximum}", number))
+            pl.when(number.is_null()).then(NOT_WHOLE.expr(value=raw))
+            .when(below).then(BELOW.expr(value=number, limit=pl.lit(str(self.minimum))))
+            .otherwise(ABOVE.expr(value=number, limit=pl.lit(str(self.maximum))))
         )
 
 
@@ -105,7 +117,7 @@ class Choice(FieldType):
         return raw.str.to_lowercase().replace_strict(self.lookup(), default=None, return_dtype=pl.String)
 
     def problem(self, raw: pl.Expr) -> pl.Expr:
-        return pl.format("'{}' is not one of " + ", ".join(self.values), raw)
+        return NOT_ONE_OF.expr(value=raw, choices=pl.lit(", ".join(self.values)))
 
 
 @dataclass(frozen=True)
@@ -126,7 +138,7 @@ class MultiChoice(FieldType):
 
     def problem(self, raw: pl.Expr) -> pl.Expr:
         unknown = self._items(raw).list.eval(pl.element().filter(~pl.element().is_in(self.values))).list.join(", ")
-        return pl.format("'{}' is not one of " + ", ".join(self.values), unknown)
+        return NOT_ONE_OF.expr(value=unknown, choices=pl.lit(", ".join(self.values)))
 
 
 TRUE_WORDS = ("1", "true", "t", "ya", "y", "yes")
@@ -142,7 +154,7 @@ class Flag(FieldType):
         return raw.str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean)
 
     def problem(self, raw: pl.Expr) -> pl.Expr:
-        return pl.format("'{}' is not 1 or 0", raw)
+        return NOT_FLAG.expr(value=raw)
 
 
 @dataclass(frozen=True)
@@ -169,6 +181,6 @@ class Date(FieldType):
         value = parse_dates(raw)
         return pl.coalesce(
             date_problem(raw),
-            pl.when(value > date.today()).then(pl.format("{} is in the future", value)),
-            pl.format(f"{{}} is before {self.earliest or date.min}", value),
+            pl.when(value > date.today()).then(IN_FUTURE.expr(value=value)),
+            BEFORE.expr(value=value, limit=pl.lit(str(self.earliest or date.min))),
         )

@@ -11,6 +11,7 @@ from entas.core.actors import AuthenticatedHttpRequest
 from entas.ingest import targets
 from entas.ingest.forms import UploadForm
 from entas.ingest.models import ImportBatch
+from entas.ingest.progress import PHASES
 from entas.ingest.uploads import queue_upload, visible_batches
 
 
@@ -51,7 +52,8 @@ def _batch_or_404(request: AuthenticatedHttpRequest, pk: int) -> ImportBatch:
 def batch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _batch_or_404(request, pk)
     template = "ingest/_batch_status.html" if request.headers.get("HX-Request") else "ingest/batch.html"
-    return render(request, template, {"batch": found, "running": found.status in _RUNNING})
+    return render(request, template, {"batch": found, "running": found.status in _RUNNING,
+                                      "phase": PHASES.get(found.phase, found.phase)})
 
 
 @login_required

@@ -14,16 +14,22 @@ from pathlib import Path
 
 import fastexcel
 import polars as pl
+from django.utils.translation import gettext_noop
 
+from entas.core.messages import Message
 from entas.ingest.archive import check_archive
 from entas.ingest.errors import ImportFileError
-from entas.ingest.reading import FrameTable, column_names, empty_rows_note
+from entas.ingest.reading import EMPTY, FrameTable, column_names, empty_rows_note
 
 ZIP_MAGIC = b"PK\x03\x04"
 NUMBER_TEXT = r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
 # Spreadsheets keep 15 significant digits: a 16-digit NIK or No. KK typed as a number comes back
 # with its last digit changed, and nothing in the text shows it.
 LONGEST_EXACT = 15
+UNREADABLE = Message(gettext_noop("%(file)s: not a readable spreadsheet (%(error)s)"))
+LONG_NUMBERS = Message(gettext_noop("column %(column)s: holds numbers of 16 or more digits, of which a spreadsheet "
+                                    "keeps only 15, so the last digits may have changed; format the column as Text and "
+                                    "enter the numbers again"))
 
 
 def open_sheet(path: Path, chunk_rows: int) -> FrameTable:
@@ -32,7 +38,7 @@ def open_sheet(path: Path, chunk_rows: int) -> FrameTable:
             check_archive(path)
     sheet, numbers = _load(path)
     if sheet.height == 0 or sheet.width == 0:
-        raise ImportFileError(f"{path.name}: the file is empty (row 1 should be the header)")
+        raise ImportFileError(EMPTY(file=path.name))
     names = column_names(sheet.width)
     sheet = sheet.rename(dict(zip(sheet.columns, names, strict=True)))
     # Rows that are empty in every column are formatting leftovers or stray lines, not data.
@@ -41,7 +47,7 @@ def open_sheet(path: Path, chunk_rows: int) -> FrameTable:
                                *_number_flags(sheet, numbers, names))
     filled = sheet.filter(~pl.col("_empty"))["_row"]
     if filled.is_empty():
-        raise ImportFileError(f"{path.name}: the file is empty (row 1 should be the header)")
+        raise ImportFileError(EMPTY(file=path.name))
     first, last = int(filled.min()), int(filled.max())  # type: ignore[arg-type]
     header = [str(value or "").strip() for value in sheet.row(first - 1)[: len(names)]]
     body = sheet.slice(first, last - first)
@@ -61,7 +67,7 @@ def _load(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         text = reader.load_sheet(0, header_row=None, skip_rows=0, dtypes="string").to_polars()
         numbers = reader.load_sheet(0, header_row=None, skip_rows=0, dtypes="boolean").to_polars()
     except Exception as exc:  # calamine raises its own exception types for every kind of bad file
-        raise ImportFileError(f"{path.name}: not a readable spreadsheet ({exc})") from None
+        raise ImportFileError(UNREADABLE(file=path.name, error=exc)) from None
     return text, numbers
 
 
@@ -85,7 +91,5 @@ def _long_numbers(data: pl.DataFrame, header: list[str]) -> list[str]:
             continue
         text = data[name].filter(data[f"{name}__number"])
         if (text.str.replace(r"\..*$", "").str.len_chars() > LONGEST_EXACT).any():
-            found.append(f"column {header[index] or name}: holds numbers of 16 or more digits, of which a "
-                         "spreadsheet keeps only 15, so the last digits may have changed; format the column as "
-                         "Text and enter the numbers again")
+            found.append(LONG_NUMBERS(column=header[index] or name))
     return found

@@ -3,6 +3,7 @@ nothing more (counts, never a person), audit-logged."""
 
 import io
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from entas.monitoring.dashboard import Line, Trend
 from entas.monitoring.models import Indicator, Period
 from entas.monitoring.report import SMALL, hides_small_counts
 from entas.monitoring.village import Profile
+from entas.regions.codes import Level
 from entas.regions.models import Region
 
 Cell = str | int | float | Decimal | None
@@ -35,9 +37,31 @@ def _rows(book: Any, name: str, header: list[str], rows: list[list[Cell]], kinds
         sheets.write_row(book, sheet, index, row, per_row[index - 1] if per_row is not None else kinds)
 
 
-def _sheet(book: Any, name: str, first: str, lines: list[Line]) -> None:
+@dataclass(frozen=True)
+class Small:
+    """As in the printed report: a role without access to personal data reads a village-level
+    count of 1 to 4 as "<5", and no percentage made from it."""
+
+    hide: bool
+
+    def n(self, value: Any) -> Any:
+        return SMALL if self.hide and value is not None and 0 < value < 5 else value
+
+    def share(self, of_count: Any, value: Any) -> Any:
+        return None if self.n(of_count) == SMALL else value
+
+
+SHOWN = Small(False)
+
+
+def _sheet(book: Any, name: str, first: str, lines: list[Line], small: Small = SHOWN) -> None:
+    def counted(line: Line) -> list[Cell]:
+        if line.kind != "count":
+            return [line.achieved, line.percent]
+        return [small.n(line.achieved), small.share(line.achieved, line.percent)]
+
     _rows(book, name, [_("Code"), first, _("Target"), _("Achievement"), _("% of target")],
-          [[line.code, line.label, line.target, line.achieved, line.percent] for line in lines],
+          [[line.code, line.label, line.target, *counted(line)] for line in lines],
           per_row=[[None, None, line.kind, line.kind, "percent"] for line in lines])
 
 
@@ -57,7 +81,8 @@ def dashboard_xlsx(request: AuthenticatedHttpRequest, region: Region | None, per
     book = sheets.workbook(buffer, in_memory=True)
     _sheet(book, _("Indicators"), _("Indicator"), lines)
     if indicator is not None and children:
-        _sheet(book, indicator.name, _("Region"), children)
+        villages = region is not None and region.level == Level.DISTRICT
+        _sheet(book, indicator.name, _("Region"), children, Small(villages and hides_small_counts(request.user)))
     _rows(book, _("Achievement over the periods"), [_("Indicator"), *map(str, trend.periods)],
           [[i.name, *values] for i, values in trend.rows],
           per_row=[[None, *[i.figure_kind] * len(values)] for i, values in trend.rows])
@@ -66,18 +91,12 @@ def dashboard_xlsx(request: AuthenticatedHttpRequest, region: Region | None, per
 
 def village_xlsx(request: AuthenticatedHttpRequest, region: Region, period: Period, lines: list[Line],
                  profile: Profile) -> FileResponse:
-    """Every table of the village profile, one sheet each, then the indicators. As in the printed
-    report, a role without access to personal data reads a count of 1 to 4 as "<5" (and no
-    percentage made from it)."""
+    """Every table of the village profile, one sheet each, then the indicators, small counts hidden
+    (Small)."""
     audit.record(request.user, audit.Action.DASHBOARD_EXPORTED, region_code=region.code, details={
         "period": str(period), "village_profile": True})
-    hide = hides_small_counts(request.user)
-
-    def n(value: Any) -> Any:
-        return SMALL if hide and value is not None and 0 < value < 5 else value
-
-    def share(of_count: Any, value: Any) -> Any:
-        return None if n(of_count) == SMALL else value
+    small = Small(hides_small_counts(request.user))
+    n, share = small.n, small.share
 
     buffer = io.BytesIO()
     book = sheets.workbook(buffer, in_memory=True)
@@ -97,8 +116,5 @@ def village_xlsx(request: AuthenticatedHttpRequest, region: Region, period: Peri
     _rows(book, _("Programme progress"), [_("Programme"), *profile.progress_columns, _("Relapsed at least once")],
           [[p.programme, *map(n, p.in_order), n(p.relapsed)] for p in profile.progress],
           [None, *["count"] * (len(profile.progress_columns) + 1)])
-    _rows(book, _("Indicators"), [_("Code"), _("Indicator"), _("Target"), _("Achievement"), _("% of target")],
-          [[line.code, line.label, line.target, n(line.achieved) if line.kind == "count" else line.achieved,
-            share(line.achieved, line.percent) if line.kind == "count" else line.percent] for line in lines],
-          per_row=[[None, None, line.kind, line.kind, "percent"] for line in lines])
+    _sheet(book, _("Indicators"), _("Indicator"), lines, small)
     return _respond(book, buffer, "village", region.code, period)

@@ -14,10 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
+from django.utils.translation import gettext_noop
 
 from entas.accounts.models import User
+from entas.core.messages import Message
 from entas.core.scoping import user_scope
-from entas.ingest.errors import ImportFileError
+from entas.ingest.errors import NOT_A_KIND, ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan, outcome
 from entas.ingest.schema import Derived, Field, Schema
@@ -34,6 +36,22 @@ WRITES = {"targets": ("monitoring.Target",)}
 S = Staging.name
 COLUMNS = ("indicator_code", "region_code", "year", "quarter", "target", "achieved", "note")
 REGION_ALIASES = ("region", "kode_wilayah", "wilayah")
+NEGATIVE = Message(gettext_noop("%(value)s is negative: it cannot be below zero"))
+NOT_A_NUMBER = Message(gettext_noop("'%(value)s' is not a number (write digits, e.g. 120 or 120.5)"))
+REGION_AS_NUMBER = Message(gettext_noop("the spreadsheet stored this region code as a number (%(value)s); format the "
+                                        "column as Text and type the code again (e.g. 33.10)"))
+NO_INDICATOR = Message(gettext_noop("no indicator has this code (see the sheet of indicators)"))
+NO_REGION = Message(gettext_noop("no region has this code"))
+NOT_IN_CALENDAR = Message(gettext_noop("the period %(period)s is not in the calendar"))
+COMPUTED = Message(gettext_noop("this indicator is computed from data; its achievement cannot be typed"))
+NEEDS_EVIDENCE = Message(gettext_noop("a typed achievement needs evidence: say in the note where it is kept, or attach "
+                                      "a file on the target's page"))
+TARGET_OUTSIDE = Message(gettext_noop("outside your region %(region)s; you may set targets only inside it"))
+NATIONAL_ONLY = Message(gettext_noop("empty means the national target, which only a national administrator sets; give "
+                                     "a region inside %(region)s"))
+WHO_SETS = Message(gettext_noop("only national administrators and regional officers set targets"))
+NO_REGION_COLUMN = Message(gettext_noop("row 1 (header): missing required column region_code (also accepted: "
+                                        "%(aliases)s); leave its cells empty for a national target"))
 NUMBER = r"^[0-9]+([.,][0-9]+)?$"
 
 
@@ -46,9 +64,9 @@ class Amount(FieldType):
         return pl.when(text.str.contains(NUMBER) & (text.str.len_chars() <= 21)).then(text.str.replace(",", "."))
 
     def problem(self, raw: pl.Expr) -> pl.Expr:
-        negative = pl.format("{} is negative: it cannot be below zero", raw)
+        negative = NEGATIVE.expr(value=raw)
         return (pl.when(raw.str.contains(r"^\s*-\s*[0-9]")).then(negative)
-                .otherwise(pl.format("'{}' is not a number (write digits, e.g. 120 or 120.5)", raw)))
+                .otherwise(NOT_A_NUMBER.expr(value=raw)))
 
 
 @dataclass(frozen=True)
@@ -57,9 +75,7 @@ class RegionCode(Text):
 
     def number_problem(self, raw: pl.Expr) -> pl.Expr:
         # A spreadsheet reads 33.10 as the number 33.1: only whole numbers (a province) are taken.
-        return pl.when(raw.str.contains(r"\.")).then(pl.format(
-            "the spreadsheet stored this region code as a number ({}); format the column as Text and type the "
-            "code again (e.g. 33.10)", raw))
+        return pl.when(raw.str.contains(r"\.")).then(REGION_AS_NUMBER.expr(value=raw))
 
 
 def schema() -> Schema:
@@ -97,27 +113,23 @@ class TargetsPlan:
     def check(self, staging: Staging) -> None:
         indicator, region, period = (Indicator._meta.db_table, Region._meta.db_table, Period._meta.db_table)
         staging.mark_missing("indicator_code", indicator, "code",
-                             "indicator_code: no indicator has this code (see the sheet of indicators)")
-        staging.mark_missing("region_code", region, "code", "region_code: no region has this code")
+                             f"indicator_code: {NO_INDICATOR()}")
+        staging.mark_missing("region_code", region, "code", f"region_code: {NO_REGION()}")
         calendar = (f"SELECT 1 FROM {period} AS p WHERE p.year = {S}.year AND (p.quarter = {S}.quarter "
                     f"OR (p.quarter IS NULL AND {S}.quarter IS NULL))")
         _mark(f"year IS NOT NULL AND NOT EXISTS ({calendar})",
-              f"'year: the period ' || {S}.period || ' is not in the calendar'")
+              quote("year: ") + " || " + NOT_IN_CALENDAR.sql(period=f"{S}.period"))
         staging.mark_duplicates(("indicator_code", "region_code", "period"), "indicator_code",
                                 optional=("region_code",))
         if "achieved" in self.present:
             computed = f"SELECT 1 FROM {indicator} AS i WHERE i.code = {S}.indicator_code AND i.computation <> ''"
             _mark(f"achieved IS NOT NULL AND EXISTS ({computed})",
-                  quote("achieved: this indicator is computed from data; its achievement cannot be typed"))
+                  quote(f"achieved: {COMPUTED()}"))
             _mark("achieved IS NOT NULL AND note IS NULL" if "note" in self.present else "achieved IS NOT NULL",
-                  quote("achieved: a typed achievement needs evidence: say in the note where it is kept, "
-                        "or attach a file on the target's page"))
+                  quote(f"achieved: {NEEDS_EVIDENCE()}"))
         if self.scope:
-            staging.mark_outside("region_code", self.scope,
-                                 f"region_code: outside your region {self.scope}; you may set targets only inside it")
-            _mark("region_code IS NULL", quote(
-                f"region_code: empty means the national target, which only a national administrator sets; "
-                f"give a region inside {self.scope}"))
+            staging.mark_outside("region_code", self.scope, f"region_code: {TARGET_OUTSIDE(region=self.scope)}")
+            _mark("region_code IS NULL", quote(f"region_code: {NATIONAL_ONLY(region=self.scope)}"))
 
     def load(self, staging: Staging) -> Outcome:
         staged = rows(f"SELECT indicator_code, COALESCE(region_code, ''), year, quarter, target, "
@@ -156,12 +168,11 @@ def _decimal(text: Any) -> Decimal:
 
 def plan_for(kind: str, header: list[str], batch: ImportBatch) -> Plan:
     if kind not in (*KINDS, "auto"):
-        raise ImportFileError(f"'{kind}' is not a kind of {TARGET} file; choose targets or auto")
+        raise ImportFileError(NOT_A_KIND(kind=kind, target=TARGET, kinds=", ".join(KINDS)))
     creator: User | None = batch.created_by
     if creator is not None and not may_set_targets(creator):
-        raise ImportFileError("only national administrators and regional officers set targets")
+        raise ImportFileError(WHO_SETS())
     present = frozenset(schema().map_header(header).columns)
     if "region_code" not in present:
-        raise ImportFileError("row 1 (header): missing required column region_code (also accepted: "
-                              f"{', '.join(REGION_ALIASES)}); leave its cells empty for a national target")
+        raise ImportFileError(NO_REGION_COLUMN(aliases=", ".join(REGION_ALIASES)))
     return TargetsPlan(batch.pk, user_scope(creator), present)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from entas.accounts.models import User
 from entas.accounts.roles import Role
-from entas.core import audit
+from entas.core import audit, numbers
 from entas.partnerships.models import Agreement, AgreementKind, Partner, PartnerKind
 from entas.programmes.models import Programme
 
@@ -95,7 +95,7 @@ def _agreement_errors(kind: str, number: str, signed: datetime.date, valid_until
         errors["number"] = _("An agreement numbered '%(number)s' already exists.") % {"number": number}
     if valid_until <= signed:
         errors["valid_until"] = _("'Valid until' (%(until)s) must be after the signing date (%(signed)s).") % {
-            "until": valid_until.isoformat(), "signed": signed.isoformat()}
+            "until": numbers.day(valid_until), "signed": numbers.day(signed)}
     if not parties:
         errors["parties"] = _("An agreement needs at least one partner.")
     if document is not None and not is_pdf(document):

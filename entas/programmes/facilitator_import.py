@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from entas.accounts.models import Agency, User
 from entas.accounts.roles import Role
 from entas.core import audit, sheets
+from entas.core.messages import translate_message
 from entas.ingest.errors import ImportFileError
 from entas.ingest.reading import open_table
 from entas.programmes.models import Facilitator
@@ -69,11 +70,12 @@ def _rows(path: Path) -> list[Row]:
             for record in chunk.frame.iter_rows(named=True):
                 if record.get("_shape"):
                     raise ValidationError({"file": _("row %(row)s: %(problem)s") % {
-                        "row": record["_row"], "problem": record["_shape"]}})
+                        "row": record["_row"], "problem": translate_message(record["_shape"])}})
                 rows.append(Row(int(record["_row"]), {
                     name: str(record[column] or "").strip() for name, column in where.items()}))
     except ImportFileError as problem:
-        raise ValidationError({"file": _("The file cannot be read: %(problem)s") % {"problem": problem}}) from None
+        shown = translate_message(str(problem))
+        raise ValidationError({"file": _("The file cannot be read: %(problem)s") % {"problem": shown}}) from None
     if not rows:
         raise ValidationError({"file": _("The file has no facilitator rows below its header.")})
     return rows

@@ -20,6 +20,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from entas.core import numbers
 from entas.core.scoping import region_q
 from entas.enterprises.models import Cooperative, CooperativeStatus, Enterprise, EnterpriseStatus
 from entas.regions.codes import Level
@@ -212,10 +213,11 @@ def choose(ranked: list[Ranked], quotas: dict[str, int], limit: int | None, leve
 
 def explain(row: Ranked) -> str:
     m = row.measures
-    return _("rank %(rank)d: %(low).0f%% desil 1-2, %(extreme)d extreme-poor households, "
-             "%(coops)d active cooperatives, %(firms)d active enterprises") % {
-        "rank": row.rank, "low": 100 * m["low_decile_share"], "extreme": m["extreme_poor"],
-        "coops": m["cooperatives"], "firms": m["enterprises"]}
+    return _("rank %(rank)s: %(low)s desil 1-2, %(extreme)s extreme-poor households, "
+             "%(coops)s active cooperatives, %(firms)s active enterprises") % {
+        "rank": numbers.count(row.rank), "low": numbers.percent(100 * m["low_decile_share"]),
+        "extreme": numbers.count(m["extreme_poor"]), "coops": numbers.count(m["cooperatives"]),
+        "firms": numbers.count(m["enterprises"])}
 
 
 def weights_from(params: Any) -> dict[str, float]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from entas.accounts import services as accounts
 from entas.accounts.models import Agency, User
 from entas.accounts.roles import Role
-from entas.core import audit
+from entas.core import audit, numbers
 from entas.programmes import priority
 from entas.programmes.checks import fail, rupiah
 from entas.programmes.models import Facilitator, PriorityList, PriorityLocation, Programme
@@ -40,7 +40,8 @@ def _check_programme(programme: Programme | None, values: dict[str, Any]) -> dic
     if others.filter(name=name).exists():
         raise fail("name", _("A programme named '%(name)s' already exists.") % {"name": name})
     if values["end"] < values["start"]:
-        raise fail("end", _("%(end)s is before the start %(start)s") % {"end": values["end"], "start": values["start"]})
+        raise fail("end", _("%(end)s is before the start %(start)s") % {
+            "end": numbers.day(values["end"]), "start": numbers.day(values["start"])})
     values["budget"] = rupiah("budget", values["budget"])
     for field in ("decile_min", "decile_max"):
         value = values[field]

@@ -4,8 +4,21 @@ agree), village codes, assistance periods, and the Indonesian spellings each cho
 from dataclasses import dataclass
 
 import polars as pl
+from django.utils.translation import gettext_noop
 
-from entas.core.identifiers import FEMALE_DAY_OFFSET, LENGTH
+from entas.core.identifiers import (
+    BIRTH_DATE,
+    FEMALE_DAY_OFFSET,
+    ISSUE_DATE,
+    LENGTH,
+    NO_SUCH_DAY,
+    NO_SUCH_MONTH,
+    NOT_DIGITS,
+    SERIAL_ZERO,
+    SEX_DISAGREES,
+    WRONG_LENGTH,
+)
+from entas.core.messages import Message
 from entas.ingest.types import FieldType
 
 
@@ -34,17 +47,16 @@ def identity_valid(text: pl.Expr, *, nik: bool) -> pl.Expr:
 
 def identity_problem(text: pl.Expr, *, nik: bool) -> pl.Expr:
     """Why each text cannot be a NIK or No. KK; the wording of entas.core.identifiers."""
-    what = "birth date" if nik else "issue date"
+    what = pl.lit(BIRTH_DATE if nik else ISSUE_DATE)
     length = text.str.len_chars()
     day, month = _real_day(_two(text, 6), nik), text.str.slice(8, 2)
     return (
         pl.when(~text.str.contains(r"^[0-9]+$"))
-        .then(pl.format(f"'{{}}' has characters other than digits, expected {LENGTH} digits", text))
-        .when(length != LENGTH).then(pl.format(f"{{}} digits, expected {LENGTH}", length))
-        .when(text.str.slice(12, 4) == "0000").then(pl.lit("serial 0000 is never issued"))
-        .when(~_two(text, 8).is_between(1, 12)).then(pl.format(f"month {{}} in the {what} is not a month", month))
-        .otherwise(pl.format(f"day {{}} in the {what} does not exist in month {{}}",
-                             day.cast(pl.String).str.zfill(2), month))
+        .then(NOT_DIGITS.expr(value=text, length=pl.lit(str(LENGTH))))
+        .when(length != LENGTH).then(WRONG_LENGTH.expr(count=length, length=pl.lit(str(LENGTH))))
+        .when(text.str.slice(12, 4) == "0000").then(SERIAL_ZERO.expr())
+        .when(~_two(text, 8).is_between(1, 12)).then(NO_SUCH_MONTH.expr(month=month, what=what))
+        .otherwise(NO_SUCH_DAY.expr(day=day.cast(pl.String).str.zfill(2), what=what, month=month))
     )
 
 
@@ -57,7 +69,17 @@ def clean_identity(raw: pl.Expr) -> pl.Expr:
 SCIENTIFIC = r"^[0-9]+([.,][0-9]+)?[eE]\+?[0-9]+$"
 # Excel keeps 15 significant digits of a number (IEEE doubles, shown rounded to 15 digits).
 EXCEL_DIGITS = 15
-AS_TEXT = "; format the column as Text and export again"
+SHORTENED = Message(gettext_noop("'%(value)s' is a number Excel shortened (scientific notation), not a %(label)s; "
+                                  "format the column as Text and export again"))
+ROUNDED = Message(gettext_noop("Excel stored this %(label)s as a number and rounded it (%(value)s); format the column "
+                               "as Text and export again"))
+AS_NUMBER = Message(gettext_noop("the spreadsheet stored this %(label)s as a number (%(value)s), not as text, and only "
+                                 "text keeps all 16 digits exactly; format the column as Text and export again"))
+DATE_DISAGREES = Message(gettext_noop("its date %(nik_date)s differs from birth_date %(birth_date)s"))
+NOT_IN_LIST = Message(gettext_noop("district %(code)s of the %(label)s is not in the Kemendagri 2025 list"))
+NO_VILLAGE = Message(gettext_noop("'%(value)s' is not a village in the Kemendagri 2025 list"))
+NOT_VILLAGE_CODE = Message(gettext_noop("'%(value)s' is not a village code (PP.KK.CC.NNNN)"))
+NOT_PERIOD = Message(gettext_noop("'%(value)s' is not a period (YYYY-MM or YYYY-Qn)"))
 
 
 @dataclass(frozen=True)
@@ -75,8 +97,7 @@ class IdentityNumber(FieldType):
         return self.quick(clean_identity(raw))
 
     def problem(self, raw: pl.Expr) -> pl.Expr:
-        scientific = pl.format(f"'{{}}' is a number Excel shortened (scientific notation), not a {self.label}"
-                               + AS_TEXT, raw)
+        scientific = SHORTENED.expr(value=raw, label=pl.lit(self.label))
         return pl.when(raw.str.contains(SCIENTIFIC)).then(scientific).otherwise(
             identity_problem(clean_identity(raw), nik=self.nik))
 
@@ -91,10 +112,8 @@ class IdentityNumber(FieldType):
         long = whole.str.contains(r"^[0-9]+$") & (whole.str.len_chars() >= LENGTH)
         rounded = long & (whole.str.strip_chars_end("0").str.len_chars() <= EXCEL_DIGITS)
         return (
-            pl.when(rounded).then(pl.format(f"Excel stored this {self.label} as a number and rounded it ({{}})"
-                                            + AS_TEXT, whole))
-            .otherwise(pl.format(f"the spreadsheet stored this {self.label} as a number ({{}}), not as text, and "
-                                 f"only text keeps all {LENGTH} digits exactly" + AS_TEXT, whole))
+            pl.when(rounded).then(ROUNDED.expr(label=pl.lit(self.label), value=whole))
+            .otherwise(AS_NUMBER.expr(label=pl.lit(self.label), value=whole))
         )
 
 
@@ -106,7 +125,7 @@ def sex_disagrees(nik: pl.Expr, sex: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(condition, message): the NIK's day says one sex, the sex column the other."""
     female = female_by_nik(nik)
     said = pl.when(female).then(pl.lit("female")).otherwise(pl.lit("male"))
-    return female != (sex == "P"), pl.format("day {} means {} but sex is {}", nik.str.slice(6, 2), said, sex)
+    return female != (sex == "P"), SEX_DISAGREES.expr(day=nik.str.slice(6, 2), sex_by_day=said, sex=sex)
 
 
 def nik_date_disagrees(nik: pl.Expr, birth_date: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -115,7 +134,7 @@ def nik_date_disagrees(nik: pl.Expr, birth_date: pl.Expr) -> tuple[pl.Expr, pl.E
     day = _real_day(_two(nik, 6), nik=True)
     same = (day == birth_date.dt.day()) & (_two(nik, 8) == birth_date.dt.month()) & (
         _two(nik, 10) == birth_date.dt.year() % 100)
-    message = pl.format("its date {} differs from birth_date {}", nik.str.slice(6, 6), birth_date)
+    message = DATE_DISAGREES.expr(nik_date=nik.str.slice(6, 6), birth_date=birth_date)
     return ~same, message
 
 
@@ -125,7 +144,7 @@ def unknown_district(number: pl.Expr, districts: pl.Series, label: str) -> tuple
     prefix = number.str.slice(0, 6)
     undotted = districts.str.replace_all(".", "", literal=True)
     code = pl.format("{}.{}.{}", prefix.str.slice(0, 2), prefix.str.slice(2, 2), prefix.str.slice(4, 2))
-    message = pl.format(f"district {{}} of the {label} is not in the Kemendagri 2025 list", code)
+    message = NOT_IN_LIST.expr(code=code, label=pl.lit(label))
     return number.is_not_null() & ~prefix.is_in(undotted.implode()), message
 
 
@@ -145,8 +164,8 @@ class VillageCode(FieldType):
         dotted = raw.str.replace(r"^(\d{2})(\d{2})(\d{2})(\d{4})$", "$1.$2.$3.$4")
         return (
             pl.when(dotted.str.contains(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"))
-            .then(pl.format("'{}' is not a village in the Kemendagri 2025 list", raw))
-            .otherwise(pl.format("'{}' is not a village code (PP.KK.CC.NNNN)", raw))
+            .then(NO_VILLAGE.expr(value=raw))
+            .otherwise(NOT_VILLAGE_CODE.expr(value=raw))
         )
 
 
@@ -161,7 +180,7 @@ class Period(FieldType):
         return self.quick(raw.str.to_uppercase())
 
     def problem(self, raw: pl.Expr) -> pl.Expr:
-        return pl.format("'{}' is not a period (YYYY-MM or YYYY-Qn)", raw)
+        return NOT_PERIOD.expr(value=raw)
 
 
 # Indonesian spellings and DTSEN-like numeric codes accepted besides our own values

@@ -4,12 +4,15 @@ spaces, dashes and dots read as underscores."""
 
 import polars as pl
 from django.db.models import TextChoices
+from django.utils.translation import gettext_noop
 
+from entas.core.messages import Message
 from entas.ingest.schema import Field, Rule, Schema
 from entas.ingest.types import Choice, Date, Flag, Integer, MultiChoice, Text
 from entas.registry import import_rules as rules
 from entas.registry import models as m
 
+ONLY_PKH = Message(gettext_noop("only PKH has components, not %(programme)s"))
 NIK_ALIASES = ("NIK", "NO_NIK")
 VILLAGE_ALIASES = ("KODE_DESA", "KODE_WILAYAH", "KDDESA", "KODE_KELURAHAN")
 PROGRAMME_ALIASES = ("PROGRAM", "JENIS_BANSOS", "BANSOS")
@@ -91,5 +94,5 @@ def people_schema(districts: pl.Series, villages: pl.Series | None = None) -> Sc
 def assistance_schema() -> Schema:
     component, programme = pl.col("component"), pl.col("programme")
     only_pkh = Rule("component", component.is_not_null() & (programme != "PKH"),
-                    pl.format("only PKH has components, not {}", programme))
+                    ONLY_PKH.expr(programme=programme))
     return Schema(ASSISTANCE_FIELDS, (only_pkh,))

@@ -13,9 +13,11 @@ from datetime import date
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from entas.core.messages import Message
 from entas.core.scoping import user_scope
-from entas.ingest.errors import ImportFileError
+from entas.ingest.errors import NOT_A_KIND, UNKNOWN_KIND, ImportFileError
 from entas.ingest.models import ImportBatch
 from entas.ingest.pipeline import Outcome, Plan, counted, outcome
 from entas.ingest.schema import Schema, in_header
@@ -23,7 +25,7 @@ from entas.ingest.staging import Staging, append_reason, date_param, one, quote,
 from entas.ingest.upsert import BATCH, Counts, Upsert, updated_table, upsert
 from entas.regions.queries import codes
 from entas.registry import import_schemas as schemas
-from entas.registry.imports import mark_people_outside, outside_reason
+from entas.registry.imports import NO_PERSON, mark_people_outside, outside_reason
 from entas.registry.models import (
     AssistanceReceipt,
     DecileRecord,
@@ -77,8 +79,8 @@ class Context:
         by the pipeline for every target."""
         if self.scope is None:
             return
-        staging.mark_outside("kk_number", self.scope, f"kk_number: this household is outside your region "
-                             f"{self.scope}", via=(HOUSEHOLD, "kk_number", "village_id"))
+        outside = f"kk_number: {HOUSEHOLD_OUTSIDE(region=self.scope)}"
+        staging.mark_outside("kk_number", self.scope, outside, via=(HOUSEHOLD, "kk_number", "village_id"))
         for column in people:
             mark_people_outside(staging, column, self.scope)
 
@@ -178,7 +180,11 @@ def open_memberships(ctx: Context) -> int:
     return opened
 
 
-MOVE_REQUESTED = "a move request was made: an officer whose region covers both places approves it"
+MOVE_REQUESTED = Message(gettext_noop("a move request was made: an officer whose region covers both places approves "
+                                      "it"))()
+HOUSEHOLD_OUTSIDE = Message(gettext_noop("this household is outside your region %(region)s"))
+NO_HOUSEHOLD = Message(gettext_noop("no household with this No. KK in the registry"))
+NO_HOUSEHOLD_HERE = Message(gettext_noop("no household with this No. KK in the registry or this file"))
 
 
 def request_moves(ctx: Context, present: set[str]) -> int:
@@ -239,7 +245,7 @@ class PeoplePlan:
         self.ctx.check_scope(staging, "nik")
         if not self.with_households:
             staging.mark_missing("kk_number", HOUSEHOLD, "kk_number",
-                                 "kk_number: no household with this No. KK in the registry or this file")
+                                 f"kk_number: {NO_HOUSEHOLD_HERE()}")
         request_moves(self.ctx, self.present)
 
     def load(self, staging: Staging) -> Outcome:
@@ -265,9 +271,9 @@ class AssistancePlan:
         staging.mark_duplicates(key, "period", optional=["nik", "component"])
         self.ctx.check_scope(staging, *(["nik"] if "nik" in self.present else []))
         staging.mark_missing("kk_number", HOUSEHOLD, "kk_number",
-                             "kk_number: no household with this No. KK in the registry")
+                             f"kk_number: {NO_HOUSEHOLD()}")
         if "nik" in self.present:
-            staging.mark_missing("nik", PERSON, "nik", "nik: no person with this NIK in the registry")
+            staging.mark_missing("nik", PERSON, "nik", f"nik: {NO_PERSON()}")
 
     def load(self, staging: Staging) -> Outcome:
         nik = "s.nik" if "nik" in self.present else "NULL"
@@ -295,10 +301,7 @@ def detect(header: list[str]) -> str:
         return "people"
     if in_header(header, "village_code", schemas.VILLAGE_ALIASES):
         return "households"
-    raise ImportFileError(
-        "row 1 (header): cannot tell whether this is a households, people or assistance file; "
-        "give the kind (--kind) or use the column names of docs/data-formats.md"
-    )
+    raise ImportFileError(UNKNOWN_KIND(kinds=" / ".join(KINDS)))
 
 
 def schema_for(kind: str, header: list[str]) -> Schema:
@@ -313,7 +316,7 @@ def schema_for(kind: str, header: list[str]) -> Schema:
 def plan_for(kind: str, header: list[str], batch: ImportBatch) -> Plan:
     kind = detect(header) if kind == "auto" else kind
     if kind not in KINDS:
-        raise ImportFileError(f"'{kind}' is not a kind of registry file; choose one of {', '.join(KINDS)} or auto")
+        raise ImportFileError(NOT_A_KIND(kind=kind, target="registry", kinds=", ".join(KINDS)))
     schema = schema_for(kind, header)
     present = set(schema.map_header(header).columns)
     ctx = Context.of(batch)

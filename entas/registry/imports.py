@@ -4,6 +4,9 @@ village-code type, the column aliases, and the refusal of people outside the imp
 region. Other apps import these names from here, never from `importer`, `import_schemas` or
 `import_rules`, which stay free to change (a contract in pyproject.toml checks it)."""
 
+from django.utils.translation import gettext_noop
+
+from entas.core.messages import Message
 from entas.ingest.staging import Staging
 from entas.registry.import_rules import IdentityNumber, VillageCode, clean_identity
 from entas.registry.import_schemas import NIK_ALIASES, VILLAGE_ALIASES
@@ -12,11 +15,14 @@ from entas.registry.models import Household, Person
 __all__ = ["NIK_ALIASES", "VILLAGE_ALIASES", "IdentityNumber", "VillageCode", "clean_identity",
            "mark_people_outside", "outside_reason"]
 
+PERSON_OUTSIDE = Message(gettext_noop("this person is registered outside your region"))
+NO_PERSON = Message(gettext_noop("no person with this NIK in the registry"))
+
 
 def outside_reason(column: str) -> str:
     """The one reason for a NIK of someone the importer may not see. It names nothing of the other
     record (no name, region or household): only that the person is not hers to change."""
-    return f"{column}: this person is registered outside your region"
+    return f"{column}: {PERSON_OUTSIDE()}"
 
 
 def mark_people_outside(staging: Staging, column: str, scope: str) -> int:

@@ -55,7 +55,7 @@ def test_an_administrator_creates_a_programme_and_a_reversed_period_is_named(pag
     form.locator("input[name=decile_max]").fill("3")
     form.locator("input[name=extreme_poor_only]").check()
     form.locator("button[type=submit]").click()
-    expect(page.get_by_test_id("programme-form").get_by_role("alert").first).to_contain_text("2025-12-31")
+    expect(page.get_by_test_id("programme-form").get_by_role("alert").first).to_contain_text("31 Desember 2025")
     assert not Programme.objects.exists()
     page.get_by_test_id("programme-form").locator("input[name=end]").fill("2028-12-31")
     page.get_by_test_id("programme-form").locator("button[type=submit]").click()

@@ -101,7 +101,8 @@ def test_jobs_are_recorded_refused_twice_and_ended(klaten_officer: User, world: 
     assert client.post(f"/enterprises/{firm.pk}/jobs/new/", data).status_code == 302
     again = client.post(f"/enterprises/{firm.pk}/jobs/new/", data | {"start": "2025-03-01"})
     assert again.status_code == 400
-    assert again.context["form"].errors["nik"] == ["Siti Aminah already works at 'Keripik Klaten' since 2025-02-01."]
+    assert again.context["form"].errors["nik"] == [
+        "Siti Aminah already works at 'Keripik Klaten' since 1 February 2025."]
     job = Job.objects.get(enterprise=firm)
     early = client.post(f"/enterprises/jobs/{job.pk}/end/", {"end": "2025-01-01"})
     assert early.status_code == 400 and "must be after the start date" in early.context["form"].errors["end"][0]

@@ -223,7 +223,7 @@ def test_cooperatives_import_with_one_merah_putih_per_village(tmp_path: Path) ->
 def test_an_unknown_kind_of_file_is_named(tmp_path: Path) -> None:
     batch = run(write(tmp_path, "x,y\n", header="foo,bar\n"))
     assert batch.status == ImportBatch.Status.FAILED
-    assert "cannot tell whether this is an enterprises or a cooperatives file" in batch.error_message
+    assert "cannot tell which kind of file this is (enterprises / cooperatives)" in batch.error_message
 
 
 def test_a_kumkm_file_can_be_uploaded_through_the_browser(national_admin: object) -> None:

@@ -190,7 +190,7 @@ def test_an_officer_cannot_link_a_person_from_outside_her_region(tmp_path: Path,
 def test_an_unknown_kind_of_file_is_named(tmp_path: Path, places: None) -> None:
     batch = run(write(tmp_path, "nik,foo\n", f"{SITI},x\n"))
     assert batch.status == ImportBatch.Status.FAILED
-    assert "cannot tell whether this is a memberships or a jobs file" in batch.error_message
+    assert "cannot tell which kind of file this is (memberships / jobs)" in batch.error_message
 
 
 def test_a_memberships_file_can_be_uploaded_through_the_browser(places: None, national_admin: User) -> None:

@@ -148,7 +148,7 @@ def test_an_evaluation_names_a_value_not_recorded(prog: Programme, rules_v1: Rul
     record_visit(None, enrolment, on=DAY, assessment={"per_capita_income": 900_000})
     with translation.override("en"):
         evaluation = record_evaluation(None, enrolment)
-    assert evaluation.unjudged == "food shortage in the past year not recorded on the assessment of 2025-08-01"
+    assert evaluation.unjudged == "food shortage in the past year not recorded on the assessment of 1 August 2025"
 
 
 def test_an_evaluation_without_an_active_rule_set_is_refused(prog: Programme) -> None:

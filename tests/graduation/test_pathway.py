@@ -77,7 +77,7 @@ def test_the_whole_pathway_to_sustained(enrolment: Enrolment, rules: RuleSet, mo
     services.graduate(None, enrolment, on=DAY)
     with pytest.raises(ValidationError) as early, translation.override("en"):
         services.record_follow_up(None, enrolment, month=6, on=DAY)
-    assert "The 6-month follow-up is due from 2026-02-01" in str(early.value)
+    assert "The 6-month follow-up is due from 1 February 2026" in str(early.value)
     with pytest.raises(ValidationError) as skipped, translation.override("en"):
         services.record_follow_up(None, enrolment, month=12, on=datetime.date(2026, 8, 1))
     assert "The next follow-up is at 6 months, not 12" in str(skipped.value)

@@ -18,7 +18,7 @@ from entas.ingest.models import ImportBatch
 from entas.ingest.services import import_file
 from entas.regions.models import Region
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 HEADER = "province,area,valid_from,amount,source\n"
 
 
@@ -44,7 +44,7 @@ def test_a_file_sets_lines_by_province_code_or_name_area_and_period(tmp_path: Pa
 @pytest.mark.parametrize(("body", "words"), [
     ("99,perkotaan,2025-03,598000,\n", "row 2: province: '99' is not a province code or name"),
     ("Atlantis,perkotaan,2025-03,598000,\n", "row 2: province: 'Atlantis' is not a province code or name"),
-    ("33,perkotaan,2025-03,-598000,\n", "row 2: amount: -598000 is negative"),
+    ("33,perkotaan,2025-03,-598000,\n", "row 2: amount: -598000: a poverty line is an amount of rupiah above 0"),
     ("33,pegunungan,2025-03,598000,\n", "row 2: area: 'pegunungan' is not an area"),
     ("33,perkotaan,Maretan,598000,\n", "row 2: valid_from: 'Maretan' is not a period"),
     ("33,perkotaan,2025-03,598000,\nJawa Tengah,urban,2025-03-01,600000,\n",

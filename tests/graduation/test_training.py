@@ -54,7 +54,7 @@ def test_a_session_records_who_attended_and_is_audited(prog: Programme) -> None:
 @pytest.mark.parametrize(("changes", "expected"), [
     ({"kind": "seminar"}, "kind: 'seminar' is not a kind of session; choose one of: Training (training), "),
     ({"topic": "  "}, "topic: Say what the session was about."),
-    ({"on": datetime.date(2024, 12, 31)}, "date: 2024-12-31 is outside the programme's period"),
+    ({"on": datetime.date(2024, 12, 31)}, "date: 31 December 2024 is outside the programme's period"),
     ({"region_code": "99.99"}, "region: '99.99' is not a region code"),
 ])
 def test_a_bad_session_is_refused_naming_the_field(prog: Programme, changes: dict[str, Any], expected: str) -> None:

@@ -18,7 +18,7 @@ from entas.core.models import AuditEntry
 from entas.ingest import housekeeping
 from entas.ingest.models import ImportBatch
 from tests.conftest import client_for
-from tests.registry.test_upload import GOOD, HEADER, upload
+from tests.registry.test_upload import BAD_VILLAGE, GOOD, HEADER, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,13 @@ def test_the_uploaded_file_is_deleted_when_its_import_ends(national_admin: User)
     assert batch.file_sha256 == hashlib.sha256((HEADER + GOOD).encode()).hexdigest()
     assert batch.file_path and not Path(batch.file_path).exists()
     assert batch.file_removed_at is not None
+
+
+def test_the_uploaded_file_is_deleted_when_its_import_fails_too(national_admin: User) -> None:
+    upload(client_for(national_admin), HEADER + GOOD + BAD_VILLAGE, mode="all-or-nothing")
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.file_path and not Path(batch.file_path).exists() and batch.file_removed_at is not None
 
 
 @override_settings(UPLOAD_RETENTION_DAYS=3)

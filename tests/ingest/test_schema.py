@@ -33,7 +33,7 @@ def test_dates_are_read_in_iso_and_common_indonesian_and_excel_forms(text: str, 
 @pytest.mark.parametrize(("text", "problem"), [
     ("1980-02-31", "31 Feb 1980 is not a date"), ("29/02/1900", "29 Feb 1900 is not a date"),
     ("2024-13-01", "'2024-13-01' is not a date (no month 13)"),
-    ("12 Foo 2024", "'12 Foo 2024' is not a date (no month name)"),
+    ("12 Foo 2024", "'12 Foo 2024' is not a date (the month's name is not known)"),
     ("1990", "'1990' is not a date (write YYYY-MM-DD)"), ("01/02/03", "'01/02/03' is not a date (write YYYY-MM-DD)"),
     ("1899-12-31", "1899-12-31 is before 1900-01-01"),
 ])

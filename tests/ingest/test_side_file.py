@@ -21,6 +21,8 @@ import json, sys
 from pathlib import Path
 import django
 django.setup()
+from django.utils import translation
+translation.activate("en")  # the assertions read the English messages
 from django.core.management import call_command
 from entas.ingest import sidefile
 from entas.regions.loader import load_regions

@@ -84,6 +84,18 @@ def test_the_export_is_the_table_as_xlsx(klaten_officer: User, numbers: None) ->
     assert AuditEntry.objects.filter(action="dashboard.exported", region_code="33.10").exists()
 
 
+def test_an_export_for_a_period_without_targets_is_what_the_page_shows(klaten_officer: User, numbers: None) -> None:
+    services.open_year(None, 2024)
+    client = client_for(klaten_officer)
+    shown = [(line.code, line.target, line.achieved, line.percent)
+             for line in client.get("/dashboard/33.10/", {"period": "2024"}).context["lines"]]
+    response = client.get("/dashboard/33.10/", {"period": "2024", "format": "xlsx"})
+    book = read_excel(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    rows = [(code, target, achieved, percent) for code, _, target, achieved, percent
+            in book.load_sheet(0).to_polars().rows()]
+    assert rows == shown and rows[0][1] is None and rows[0][3] is None  # no target, no percentage
+
+
 def test_a_village_page_is_the_village_profile_with_its_indicators(national_admin: User, numbers: None) -> None:
     response = client_for(national_admin).get(f"/dashboard/{KLATEN_VILLAGE}/", {"period": "2025"})
     assert response.status_code == 200

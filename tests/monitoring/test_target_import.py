@@ -20,7 +20,7 @@ from tests.conftest import client_for
 from tests.monitoring.factories import indicator
 from tests.monitoring.target_files import write, xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 GOOD = [
     ("kk-ekstrem", "33.10", 2025, None, 120, None, None),
     ("kk-ekstrem", "33.10.01", 2025, 1, "30.5", None, None),
@@ -122,7 +122,7 @@ def test_an_upload_with_a_bad_row_offers_its_rejects(national_admin: User) -> No
     upload(client, xlsx([GOOD[0], ("kk-ekstrem", "33.10", 2025, 5, 5)]))
     batch = ImportBatch.objects.get()
     page = client.get(f"/imports/{batch.pk}/").content.decode()
-    assert "row 3: quarter: 5 is above 4" in page and f"/imports/{batch.pk}/rejects.csv" in page
+    assert "baris 3: quarter: 5 di atas 4" in page and f"/imports/{batch.pk}/rejects.csv" in page
     assert not Target.objects.exists()
 
 

@@ -163,6 +163,22 @@ def test_the_xlsx_hides_small_counts_from_roles_without_personal_data(
     assert deciles_and_coverage(klaten_officer)[0] == (1, 4)
 
 
+def test_a_district_export_hides_small_village_counts_from_roles_without_personal_data(
+        klaten_officer: User, village: None, make_user: Callable[..., User]) -> None:
+    analyst = make_user("analis", Role.ANALYST, "33.10")
+
+    def villages(user: User) -> dict[str, tuple[object, object]]:
+        response = client_for(user).get(f"/dashboard/{KLATEN_VILLAGE[:8]}/",
+                                        {"period": "2025", "indicator": "kk-ekstrem", "format": "xlsx"})
+        sheet = read_excel(b"".join(response.streaming_content)).load_sheet(1).to_polars()  # type: ignore[attr-defined]
+        return {row[0]: (row[3], row[4]) for row in sheet.iter_rows()}
+
+    shown, hidden = villages(klaten_officer), villages(analyst)
+    assert 0 < shown[KLATEN_VILLAGE][0] < 5  # type: ignore[operator]
+    assert hidden[KLATEN_VILLAGE] == ("<5", None)
+    assert villages(klaten_officer).keys() == hidden.keys()
+
+
 def test_the_village_pdf_holds_the_profile_and_its_charts(klaten_officer: User, village: None) -> None:
     response = client_for(klaten_officer).get(f"/dashboard/{KLATEN_VILLAGE}/", {"period": "2025", "format": "pdf"})
     reader = PdfReader(io.BytesIO(response.content))

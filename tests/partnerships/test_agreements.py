@@ -46,7 +46,7 @@ def test_it_refuses_an_agreement_valid_until_before_signed() -> None:
     with pytest.raises(ValidationError) as refused:
         agreement([partner()], signed=datetime.date(2025, 5, 1), valid_until=datetime.date(2025, 4, 30))
     assert "valid_until" in refused.value.message_dict
-    assert "2025-05-01" in refused.value.message_dict["valid_until"][0]
+    assert "1 May 2025" in refused.value.message_dict["valid_until"][0]
     assert not Agreement.objects.exists()
     assert not AuditEntry.objects.filter(action="agreement.created").exists()
 

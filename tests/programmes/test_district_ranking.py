@@ -48,7 +48,8 @@ def test_districts_are_ranked_by_the_same_score_and_explained(places: None) -> N
     assert (ranked[1].measures["households"], ranked[1].measures["low_decile_share"]) == (2, 0.5)
     assert ranked[1].measures["cooperatives"] == 1
     with translation.override("en"):
-        assert priority.explain(ranked[1]).startswith("rank 2: 50% desil 1-2, 1 extreme-poor households, 1 active")
+        explained = priority.explain(ranked[1])
+        assert explained.startswith("rank 2: 50.0\u00a0% desil 1-2, 1 extreme-poor households, 1 active")
 
 
 def test_within_narrows_the_districts_to_one_region(places: None) -> None:
@@ -76,7 +77,7 @@ def test_a_district_list_is_saved_with_its_quotas_and_decides_enrolment(agency: 
                                         quotas={"33": 1}, level="district", within="33.10")
     assert (saved.level, saved.within) == ("district", "33.10")
     [place] = saved.locations.all()
-    assert (place.rank, place.region_id) == (1, "33.10.01") and "50% desil 1-2" in place.explanation
+    assert (place.rank, place.region_id) == (1, "33.10.01") and "50,0\u00a0% desil 1-2" in place.explanation
     assert AuditEntry.objects.filter(action="priority_list.saved", details__level="district").exists()
     result = services.enrol_in_bulk(None, prog, region_codes=["33.10"], on=TODAY)
     assert result.enrolled == 1 and Enrolment.objects.get().village_id == KLATEN_VILLAGE
@@ -170,7 +171,7 @@ def test_the_api_ranks_inside_the_scope_and_saves_for_administrators(
     client = client_for(klaten_officer)
     body = client.get("/api/priority-ranking/", {"top": "2", "extreme_poor": "1"}).json()
     assert (body["level"], body["within"], body["count"]) == ("district", "33.10", districts("33.10"))
-    assert body["results"][0]["code"] == "33.10.01" and "50% desil 1-2" in body["results"][0]["explanation"]
+    assert body["results"][0]["code"] == "33.10.01" and "50,0\u00a0% desil 1-2" in body["results"][0]["explanation"]
     assert len(body["results"]) == 2
     refused = client.get("/api/priority-ranking/", {"within": "53"}).json()
     assert refused.keys() == {"within"} and refused["within"][0].startswith("53 ") and "33.10" in refused["within"][0]

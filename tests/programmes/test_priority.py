@@ -40,4 +40,4 @@ def test_the_ranking_puts_the_poorest_regency_first_and_explains_it(agency: Agen
     locations = list(saved.locations.values_list("rank", "region", "explanation"))
     assert [(rank, region) for rank, region, _ in locations][:2] == [(1, "53.01"), (2, "33.10")]
     assert len(locations) == 3
-    assert locations[1][2].startswith("rank 2: 50% desil 1-2, 1 extreme-poor households, 1 active cooperatives")
+    assert locations[1][2].startswith("rank 2: 50.0\u00a0% desil 1-2, 1 extreme-poor households, 1 active cooperatives")

@@ -51,7 +51,7 @@ def test_a_programme_ending_before_it_starts_is_refused_on_change(agency: Agency
     prog = programme(agency)
     with pytest.raises(ValidationError) as error:
         services.change_programme(None, prog, end=datetime.date(2024, 12, 31))
-    assert "2024-12-31 is before the start 2025-01-01" in fields(error)["end"]
+    assert "31 December 2024 is before the start 1 January 2025" in fields(error)["end"]
     prog.refresh_from_db()
     assert prog.end == datetime.date(2027, 12, 31)
     assert not AuditEntry.objects.filter(action="programme.changed").exists()

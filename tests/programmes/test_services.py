@@ -37,4 +37,4 @@ def test_a_quota_larger_than_the_province_is_refused(agency: Agency) -> None:
 def test_a_programme_period_must_not_end_before_it_starts(agency: Agency) -> None:
     with pytest.raises(ValidationError) as error:
         programme(agency, end=datetime.date(2024, 1, 1))
-    assert "end: 2024-01-01 lebih awal dari tanggal mulai 2025-01-01" in message(error)
+    assert "end: 1 Januari 2024 lebih awal dari tanggal mulai 1 Januari 2025" in message(error)

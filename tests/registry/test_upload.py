@@ -51,7 +51,8 @@ def test_an_all_or_nothing_upload_with_a_bad_row_writes_nothing(national_admin: 
     upload(client_for(national_admin), HEADER + GOOD + BAD_VILLAGE, mode="all-or-nothing")
     batch = ImportBatch.objects.get()
     assert batch.status == ImportBatch.Status.FAILED
-    assert "row 3" in batch.error_message and "village_code" in batch.error_message
+    # In the uploader's language: the page's, Bahasa Indonesia.
+    assert "baris 3: village_code: '99.99.99.9999' bukan desa/kelurahan" in batch.error_message
     assert not Household.objects.exists()
 
 
@@ -84,4 +85,4 @@ def test_a_regional_officer_cannot_import_households_outside_her_regency(klaten_
     batch = ImportBatch.objects.get()
     assert (batch.inserted, batch.rejected) == (1, 1)
     assert not Household.objects.filter(village__code__startswith="53.").exists()
-    assert "outside" in Path(batch.rejects_path).read_text()
+    assert "di luar wilayah Anda 33.10" in Path(batch.rejects_path).read_text()
