@@ -1,11 +1,13 @@
 """The REST surface, assembled from each app's api.py."""
 
-from django.urls import include, path
+from collections.abc import Iterable
+
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from entas.accounts.api import AgencyViewSet, AuditEntryViewSet, UserViewSet
-from entas.core.api import ID_PATTERN
+from entas.core.api import ID_PATTERN, NOT_AN_ID, NotAnId, NumericIds
 from entas.enterprises.api import (
     CooperativeViewSet,
     EnterpriseViewSet,
@@ -59,8 +61,23 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("targets", TargetViewSet, basename="target")
 router.register("rollups", RollupViewSet, basename="rollup")
 
+
+def _numeric(prefixes: Iterable[str]) -> str:
+    return "|".join(sorted(prefixes, key=len, reverse=True))
+
+
+# Where the router found no route because the id is not a number: 400 naming it, not a 404.
+NUMERIC = [prefix for prefix, viewset, _ in router.registry if issubclass(viewset, NumericIds)]
+TOP = _numeric(p for p in NUMERIC if not p.startswith(ENROLMENT))
+NESTED = _numeric(p.removeprefix(ENROLMENT + "/") for p, _, _ in router.registry if p.startswith(ENROLMENT))
+NESTED_IDS = _numeric(p.removeprefix(ENROLMENT + "/") for p in NUMERIC if p.startswith(ENROLMENT))
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),  # CSP: no inline script
     path("", include(router.urls)),
+    re_path(rf"^{ENROLMENT}/(?:{NESTED_IDS})/{NOT_AN_ID}", NotAnId.as_view(), name="api-not-an-id"),
+    re_path(rf"^enrolments/{NOT_AN_ID}/(?:{NESTED})/", NotAnId.as_view(), {"part": "enrolment"},
+            name="api-not-an-enrolment"),
+    re_path(rf"^(?:{TOP})/{NOT_AN_ID}", NotAnId.as_view(), name="api-not-an-id-top"),
 ]

@@ -1,8 +1,9 @@
 """Base classes and fields shared by every app's API.
 
 - `ScopedReadOnlyViewSet`: lists and retrieves through the caller's scope (404 outside it, logged).
-- `NumericIds`: a numeric detail route only matches digits (at most 18, so it fits in 64 bits):
-  `/api/households/abc/` is a 404 of the URL resolver, never a database error.
+- `NumericIds`: a numeric detail route only matches digits (at most 18, so it fits in 64 bits);
+  `NotAnId` answers what the router did not match there (`/api/households/abc/`): 400 naming the
+  id, never a database error.
 - `AuditedList`: the list action writes one `<model>.listed` audit entry per answer
   (`core.audit.record_list_read`).
 - `bounded_integer`, `IdField`, `IdRelatedField`: integer input bounded like the column it ends up
@@ -18,9 +19,11 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from entas.core import audit
 from entas.core.actors import acting_user, signed_in
@@ -95,9 +98,13 @@ class BoundedModelSerializer(serializers.ModelSerializer[M]):
 
 
 class NumericIds:
-    """Detail routes of a viewset keyed by a numeric id: anything else in the path is a 404."""
+    """Detail routes of a viewset keyed by a numeric id (anything else: NotAnId)."""
 
     lookup_value_regex = ID_PATTERN
+
+
+# What stands where a numeric id should (up to the next /) but is not one: the NotAnId routes.
+NOT_AN_ID = rf"(?P<given>(?!{ID_PATTERN}(?:/|\.|$))[^/]+)"
 
 
 class Schema(AutoSchema):
@@ -162,3 +169,19 @@ class ScopedReadOnlyViewSet(NumericIds, viewsets.ReadOnlyModelViewSet[M]):
         obj = get_visible_or_404(acting_user(self.request), self.base_queryset(), **lookup)
         self.check_object_permissions(self.request, obj)
         return obj
+
+
+# After Schema: extend_schema reads the schema class when it decorates.
+@extend_schema(exclude=True)
+class NotAnId(APIView):
+    """Any method on a path whose id is not a number of at most 18 digits: 400 naming the part
+    (`id`, or `enrolment` for the enrolment a nested route names), after the usual authentication,
+    so an anonymous caller still gets 401."""
+
+    def _refuse(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        field = kwargs.get("part", "id")
+        raise serializers.ValidationError({field: [
+            _("'%(value)s' is not an id: give a whole number of at most 18 digits")
+            % {"value": str(kwargs["given"])[:40]}]})
+
+    get = post = put = patch = delete = _refuse

@@ -80,6 +80,8 @@ class Action(StrEnum):
     INDICATOR_CREATED = "indicator.created"
     JOB_ENDED = "job.ended"
     JOB_LISTED = "job.listed"
+    LOAN_LISTED = "loan.listed"
+    MARKET_ACCESS_LISTED = "marketaccess.listed"
     JOB_RECORDED = "job.recorded"
     JOB_VIEWED = "job.viewed"
     KUMKM_SYNTHETIC_LINKS_LOADED = "kumkm.synthetic_links_loaded"

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 MAX_LIMIT = 1000
 MAX_OFFSET = 10**18
+MAX_ID = 2**63 - 1  # as entas.core.api: the largest 64-bit number
 PAGE_SIZE = "page_size"
 
 
@@ -32,7 +33,8 @@ class Pages(LimitOffsetPagination):
         raw = request.query_params.get(name, "")
         if raw == "":
             return self.default_limit
-        if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
+        # Beyond 64 bits is no page size a client meant; between the maximum and that, the maximum.
+        if not WHOLE_NUMBER.fullmatch(raw) or not 1 <= int(raw) <= MAX_ID:
             raise ValidationError({name: [
                 _("'%(value)s' is not a page size: give a whole number from 1 to %(max)s")
                 % {"value": raw[:40], "max": self.max_limit}]})

@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from entas.accounts.models import User
+from entas.core import audit
 from entas.core.actors import acting_user, signed_in
 from entas.core.api import AuditedList, IdField, ScopedReadOnlyViewSet, bounded_integer
 from entas.core.refusals import choice, choices
@@ -181,9 +182,13 @@ class OfEnrolment(ServiceRefusals, viewsets.GenericViewSet[Any]):
         """The enrolment, and a 403 for a role that only reads."""
         return writable(acting_user(self.request), self.kwargs["enrolment_pk"])
 
-    def page(self, rows: QuerySet[Any]) -> Response:
-        """One page of the enrolment's rows, paginated like every list."""
-        return self.get_paginated_response(self.get_serializer(self.paginate_queryset(rows), many=True).data)
+    def page(self, enrolment: Enrolment, rows: QuerySet[Any]) -> Response:
+        """One page of the enrolment's rows, paginated like every list, and its `<model>.listed`
+        audit entry naming the family's household."""
+        shown = self.paginate_queryset(rows) or []
+        audit.record_list_read(acting_user(self.request), rows.model._meta.label_lower, self.request.query_params,
+                               [row.pk for row in shown], households=[enrolment.household_id])
+        return self.get_paginated_response(self.get_serializer(shown, many=True).data)
 
 
 class AssessmentSerializer(serializers.Serializer[Any]):

@@ -56,7 +56,8 @@ class LoanViewSet(NumericIds, OfEnrolment):
     queryset = Loan.objects.all()  # the model, for the schema; the rows come from the enrolment
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.page(self.enrolment().loans.order_by("applied_on", "id"))
+        enrolment = self.enrolment()
+        return self.page(enrolment, enrolment.loans.order_by("applied_on", "id"))
 
     @extend_schema(request=NewLoanSerializer, responses={201: LoanSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -97,7 +98,8 @@ class MarketAccessViewSet(OfEnrolment):
     queryset = MarketAccess.objects.all()  # the model, for the schema; the rows come from the enrolment
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.page(self.enrolment().market_access.order_by("date", "id"))
+        enrolment = self.enrolment()
+        return self.page(enrolment, enrolment.market_access.order_by("date", "id"))
 
     @extend_schema(request=MarketAccessSerializer, responses={201: MarketAccessSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -87,6 +87,15 @@ def test_a_page_of_enrolments_names_the_families_and_their_members(world: World)
     assert entry.details["households"] == [world.household.pk] and entry.details["people"] == [world.person.pk]
 
 
+@pytest.mark.parametrize(("resource", "action"), [("loans", "loan.listed"), ("market-access", "marketaccess.listed")])
+def test_a_familys_loans_and_market_access_are_logged_with_its_household(
+        world: World, resource: str, action: str) -> None:
+    answer = client_for(world.admin).get(f"/api/enrolments/{world.enrolment.pk}/{resource}/").json()
+    entry = listed(action)
+    assert entry.details["ids"] == [row["id"] for row in answer["results"]] != []
+    assert entry.details["households"] == [world.household.pk]
+
+
 def test_an_officer_sees_the_entries_of_her_region(world: World, klaten_officer: User) -> None:
     client_for(klaten_officer).get("/api/people/")
     entry = listed("person.listed")

@@ -311,6 +311,10 @@ API_ROUTES = [
     Route("api-schema"),
     Route("api-docs"),
     api("api-root"),
+    # An id that is not a number answers 400 naming it, alike for every role: it names nothing.
+    api("api-not-an-id-top", url=lambda _: "/api/households/abc/", queries=q(Query({}, ok=(400,)))),
+    api("api-not-an-id", url=lambda _: "/api/enrolments/1/loans/abc/", queries=q(Query({}, ok=(400,)))),
+    api("api-not-an-enrolment", url=lambda _: "/api/enrolments/abc/visits/", queries=q(Query({}, ok=(400,)))),
     api("region-list", queries=q({}, {"q": "Kupang"}, {"parent": "53.01"})),
     api("region-detail", kind="region", kwarg="code", public=True),  # reference data (regions/api.py)
     api("region-children", kind="region", kwarg="code", public=True),
