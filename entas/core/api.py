@@ -27,12 +27,11 @@ from rest_framework.views import APIView
 
 from entas.core import audit
 from entas.core.actors import acting_user, signed_in
+from entas.core.pagination import MAX_ID
 from entas.core.scoping import get_visible_or_404, visible
 
 M = TypeVar("M", bound=Model)
 
-# The largest id a route, a filter or a body may name: ids are 64-bit (BigAutoField).
-MAX_ID = 2**63 - 1
 # Path ids are at most 18 digits: every such number fits in 64 bits, a longer one names nothing.
 ID_PATTERN = r"[0-9]{1,18}"
 

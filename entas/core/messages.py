@@ -48,7 +48,7 @@ class Message:
 
     def shown(self, **params: object) -> str:
         """In the active language."""
-        return translate_message(self(**params))
+        return self.render({name: str(value) for name, value in params.items()}, get_language() or "")
 
     def expr(self, **params: pl.Expr) -> pl.Expr:
         names = PARAM.findall(self.text)

@@ -19,7 +19,9 @@ from rest_framework.request import Request
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 MAX_LIMIT = 1000
 MAX_OFFSET = 10**18
-MAX_ID = 2**63 - 1  # as entas.core.api: the largest 64-bit number
+# The largest id a route, a filter or a body may name (ids are 64-bit, BigAutoField); no page size
+# beyond it is meant either.
+MAX_ID = 2**63 - 1
 PAGE_SIZE = "page_size"
 
 

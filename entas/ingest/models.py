@@ -1,6 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+
+def active_language() -> str:
+    """The language active where the batch is made: the page's at an upload, the CLI's."""
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 class ImportBatch(models.Model):
@@ -47,7 +53,7 @@ class ImportBatch(models.Model):
     worker = models.CharField(_("worker"), max_length=100, blank=True)
     error_message = models.TextField(_("error"), blank=True)
     # The uploader's language: the messages and the rejects file are written in it.
-    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+    language = models.CharField(_("language"), max_length=8, default=active_language)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("created by"),

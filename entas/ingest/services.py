@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_noop, ngettext
 from entas.accounts.models import User
 from entas.core import audit, events
 from entas.core.audit import Action
-from entas.core.messages import Message, translate
+from entas.core.messages import Message, translate, translate_message
 from entas.core.numbers import count as shown_count
 from entas.core.scoping import user_scope
 from entas.ingest import housekeeping, rejects, targets
@@ -92,7 +91,7 @@ def _run(actor: User | None, batch: ImportBatch, request: Request, plans: PlanFa
         batch.rows_total = batch.rows_processed = rows
         _finish(actor, batch, table, plan, staging, tally, reporter)
     except ImportFileError as exc:
-        _fail(actor, batch, translate(str(exc)))
+        _fail(actor, batch, translate_message(str(exc)))
     except Exception as exc:
         _fail(actor, batch, _("The import stopped on an internal error: %(error)s") % {"error": exc})
         raise
@@ -108,8 +107,7 @@ def _start(actor: User | None, request: Request, batch: ImportBatch | None) -> I
         "worker": housekeeping.process_token(),
     }
     if batch is None:
-        return ImportBatch.objects.create(file_name=request.path.name, created_by=actor,
-                                          language=translation.get_language() or settings.LANGUAGE_CODE, **fields)
+        return ImportBatch.objects.create(file_name=request.path.name, created_by=actor, **fields)
     for name, value in fields.items():
         setattr(batch, name, value)
     batch.save(update_fields=list(fields))

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import translation
 
 from entas.accounts.models import User
 from entas.accounts.roles import Role
@@ -44,7 +43,6 @@ def queue_upload(actor: User | None, *, target: str, upload: UploadedFile, kind:
     batch = ImportBatch.objects.create(
         target=target, kind=kind, source=source, file_name=name, extract_date=extract_date, mode=mode,
         status=ImportBatch.Status.PENDING, created_by=actor, file_path=str(path), file_sha256=checksum,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     audit.record(actor, audit.Action.IMPORT_QUEUED, batch,
                  details={"target": target, "file": name, "bytes": upload.size, "mode": mode, "sha256": checksum})

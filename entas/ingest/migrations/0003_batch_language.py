@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+import entas.ingest.models
+
 
 class Migration(migrations.Migration):
 
@@ -13,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='importbatch',
             name='language',
-            field=models.CharField(default='id', max_length=8, verbose_name='language'),
+            field=models.CharField(default=entas.ingest.models.active_language, max_length=8, verbose_name='language'),
         ),
     ]
