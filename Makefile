@@ -12,11 +12,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@
 
+# The test command also needs the `spark` extra (pyspark, for tests/linkage/test_spark.py); `make run` does not.
+$(VENV)/.spark: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,spark]"
+	touch $@
+
 run: $(VENV)/.installed
 	$(BIN)/entas demo
 	$(BIN)/entas serve
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(VENV)/.spark
 	bash scripts/test.sh
 
 lint: $(VENV)/.installed

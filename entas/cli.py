@@ -22,6 +22,7 @@ COMMANDS = [
     ("evaluate-graduation", "evaluate_graduation", "check a programme's families against its graduation rules"),
     ("rebuild-tallies", "rebuild_tallies", "recount the programme tallies behind the programme pages"),
     ("programme-report", "programme_report", "graduation and relapse rates by cohort, regency, facilitator"),
+    ("link", "link", "link people across files or agency sources (Splink; `entas link files A B ...`)"),
     ("rank", "rank_places", "rank regencies or districts for a programme; --save keeps a priority list"),
     ("training", "training", "training and mentoring sessions: list, create, record attendance"),
     ("manage", None, "any Django management command, e.g. `entas manage shell`"),

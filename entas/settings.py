@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "entas.registry",
     "entas.enterprises",
     "entas.programmes",
+    "entas.linkage",
     "entas.graduation",
     "entas.partnerships",
     "entas.monitoring",

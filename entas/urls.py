@@ -32,6 +32,7 @@ urlpatterns = [
     # Enrolled families (graduation) keep the /programmes/ addresses they always had.
     path("programmes/", include("entas.graduation.urls")),
     path("partnerships/", include("entas.partnerships.urls")),
+    path("linkage/", include("entas.linkage.urls")),
     path("my-cooperative/", include("entas.graduation.cooperative_urls")),
     path("dashboard/", include("entas.monitoring.urls")),
     path("api/", include("entas.api.urls")),

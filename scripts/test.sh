@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, types, the import contracts, then pytest on SQLite and on PostgreSQL.
-# In CI (CI=true) a missing PostgreSQL or Chromium fails the run; on a laptop that half is skipped
-# with a message saying so.
+# In CI (CI=true) a missing PostgreSQL, Chromium or Java fails the run; on a laptop what needs it is
+# skipped with a message saying so. The Spark test runs in the SQLite half only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -28,6 +28,22 @@ elif in_ci; then
   exit 1
 else
   echo "NOTE: no Chromium at $CHROMIUM: browser tests will be skipped (apt-get install chromium)."
+fi
+
+# --- Java for the Spark test (tests/linkage/test_spark.py; Spark 4 needs Java 17 or newer) ----------
+java_major() { java -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == 1 ? v[2] : v[1]); exit }'; }
+java_ok() { command -v java >/dev/null && local major && major=$(java_major) && (( ${major:-0} >= 17 )); }
+if ! java_ok && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+  echo "== installing Debian's default-jre-headless for the Spark test"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+fi
+if java_ok; then
+  export JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+elif in_ci; then
+  echo "FAIL: no Java 17+ (java on PATH) and it could not be installed; the Spark test cannot run." >&2
+  exit 1
+else
+  echo "NOTE: no Java 17+ on PATH: the Spark test will be skipped (apt-get install default-jre-headless)."
 fi
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
@@ -57,7 +73,7 @@ SLOWEST=(--durations=15 --durations-min=1)
 if [[ $run_pg == 1 ]]; then
   echo "== pytest on PostgreSQL (in the background; its report follows the SQLite one)"
   ENTAS_DATA_DIR="$DATA/postgresql" DATABASE_URL="$PG_URL" \
-    $BIN/pytest -m "not browser" "${SLOWEST[@]}" "$@" > "$DATA/postgresql.log" 2>&1 &
+    $BIN/pytest -m "not browser and not spark" "${SLOWEST[@]}" "$@" > "$DATA/postgresql.log" 2>&1 &
   pg_pid=$!
 fi
 echo "== pytest on SQLite"

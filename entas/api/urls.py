@@ -23,6 +23,7 @@ from entas.graduation.api_interventions import (
     MarketAccessViewSet,
 )
 from entas.graduation.api_training import TrainingSessionViewSet
+from entas.linkage.api import LinkCandidateViewSet, LinkJobViewSet, LinkViewSet
 from entas.monitoring.api import IndicatorViewSet, RollupViewSet, TargetViewSet
 from entas.partnerships.api import AgreementViewSet, PartnerViewSet
 from entas.programmes.api import ProgrammeViewSet
@@ -60,6 +61,9 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("targets", TargetViewSet, basename="target")
 router.register("rollups", RollupViewSet, basename="rollup")
+router.register("link-jobs", LinkJobViewSet, basename="link-job")
+router.register("link-candidates", LinkCandidateViewSet, basename="link-candidate")
+router.register("links", LinkViewSet, basename="link")
 
 
 def _numeric(prefixes: Iterable[str]) -> str:

@@ -42,7 +42,7 @@ class BusinessUnitAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(ReadOnlyScopedAdmin):
-    list_display = ["cooperative", "person", "joined", "left"]
+    list_display = ["cooperative", "person", "given_name", "joined", "left"]
     raw_id_fields = ["cooperative", "person"]
 
 
@@ -54,7 +54,7 @@ class ManagerAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Job)
 class JobAdmin(ReadOnlyScopedAdmin):
-    list_display = ["enterprise", "person", "start", "end"]
+    list_display = ["enterprise", "person", "given_name", "start", "end"]
     raw_id_fields = ["enterprise", "person"]
 
 

@@ -6,6 +6,7 @@ memberships, jobs), is audit-logged."""
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -50,12 +51,16 @@ class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
 
 
 class JobSerializer(serializers.ModelSerializer[Job]):
-    person_nik = MaskedIdentifier(source="person.nik", read_only=True)
-    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    # null while the holder is not yet recognised (`person` null): then `given_*` say who she is
+    person_nik = MaskedIdentifier(source="person.nik", read_only=True, allow_null=True)
+    person_name = serializers.CharField(source="person.full_name", read_only=True, allow_null=True)
+    given_nik = MaskedIdentifier(read_only=True, help_text="the NIK as the source gave it (may be damaged)")
+    recognised = serializers.BooleanField(read_only=True, help_text="linked to a registry person")
 
     class Meta:
         model = Job
-        fields = ["id", "enterprise", "person", "person_nik", "person_name", "position", "start", "end"]
+        fields = ["id", "enterprise", "person", "person_nik", "person_name", "recognised", "given_name", "given_nik",
+                  "position", "start", "end"]
 
 
 class BusinessUnitSerializer(serializers.ModelSerializer[BusinessUnit]):
@@ -74,14 +79,17 @@ class CooperativeSerializer(serializers.ModelSerializer[Cooperative]):
 
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
-    person_nik = MaskedIdentifier(source="person.nik", read_only=True)
-    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    # null while the member is not yet recognised (`person` null): then `given_*` say who she is
+    person_nik = MaskedIdentifier(source="person.nik", read_only=True, allow_null=True)
+    person_name = serializers.CharField(source="person.full_name", read_only=True, allow_null=True)
+    given_nik = MaskedIdentifier(read_only=True, help_text="the NIK as the source gave it (may be damaged)")
+    recognised = serializers.BooleanField(read_only=True, help_text="linked to a registry person")
     from_poor_household = serializers.BooleanField(source="poor", read_only=True)
 
     class Meta:
         model = Membership
-        fields = ["id", "cooperative", "person", "person_nik", "person_name", "joined", "left", "share_principal",
-                  "share_mandatory", "from_poor_household"]
+        fields = ["id", "cooperative", "person", "person_nik", "person_name", "recognised", "given_name", "given_nik",
+                  "joined", "left", "share_principal", "share_mandatory", "from_poor_household"]
 
 
 class GroupSerializer(serializers.ModelSerializer[Group]):
@@ -138,6 +146,21 @@ class AuditedRetrieve:
         return Response(self.get_serializer(obj).data)  # type: ignore[attr-defined]
 
 
+class UnrecognisedHidden:
+    """A membership or job of a person nobody recognised yet, opened by a role that does not read
+    such records (queries.unrecognised_shown: a facilitator): 404 with a scope.denied entry, as for
+    a record outside the scope."""
+
+    def get_object(self) -> Any:
+        found = super().get_object()  # type: ignore[misc]
+        user = acting_user(self.request)  # type: ignore[attr-defined]
+        if found.person_id is None and not queries.unrecognised_shown(user):
+            audit.record(user, audit.Action.SCOPE_DENIED, details={"model": found._meta.label_lower,
+                                                                   "lookup": {"pk": str(found.pk)}})
+            raise Http404
+        return found
+
+
 @extend_schema_view(list=extend_schema(parameters=[EnterpriseQuery]))
 class EnterpriseViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Enterprise]):
     serializer_class = EnterpriseSerializer
@@ -170,7 +193,7 @@ class CooperativeViewSet(AuditedRetrieve, ScopedReadOnlyViewSet[Cooperative]):
 
 
 @extend_schema_view(list=extend_schema(parameters=[MembershipQuery]))
-class MembershipViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Membership]):
+class MembershipViewSet(UnrecognisedHidden, AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Membership]):
     serializer_class = MembershipSerializer
     listed_people = "person_id"
     action_name = audit.Action.COOPERATIVE_MEMBERSHIP_VIEWED
@@ -185,7 +208,7 @@ class MembershipViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Memb
 
 
 @extend_schema_view(list=extend_schema(parameters=[JobQuery]))
-class JobViewSet(AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Job]):
+class JobViewSet(UnrecognisedHidden, AuditedRetrieve, AuditedList, ScopedReadOnlyViewSet[Job]):
     serializer_class = JobSerializer
     listed_people = "person_id"
     action_name = audit.Action.JOB_VIEWED

@@ -3,22 +3,23 @@ the user's scope (404 outside it), then calls the one service function, whose re
 the form with the field it names; nothing is written when it refuses."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from entas.accounts.roles import Role
+from entas.core import audit
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.forms import show_errors
 from entas.core.scoping import get_visible_or_404, region_only, user_scope, visible
-from entas.enterprises import services
+from entas.enterprises import queries, services
 from entas.enterprises.change_forms import (
     CooperativeForm,
     EndJobForm,
@@ -32,6 +33,8 @@ from entas.enterprises.change_forms import (
 from entas.enterprises.models import Cooperative, Enterprise, Group, Job, Membership
 from entas.regions.codes import within
 from entas.registry.models import Person
+
+R = TypeVar("R", Membership, Job)
 
 
 def _allowed(request: AuthenticatedHttpRequest) -> None:
@@ -49,6 +52,16 @@ def _person(request: AuthenticatedHttpRequest, nik: str, *, new_member: bool = F
         raise ValidationError({"nik": _("No person with NIK %(nik)s in the registry inside your region.")
                                % {"nik": nik}})
     return found
+
+
+def _named(request: AuthenticatedHttpRequest, record: R) -> R:
+    """A membership or job of a person nobody recognised yet is not for a role that does not read
+    such records (queries.unrecognised_shown: a facilitator): 404 and scope.denied, as outside."""
+    if record.person_id is None and not queries.unrecognised_shown(request.user):
+        audit.record(request.user, audit.Action.SCOPE_DENIED,
+                     details={"model": record._meta.label_lower, "lookup": {"pk": str(record.pk)}})
+        raise Http404
+    return record
 
 
 def _inside(request: AuthenticatedHttpRequest, field: str, code: str) -> None:
@@ -92,12 +105,13 @@ def join(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
-    membership = get_visible_or_404(request.user, Membership.objects.select_related("cooperative", "person"), pk=pk)
+    membership = _named(request, get_visible_or_404(
+        request.user, Membership.objects.select_related("cooperative", "person"), pk=pk))
 
     def act(data: dict[str, Any]) -> Membership:
         return services.leave_cooperative(request.user, membership, left=data["left"])
 
-    title = _("%(name)s leaves") % {"name": membership.person.full_name}
+    title = _("%(name)s leaves") % {"name": membership.display_name}
     return _page(request, LeaveForm(request.POST or None), act,
                  {"title": title, "subject": membership.cooperative, "submit": _("Record leaving")},
                  _("The member has left."), cooperative_url(membership.cooperative))
@@ -120,12 +134,12 @@ def record_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def end_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
-    job = get_visible_or_404(request.user, Job.objects.select_related("enterprise", "person"), pk=pk)
+    job = _named(request, get_visible_or_404(request.user, Job.objects.select_related("enterprise", "person"), pk=pk))
 
     def act(data: dict[str, Any]) -> Job:
         return services.end_job(request.user, job, end=data["end"])
 
-    title = _("End the job of %(name)s") % {"name": job.person.full_name}
+    title = _("End the job of %(name)s") % {"name": job.display_name}
     return _page(request, EndJobForm(request.POST or None), act,
                  {"title": title, "subject": job.enterprise, "submit": _("End the job")},
                  _("The job has ended."), reverse("enterprises:enterprise", args=[job.enterprise_id]))

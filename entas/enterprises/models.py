@@ -99,13 +99,58 @@ class Enterprise(models.Model):
         return self.village_id
 
 
-class Job(models.Model):
-    """A registry person employed by an enterprise from `start` until `end` (open: still there)."""
+class GivenIdentity(models.Model):
+    """Who a source says holds a membership or a job, as it gave it (text, never corrected: a NIK
+    may be damaged, a birth date year-only or day and month swapped), beside the registry person
+    it is linked to. `person` is null while nobody is recognised; a link sets it (exactly by NIK
+    on import, or accepted through entas.enterprises.identities), undoing the link clears it and
+    the given identity stays. `given_key` is what an import merges a record without a person by:
+    the NIK as given, else the name; empty for a record made for a known person."""
+
+    given_name = models.CharField(_("name as given"), max_length=200, blank=True, default="", db_default="")
+    given_nik = models.CharField(_("NIK as given"), max_length=32, blank=True, default="", db_default="")
+    given_birth_date = models.CharField(_("birth date as given"), max_length=32, blank=True, default="",
+                                        db_default="")
+    given_sex = models.CharField(_("sex as given"), max_length=16, blank=True, default="", db_default="")
+    given_address = models.CharField(_("address as given"), max_length=255, blank=True, default="", db_default="")
+    given_village = models.CharField(_("village code as given"), max_length=16, blank=True, default="",
+                                     db_default="")
+    given_key = models.CharField(_("identity key as given"), max_length=200, blank=True, default="", db_default="",
+                                 editable=False)
+
+    person_id: int | None
+
+    class Meta:
+        abstract = True
+
+    @property
+    def recognised(self) -> bool:
+        return self.person_id is not None
+
+    @property
+    def display_name(self) -> str:
+        """The registry's name of the person, else the name the source gave."""
+        person = getattr(self, "person", None)
+        return person.full_name if person is not None else self.given_name
+
+    @property
+    def display_nik(self) -> str:
+        person = getattr(self, "person", None)
+        return (person.nik or "") if person is not None else self.given_nik
+
+    def key_as_given(self) -> str:
+        """The merge key of this record's given identity: the NIK as given, else the name."""
+        return self.given_nik or self.given_name
+
+
+class Job(GivenIdentity):
+    """A person employed by an enterprise from `start` until `end` (open: still there): a registry
+    person, or one not yet recognised (`person` null) known by the identity the source gave."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="jobs",
                                    verbose_name=_("enterprise"))
-    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="jobs",
-                               db_constraint=False, verbose_name=_("person"))
+    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="jobs", db_constraint=False, verbose_name=_("person"))
     # db_default: the jobs import inserts with SQL and leaves out what the file does not give.
     position = models.CharField(_("position"), max_length=100, blank=True, default="", db_default="")
     start = models.DateField(_("from"))
@@ -123,12 +168,15 @@ class Job(models.Model):
                                     name="enterprises_job_one_open"),
             # The key the jobs import merges by: a second job starting the same day is the same job.
             models.UniqueConstraint(fields=["enterprise", "person", "start"], name="enterprises_job_unique_start"),
+            # The key the jobs import merges a job holder it did not recognise by (kept once linked).
+            models.UniqueConstraint(fields=["enterprise", "given_key", "start"], condition=Q(given_key__gt=""),
+                                    name="enterprises_job_given_unique"),
             models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
                                    name="enterprises_job_end_after_start"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_id} at {self.enterprise_id} from {self.start}"
+        return f"{self.person_id or self.given_name} at {self.enterprise_id} from {self.start}"
 
     @property
     def audit_region_code(self) -> str:
@@ -249,14 +297,15 @@ class BusinessUnit(models.Model):
         return self.cooperative.village_id
 
 
-class Membership(models.Model):
+class Membership(GivenIdentity):
     """A person's membership of a cooperative from `joined` until `left` (open: still a member),
-    with the share capital paid: simpanan pokok (once) and simpanan wajib (to date)."""
+    with the share capital paid: simpanan pokok (once) and simpanan wajib (to date). The person is a
+    registry person, or one not yet recognised (`person` null) known by the identity the source gave."""
 
     cooperative = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="memberships",
                                     verbose_name=_("cooperative"))
-    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="cooperative_memberships",
-                               db_constraint=False, verbose_name=_("person"))
+    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="cooperative_memberships", db_constraint=False, verbose_name=_("person"))
     joined = models.DateField(_("joined"))
     left = models.DateField(_("left"), null=True, blank=True)
     share_principal = models.BigIntegerField(_("simpanan pokok paid (Rp)"), default=0, db_default=0)
@@ -275,6 +324,9 @@ class Membership(models.Model):
             # The key the memberships import merges by.
             models.UniqueConstraint(fields=["cooperative", "person", "joined"],
                                     name="enterprises_membership_unique_joined"),
+            # The key the memberships import merges a member it did not recognise by (kept once linked).
+            models.UniqueConstraint(fields=["cooperative", "given_key", "joined"], condition=Q(given_key__gt=""),
+                                    name="enterprises_membership_given_unique"),
             models.CheckConstraint(condition=Q(left__isnull=True) | Q(left__gt=models.F("joined")),
                                    name="enterprises_membership_left_after_joined"),
             models.CheckConstraint(condition=Q(share_principal__gte=0, share_mandatory__gte=0),
@@ -282,7 +334,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_id} in {self.cooperative_id} from {self.joined}"
+        return f"{self.person_id or self.given_name} in {self.cooperative_id} from {self.joined}"
 
     @property
     def audit_region_code(self) -> str:

@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from entas.accounts.models import User
-from entas.core.scoping import region_q, visible
+from entas.accounts.roles import Role
+from entas.core.scoping import is_confined, region_q, visible
 from entas.enterprises.models import BusinessUnit, Cooperative, Enterprise, Group, GroupMember, Job, Manager, Membership
 from entas.enterprises.sections import POOR_DECILES
 from entas.registry.models import Household, Person
@@ -31,6 +33,21 @@ def people(user: User | None) -> QuerySet[Person]:
     (a facilitator sees every enterprise of her region but only her caseload's people; a member
     may have moved to another regency)."""
     return visible(user, Person.objects.all())
+
+
+def unrecognised_shown(user: User | None) -> bool:
+    """Whether lists show `user` the members and job holders nobody has recognised yet (no registry
+    person, only the identity the source gave): to whoever sees the cooperative or enterprise, but
+    a confined role other than the cooperative manager (a facilitator sees her caseload's people
+    only, and these are nobody's)."""
+    return user is not None and (not is_confined(user) or user.role == Role.COOPERATIVE_MANAGER)
+
+
+def person_listed(user: User | None) -> Q:
+    """The memberships or jobs whose person a list names to `user`: people she may see, and the
+    people not yet recognised when she reads them (`unrecognised_shown`)."""
+    shown = Q(person__in=people(user))
+    return shown | Q(person__isnull=True) if unrecognised_shown(user) else shown
 
 
 def owner_shown(user: User | None) -> Q:
@@ -108,9 +125,18 @@ def member_counts(cooperative: Cooperative) -> dict[str, int]:
 
 
 def members(user: User | None, cooperative: Cooperative) -> QuerySet[Membership]:
-    """The memberships of `cooperative` whose person `user` may see."""
+    """The memberships of `cooperative` whose registry person `user` may see."""
     return (visible(user, cooperative.memberships.all()).filter(person__in=people(user))
             .select_related("person__household").annotate(poor=poor()).order_by("left", "person__full_name"))
+
+
+def member_list(user: User | None, cooperative: Cooperative) -> QuerySet[Membership]:
+    """The cooperative's page: `members`, and those not yet recognised when `user` reads them
+    (`unrecognised_shown`), listed by the name the registry or the source gives."""
+    name = Coalesce("person__full_name", "given_name")
+    return (visible(user, cooperative.memberships.all()).filter(person_listed(user))
+            .select_related("person__household").annotate(poor=poor(), shown_name=name)
+            .order_by("left", "shown_name", "pk"))
 
 
 def managers(user: User | None, cooperative: Cooperative) -> QuerySet[Manager]:
@@ -123,8 +149,9 @@ def units(user: User | None, cooperative: Cooperative) -> QuerySet[BusinessUnit]
 
 
 def jobs(user: User | None, enterprise: Enterprise) -> QuerySet[Job]:
-    """The jobs at `enterprise` that `user` may see, held by people she may see."""
-    return (visible(user, enterprise.jobs.all()).filter(person__in=people(user))
+    """The jobs at `enterprise` that `user` may see, held by people she may see (and by people not
+    yet recognised, when she reads them: `unrecognised_shown`)."""
+    return (visible(user, enterprise.jobs.all()).filter(person_listed(user))
             .select_related("person__household").annotate(poor=poor()).order_by("end", "-start"))
 
 
@@ -149,9 +176,10 @@ def owner_household(user: User | None, enterprise: Enterprise) -> Household | No
 
 
 def scoped_jobs(user: User | None, *, region: str = "", poor_only: bool = False) -> QuerySet[Job]:
-    """Jobs inside the user's scope held by people she may see (a worker may live in another regency)."""
+    """Jobs inside the user's scope held by people she may see (a worker may live in another regency),
+    and by people not yet recognised when she reads them (`unrecognised_shown`)."""
     queryset = visible(user, Job.objects.select_related("enterprise", "person__household")).filter(
-        person__in=people(user))
+        person_listed(user))
     if region:
         queryset = queryset.filter(region_q(region, "enterprise__village_id"))
     if poor_only:
@@ -160,9 +188,10 @@ def scoped_jobs(user: User | None, *, region: str = "", poor_only: bool = False)
 
 
 def scoped_memberships(user: User | None, *, region: str = "", cooperative: int | None = None) -> QuerySet[Membership]:
-    """Memberships inside the user's scope of people she may see."""
+    """Memberships inside the user's scope of people she may see, and of people not yet recognised
+    when she reads them (`unrecognised_shown`)."""
     queryset = visible(user, Membership.objects.select_related("cooperative", "person__household")).filter(
-        person__in=people(user))
+        person_listed(user))
     if region:
         queryset = queryset.filter(region_q(region, "cooperative__village_id"))
     if cooperative is not None:

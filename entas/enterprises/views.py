@@ -94,7 +94,7 @@ def cooperative_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     audit.record(request.user, audit.Action.COOPERATIVE_VIEWED, cooperative)
     # The counts are of every member; the list names only those the user may see.
     counts = queries.member_counts(cooperative)
-    listed = queries.members(request.user, cooperative)
+    listed = queries.member_list(request.user, cooperative)
     return render(request, "enterprises/cooperative_detail.html", {
         "cooperative": cooperative, "members": list(listed[:1000]), "current_count": counts["total"],
         "poor_count": counts["poor"], "unlisted_count": counts["total"] - listed.filter(left__isnull=True).count(),

@@ -70,7 +70,7 @@ def cooperative(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _joined(request: AuthenticatedHttpRequest, cooperative: Cooperative, membership: Membership) -> HttpResponse:
     messages.success(request, _("%(name)s is now a member of %(cooperative)s.")
-                     % {"name": membership.person.full_name, "cooperative": cooperative.name})
+                     % {"name": membership.display_name, "cooperative": cooperative.name})
     return redirect("my_cooperative:cooperative", cooperative.pk)
 
 

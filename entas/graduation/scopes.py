@@ -45,10 +45,14 @@ def register() -> None:
     # Places to take a family to: enterprises, cooperatives and groups of her region. The rows that
     # name a person there (memberships, jobs, group members, board) show only the people she may
     # see (their `scope_also`).
-    places: tuple[type[Model], ...] = (Enterprise, Cooperative, Group, BusinessUnit, Manager, Membership, Job,
-                                       GroupMember, TrainingSession)
+    places: tuple[type[Model], ...] = (Enterprise, Cooperative, Group, BusinessUnit, Manager, GroupMember,
+                                       TrainingSession)
     for model in places:
         rule(model, FACILITATOR, None)
+    # A member or job holder not yet recognised as a registry person is nobody's family: only the
+    # identity a source gave (name, NIK), which is not hers to see.
+    for model in (Membership, Job):
+        rule(model, FACILITATOR, lambda user: Q(person__isnull=False))
     rule(Enrolment, FACILITATOR, lambda user: Q(facilitator__user=user))
     work: tuple[type[Model], ...] = (CaseloadAssignment, Visit, Assessment, Loan, MarketAccess, StatusChange,
                                      FollowUp, Evaluation, ReadinessOverride)

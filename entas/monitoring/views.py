@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404, user_scope
+from entas.linkage import queries as linkage_queries
 from entas.monitoring import boundaries, charts, dashboard, export, report, rollups, village
 from entas.monitoring.models import Indicator, Period
 from entas.regions import queries as regions
@@ -84,6 +85,8 @@ def page(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResp
         "trend": trend, "charts": charts.as_json(drawn), "bars_height": 60 + 22 * len(children),
         "pdf_query": _export_query(request, "pdf"), "export_query": _export_query(request),
         "trail": regions.trail(region, scope),
+        # How the links of agency data to registry people were made (counts only; entas.linkage).
+        "links": linkage_queries.counts_in(region.code if region else None),
     })
 
 

@@ -123,9 +123,12 @@ def _sections(user: User | None, code: str) -> list[SectionCount]:
 
 def _cooperatives(user: User | None, code: str, period: Period) -> list[CooperativeRow]:
     coops = visible(user, Cooperative.objects.filter(village_id=code)).order_by("name")
-    members = dict(visible(user, Membership.objects.filter(cooperative__village_id=code)).filter(member_at_end(period))
-                   .values_list("cooperative_id").annotate(n=Count("person_id", distinct=True))
-                   .values_list("cooperative_id", "n"))
+    # A member not yet recognised as a registry person (no person) counts once per membership.
+    members = {coop: people + unrecognised for coop, people, unrecognised in
+               visible(user, Membership.objects.filter(cooperative__village_id=code)).filter(member_at_end(period))
+               .values_list("cooperative_id").annotate(people=Count("person_id", distinct=True),
+                                                       unrecognised=Count("pk", filter=Q(person__isnull=True)))
+               .values_list("cooperative_id", "people", "unrecognised")}
     rows = {c.pk: CooperativeRow(c.name, c.get_type_display(), c.get_status_display(), members.get(c.pk, 0))
             for c in coops}
     for unit in visible(user, BusinessUnit.objects.filter(cooperative__village_id=code)).order_by("kind"):

@@ -12,6 +12,7 @@ from entas.enterprises import services as enterprises
 from entas.enterprises.models import Cooperative, Enterprise, Group, Job, Membership
 from entas.graduation import services as graduation
 from entas.graduation.models import Enrolment, Loan, MarketAccess, TrainingSession
+from entas.linkage.models import Link, LinkCandidate, LinkJob
 from entas.monitoring import rollups
 from entas.monitoring import services as monitoring
 from entas.partnerships.models import Agreement, Partner
@@ -21,6 +22,7 @@ from entas.registry.models import Household, Person
 from tests.conftest import english_client
 from tests.enterprises.factories import cooperative, enterprise
 from tests.graduation.factories import enrol
+from tests.linkage.factories import waiting_pair
 from tests.monitoring.factories import indicator
 from tests.partnerships.factories import agreement, partner
 from tests.programmes.factories import TODAY, programme
@@ -46,6 +48,9 @@ class World:
     priority_list: PriorityList
     partner: Partner
     agreement: Agreement
+    link_job: LinkJob
+    link_pair: LinkCandidate
+    link: Link
 
 
 @pytest.fixture
@@ -77,7 +82,9 @@ def make_world(agency: Agency, admin: User) -> World:
     counted = indicator()
     monitoring.set_target(None, indicator=counted, region_code="33.10", year=2025, quarter=None, value=10)
     rollups.refresh()
+    link_job, link_pair, link = waiting_pair(admin, person)  # record linkage (issue 16)
     return World(admin=admin, programme=prog, enrolment=family, household=household, person=person,
                  enterprise=business, cooperative=coop, membership=membership, job=job, group=group, loan=loan,
-                 market_access=access, session=session, priority_list=saved, partner=bank, agreement=mou)
+                 market_access=access, session=session, priority_list=saved, partner=bank, agreement=mou,
+                 link_job=link_job, link_pair=link_pair, link=link)
 

@@ -92,6 +92,7 @@ def test_an_import_without_a_village_column_finds_its_rows_by_batch(
     indicator("anggota", computation="cooperative_members_desil_1_2")
     member = enterprises.join_cooperative(None, cooperative(), person("3310010101250099", decile=1), joined=DAY)
     well_off = household("3310010101250098", KLATEN_OTHER_VILLAGE, decile=9)
+    assert member.person is not None
     rollups.refresh()
     assert by_village("anggota") == {KLATEN_VILLAGE: 1}
     # A people file (no village column) moves the member into a well-off household: the

@@ -159,6 +159,9 @@ def build(rejects_dir: Path) -> World:
     _monitoring(w)
     _national(w, agency)
     _regions(w)
+    from tests.security import routes_linkage  # record linkage (issue 16): its things beside the routes
+
+    routes_linkage.build(w)
     return w
 
 
