@@ -16,7 +16,7 @@ from entas.accounts.models import Agency, User
 from entas.accounts.roles import Role
 from entas.core.models import AuditEntry
 from entas.enterprises import cooperatives, services
-from entas.enterprises.models import Enterprise, UnitKind, UnitStatus
+from entas.enterprises.models import Cooperative, Enterprise, Membership, UnitKind, UnitStatus
 from entas.graduation import interventions
 from entas.graduation import services as graduation
 from entas.monitoring import rollups
@@ -91,6 +91,14 @@ def test_the_assistance_of_another_year_is_not_counted(national_admin: User, vil
     quarter = client_for(national_admin).get(f"/dashboard/{KLATEN_VILLAGE}/", {"period": "2025-Q2"})
     assert {c.programme: c.households for c in quarter.context["profile"].coverage} == {
         "PKH": 1, "SEMBAKO": 5, "PBI_JKN": 0}
+
+
+def test_a_member_not_yet_recognised_as_a_registry_person_is_counted(national_admin: User, village: None) -> None:
+    coop = Cooperative.objects.get(village_id=KLATEN_VILLAGE)
+    Membership.objects.create(cooperative=coop, joined=datetime.date(2025, 4, 1), given_name="Maria Goreti",
+                              given_key="MARIA GORETI")
+    profile = client_for(national_admin).get(f"/dashboard/{KLATEN_VILLAGE}/", {"period": "2025"}).context["profile"]
+    assert [coop.members for coop in profile.cooperatives] == [2]
 
 
 def test_the_profile_shows_no_personal_data(klaten_officer: User, village: None) -> None:
