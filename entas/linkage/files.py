@@ -102,7 +102,8 @@ def describe(report: Report) -> list[str]:
         lines.append(f"estimated by the model: precision {report.precision_model:.3f}, "
                      f"recall {report.recall_model or 0:.3f}; suggested upper threshold {report.suggested_upper}")
     if report.labels_used:
-        lines.append(f"{report.labels_used} review decision(s) used ({report.labels_precision:.0%} were matches); "
+        lines.append(f"{report.labels_used} review decision(s) used ({report.labels_precision:.0%} were matches, "
+                     f"the model had {report.labels_agreement:.0%} of them right before); "
                      f"they moved {report.moved_by_labels} other pair(s)")
     seconds = ", ".join(f"{stage} {value:.1f} s" for stage, value in report.seconds.items())
     lines.append(f"time: {seconds}")

@@ -45,6 +45,7 @@ class Report:
     recall_model: float | None = None
     labels_used: int = 0
     labels_precision: float | None = None
+    labels_agreement: float | None = None  # share of the decisions the model had right before them
     moved_by_labels: int = 0
     suggested_upper: float | None = None
     seconds: dict[str, float] = field(default_factory=dict)
@@ -209,6 +210,8 @@ def calibrate(scored: pl.DataFrame, labels: pl.DataFrame, report: Report) -> tup
     report.labels_used = known.height
     if known.height == 0:
         return scored, report
+    sided = (known["probability"] >= 0.5).cast(pl.Int8) == known["is_match"]
+    report.labels_agreement = round(float(sided.mean() or 0), 4)  # type: ignore[arg-type]
     per_pattern = known.group_by("pattern").agg(pl.len().alias("_n"), pl.col("is_match").sum().alias("_k"))
     before = scored["probability"]
     updated = (

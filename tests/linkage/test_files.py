@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from bench.linkage_synth import generate
 from entas.linkage.model import Thresholds
-from entas.linkage.run import Result, link
+from entas.linkage.run import Report, Result, calibrate, link
 
 MAP_A = "record_id=person_id,nik=nik,kk_number=kk_number,name=full_name,sex=sex,birth_date=birth_date," \
         "address=address,village_code=village_code"
@@ -161,3 +161,13 @@ def test_labels_must_say_0_or_1(tmp_path: Path, registry_file: Path) -> None:
         call_command("link", "files", str(registry_file), str(b), "--map-a", "record_id=id,name=nama,nik=nik",
                      "--map-b", "record_id=id,name=nama", "--out", str(tmp_path / "o.csv"), "--labels", str(labels),
                      "--no-progress")
+
+
+def test_the_report_says_how_many_decisions_the_model_had_right() -> None:
+    scored = pl.DataFrame({"record_id_a": ["1", "2", "3", "4"], "record_id_b": ["b1", "b2", "b3", "b4"],
+                           "probability": [0.95, 0.8, 0.2, 0.6], "pattern": ["x", "x", "y", "x"]})
+    labels = pl.DataFrame({"record_id_a": ["1", "2", "3"], "record_id_b": ["b1", "b2", "b3"], "is_match": [1, 0, 0]})
+    updated, report = calibrate(scored, labels, Report())
+    assert (report.labels_used, report.labels_agreement) == (3, round(2 / 3, 4))
+    # The undecided pair of pattern x moves towards its pattern's decisions (one match in two).
+    assert updated.filter(pl.col("record_id_a") == "4")["probability"][0] < 0.6
