@@ -11,6 +11,7 @@ from entas.ingest.models import ImportBatch
 from entas.linkage import services
 from entas.linkage.models import (
     AgencyRecord,
+    AgencyUpload,
     Decision,
     JobStatus,
     Link,
@@ -162,6 +163,18 @@ def test_the_job_page_reports_the_counts(linked: World) -> None:
     assert 'data-testid="report"' in body
     polled = client_for(linked.users["nasional"]).get(f"/linkage/jobs/{linked.job.pk}/", headers={"HX-Request": "1"})
     assert polled.status_code == 200 and b"job-status" in polled.content and b"<html" not in polled.content
+
+
+def test_a_job_and_a_file_nobody_started_are_shown_as_the_systems(linked: World) -> None:
+    """The demo's job and a file whose uploader was deleted have no user (SET_NULL)."""
+    from tests.conftest import english_client
+
+    LinkJob.objects.filter(pk=linked.job.pk).update(started_by=None)
+    AgencyUpload.objects.filter(pk=linked.upload.pk).update(uploaded_by=None)
+    client = english_client(linked.users["nasional"])
+    for path in ("/linkage/", f"/linkage/files/{linked.upload.pk}/"):
+        page = client.get(path)
+        assert page.status_code == 200 and b"the system" in page.content, path
 
 
 def test_the_linkage_page_starts_a_job_in_the_background(linked: World, django_capture_on_commit_callbacks: object

@@ -140,3 +140,11 @@ def test_it_refuses_an_enterprise_whose_owner_lives_in_another_region(
     assert (batch.status, batch.inserted, batch.rejected) == (DONE, 0, 1), batch.error_message
     assert "owner_nik: this person is registered outside your region" in rejects(batch)
     assert not Enterprise.objects.exists()
+
+
+def test_a_request_whose_requester_is_gone_is_still_listed(
+        tmp_path: Path, klaten_officer: User, national_admin: User, homes: dict[str, Household]) -> None:
+    import_file(klaten_officer, "registry", people_file(tmp_path))
+    MoveRequest.objects.update(requested_by=None)  # an import run from the command line, or a deleted account
+    page = client_for(national_admin).get("/registry/moves/")
+    assert page.status_code == 200 and "Maria B" in page.content.decode()
