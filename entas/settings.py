@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "entas.linkage",
     "entas.graduation",
     "entas.partnerships",
+    "entas.sharing",
     "entas.monitoring",
     "entas.api",
     "entas.demo",
@@ -232,7 +233,11 @@ REST_FRAMEWORK = {
         "entas.accounts.tokens.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # A partner client acts under its data-sharing agreement (purpose, validity), as on the DCI API.
+        "entas.sharing.rest.AgreementBound",
+    ],
     "DEFAULT_SCHEMA_CLASS": "entas.core.api.Schema",
     # ?limit= and ?offset=; a page holds at most 1,000 records, a malformed limit answers 400.
     "DEFAULT_PAGINATION_CLASS": "entas.core.pagination.Pages",
@@ -277,3 +282,7 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+DCI_SIGNING_KEY_FILE = os.environ.get("ENTAS_DCI_SIGNING_KEY", str(DATA_DIR / "keys" / "dci-signing-key.pem"))
+# The DCI API's own name in envelopes (`sender_id` of answers and callbacks, the key id's first part).
+DCI_SENDER_ID = os.environ.get("ENTAS_DCI_SENDER_ID", "entas")
+DCI_MAX_MATCHES = int(os.environ.get("ENTAS_DCI_MAX_MATCHES", "10000"))

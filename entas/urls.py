@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from entas.accounts.login_forms import AdminLoginForm, LoginForm
 from entas.regions import views as region_views
+from entas.sharing import dci_views as sharing_views
 
 # The admin's own login page says when an account is locked, like the site's.
 admin.site.login_form = AdminLoginForm
@@ -36,5 +37,8 @@ urlpatterns = [
     path("my-cooperative/", include("entas.graduation.cooperative_urls")),
     path("dashboard/", include("entas.monitoring.urls")),
     path("api/", include("entas.api.urls")),
+    path("dci/", include("entas.sharing.dci_urls")),
+    path("sharing/", include("entas.sharing.urls")),
+    path(".well-known/jwks.json", sharing_views.jwks, name="jwks"),
     path("admin/", admin.site.urls),
 ]

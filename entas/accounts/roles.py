@@ -21,6 +21,9 @@ MANAGES_USERS = {Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER}
 USES_ADMIN = {Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER}
 # Roles that may load files (registry, KUMKM) through the upload page.
 IMPORTS_DATA = {Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER}
+# Roles that may read, of one person of their region, which partners' systems received her data
+# (entas/sharing, linked from the household page).
+READS_SHARING_HISTORY = {Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER}
 # Roles that see less than their region: a facilitator her caseload, a cooperative manager his
 # cooperatives (the rules are registered by the apps that know them; see core.scoping).
 CONFINED = {Role.FACILITATOR, Role.COOPERATIVE_MANAGER}

@@ -84,6 +84,19 @@ def issue_token(actor: User | None, user: User, *, name: str, lifetime_days: int
 
 
 @transaction.atomic
+def issue_access_token(user: User, *, name: str, lifetime: timedelta) -> tuple[ApiToken, str]:
+    """A short-lived token for a client that proved who it is (OAuth2 client credentials, entas/sharing).
+    The client itself is the actor: the grant is audited, not each renewal's reason."""
+    token = secrets.token_urlsafe(32)
+    issued = ApiToken.objects.create(user=user, name=name, digest=digest_of(token), prefix=token[:PREFIX_LENGTH],
+                                     expires_at=timezone.now() + lifetime)
+    audit.record(user, audit.Action.API_TOKEN_ISSUED, issued, details={
+        "user": user.get_username(), "name": name, "prefix": issued.prefix,
+        "expires_at": issued.expires_at.isoformat()})
+    return issued, token
+
+
+@transaction.atomic
 def revoke_token(actor: User | None, token: ApiToken) -> ApiToken:
     """Refuse `token` from now on. Revoking a revoked token changes nothing (and writes nothing)."""
     _check_actor(actor, token.user)

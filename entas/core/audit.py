@@ -8,7 +8,7 @@ data sharing, the field app's sync) hear of the same changes in the same words.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,19 @@ class Action(StrEnum):
     COOPERATIVE_UNIT_STATUS_CHANGED = "cooperative.unit_status_changed"
     COOPERATIVE_VIEWED = "cooperative.viewed"
     DASHBOARD_EXPORTED = "dashboard.exported"
+    DATA_SHARED = "data.shared"  # records returned to a partner's client (sharing.Disclosure names them)
+    DATA_SHARING_REFUSED = "data_sharing.refused"
+    DATA_SHARING_REVOKED = "data_sharing.revoked"
+    DATA_SHARING_SET = "data_sharing.set"
+    DISCLOSURE_LISTED = "disclosure.listed"  # who received a person's or an agreement's records, read on a page
+    SHARING_CALLBACK_FAILED = "sharing.callback_failed"
+    SHARING_CALLBACK_SENT = "sharing.callback_sent"
+    SHARING_CLIENT_CHANGED = "sharing_client.changed"
+    SHARING_CLIENT_KEYS_CHANGED = "sharing_client.keys_changed"
+    SHARING_CLIENT_REGISTERED = "sharing_client.registered"
+    SHARING_CLIENT_SECRET_ISSUED = "sharing_client.secret_issued"
+    SHARING_SUBSCRIBED = "sharing.subscribed"
+    SHARING_UNSUBSCRIBED = "sharing.unsubscribed"
     ENROLMENT_ACTIVATE = "enrolment.activate"
     ENROLMENT_BULK_CREATED = "enrolment.bulk_created"
     ENROLMENT_CONSENT_RECORDED = "enrolment.consent_recorded"
@@ -140,6 +153,17 @@ class Action(StrEnum):
     VISIT_RECORDED = "visit.recorded"
 
 
+Listener = Callable[[AuditEntry, "User | None"], None]
+_listeners: list[Listener] = []
+
+
+def listen(listener: Listener) -> None:
+    """Have `listener` called with every entry written, in its transaction (from an app's
+    AppConfig.ready: core imports none of them). It must be quick and look at the action first."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
 def record(
     actor: User | None,
     action: Action,
@@ -152,7 +176,7 @@ def record(
     where = current_origin()
     if obj is not None and not region_code:
         region_code = str(getattr(obj, "audit_region_code", "") or "")
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=actor,
         actor_username=actor.get_username() if actor is not None else "",
         action=action,
@@ -163,6 +187,9 @@ def record(
         address=where.address,
         details=details or {},
     )
+    for listener in _listeners:
+        listener(entry, actor)
+    return entry
 
 
 # Query parameter values longer than this are cut in the audit entry (a search text, not a payload).

@@ -86,3 +86,69 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class Purpose(models.TextChoices):
+    """Why a partner may receive registry data: the fixed list a data-sharing agreement picks from."""
+
+    TARGETING = "targeting", _("Targeting a programme")
+    VERIFICATION = "verification", _("Verifying a person or family")
+    MONITORING = "monitoring_evaluation", _("Monitoring and evaluation")
+    RESEARCH = "research", _("Research")
+
+
+# Purposes that act on one named person: the request must carry the reference of that person's consent.
+PURPOSES_NEEDING_CONSENT = frozenset({Purpose.VERIFICATION})
+
+
+class SharedField(models.TextChoices):
+    """What a data-sharing agreement may release, in groups a partner understands."""
+
+    IDENTIFIERS = "identifiers", _("NIK and No. KK")
+    NAME = "name", _("Name")
+    BIRTH = "birth", _("Sex, birth date and place")
+    ADDRESS = "address", _("Address")
+    LOCATION = "location", _("Village and region codes")
+    HOUSEHOLD = "household", _("Household head, size and members")
+    POVERTY = "poverty", _("Decile (desil) and poverty score")
+    WELFARE = "welfare", _("Income, housing and assets")
+    SOCIAL = "social", _("Relationship, education, occupation, disability, marital status")
+
+
+class DataSharing(models.Model):
+    """The data-sharing part of a PKS: what its parties' API clients may receive, why, where and
+    how much. No client receives anything unless this is in force (valid today, not revoked)."""
+
+    agreement = models.OneToOneField(Agreement, on_delete=models.PROTECT, related_name="data_sharing",
+                                     verbose_name=_("agreement"))
+    purposes = models.JSONField(_("purposes allowed"), default=list)
+    fields = models.JSONField(_("fields allowed"), default=list)
+    # Empty: the whole country.
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("region scope"), help_text=_("Empty: the whole country."))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    daily_records = models.PositiveIntegerField(_("records per day"),
+                                                help_text=_("All the agreement's clients together."))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revocation_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("data-sharing agreement")
+        verbose_name_plural = _("data-sharing agreements")
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")),
+                                   name="partnerships_sharing_valid_after_from"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.agreement)
+
+    @property
+    def region_code(self) -> str:
+        return self.region_id or ""
+
+    def in_force(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.revoked_at is None and self.valid_from <= today <= self.valid_until

@@ -12,6 +12,7 @@ from entas.partnerships.models import (
     Agreement,
     AgreementQuerySet,
     AgreementStatus,
+    DataSharing,
     Partner,
     PartnerKind,
 )
@@ -67,3 +68,27 @@ def partners(search: str = "", kind: str = "", today: datetime.date | None = Non
                                                 agreements__valid_until__lte=soon), distinct=True),
         n_expired=Count("agreements", filter=Q(agreements__valid_until__lt=today), distinct=True),
     ).order_by("name")
+
+
+class SharingStatus:
+    """Where the data-sharing terms of a PKS stand today (derived, like an agreement's status)."""
+
+    IN_FORCE = "in_force"
+    NOT_YET = "not_yet"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def sharing_status(terms: DataSharing, today: datetime.date | None = None) -> str:
+    today = today or timezone.localdate()
+    if terms.revoked_at is not None:
+        return SharingStatus.REVOKED
+    if today < terms.valid_from:
+        return SharingStatus.NOT_YET
+    if today > terms.valid_until:
+        return SharingStatus.EXPIRED
+    return SharingStatus.IN_FORCE
+
+
+def sharing_of(agreement: Agreement) -> DataSharing | None:
+    return DataSharing.objects.select_related("region").filter(agreement=agreement).first()

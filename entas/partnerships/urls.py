@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/", views.agreement_detail, name="agreement"),
     path("<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
     path("<int:pk>/document/", views.agreement_document, name="document"),
+    path("<int:pk>/data-sharing/", views.data_sharing_set, name="data_sharing"),
+    path("<int:pk>/data-sharing/revoke/", views.data_sharing_revoke, name="data_sharing_revoke"),
 ]

@@ -1,7 +1,11 @@
 """Agreement and partner pages: the agreement list with its status filter, what expires soon,
-counts, one agreement; the partner list with its agreements counted by status, one partner; and
-the forms that record and change partners and agreements through the services."""
+counts, one agreement (with the data-sharing terms of a PKS); the partner list with its agreements
+counted by status, one partner; and the forms that record and change partners, agreements and
+data-sharing terms through the services."""
 
+from collections.abc import Mapping
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,13 +13,22 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from entas.core import sorting
 from entas.core.actors import AuthenticatedHttpRequest
-from entas.partnerships import queries, services
-from entas.partnerships.forms import AgreementForm, PartnerFilterForm, PartnerForm, StatusFilterForm
-from entas.partnerships.models import Agreement, Partner
+from entas.partnerships import queries, services, sharing_terms
+from entas.partnerships.forms import (
+    AgreementForm,
+    DataSharingForm,
+    PartnerFilterForm,
+    PartnerForm,
+    RevokeForm,
+    StatusFilterForm,
+)
+from entas.partnerships.models import Agreement, AgreementKind, DataSharing, Partner, Purpose, SharedField
 
 
 @login_required
@@ -36,9 +49,63 @@ def expiring(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _agreement_page(request, pk)
+
+
+def _agreement_page(request: AuthenticatedHttpRequest, pk: int, *, sharing_form: DataSharingForm | None = None,
+                    revoke_form: RevokeForm | None = None, status: int = 200) -> HttpResponse:
+    """One agreement; for a PKS also its data-sharing terms and, for a national administrator, the
+    forms that set and revoke them (shown again with their errors when a change was refused)."""
     agreement = get_object_or_404(queries.agreements().prefetch_related("programmes"), pk=pk)
+    may_manage = services.may_manage_page(request.user)
+    terms = queries.sharing_of(agreement) if agreement.kind == AgreementKind.PKS else None
+    if agreement.kind == AgreementKind.PKS and may_manage and (terms is None or terms.revoked_at is None):
+        sharing_form = sharing_form or DataSharingForm.of(agreement, terms)
+        if terms is not None:
+            revoke_form = revoke_form or RevokeForm()
     return render(request, "partnerships/agreement_detail.html", {
-        "agreement": agreement, "may_manage": services.may_manage_page(request.user)})
+        "agreement": agreement, "may_manage": may_manage, "is_pks": agreement.kind == AgreementKind.PKS,
+        "terms": terms, "sharing_status": queries.sharing_status(terms) if terms else "",
+        "purposes": [Purpose(p).label for p in terms.purposes if p in Purpose.values] if terms else [],
+        "field_groups": [SharedField(f).label for f in terms.fields if f in SharedField.values] if terms else [],
+        "sharing_form": sharing_form, "revoke_form": revoke_form}, status=status)
+
+
+@login_required
+@require_POST
+def data_sharing_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    if not services.may_manage_page(request.user):
+        raise Http404
+    agreement = get_object_or_404(Agreement, pk=pk)
+    form = DataSharingForm(request.POST)
+    if form.is_valid():
+        try:
+            sharing_terms.set_data_sharing(request.user, agreement, **form.service_arguments())
+        except ValidationError as problem:
+            _apply(form, problem, DataSharingForm.SERVICE_NAMES)
+        else:
+            messages.success(request, _("Data-sharing terms of %(number)s saved.") % {"number": agreement.number})
+            return redirect(reverse("partnerships:agreement", args=[agreement.pk]) + "#data-sharing")
+    return _agreement_page(request, pk, sharing_form=form, status=400)
+
+
+@login_required
+@require_POST
+def data_sharing_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    if not services.may_manage_page(request.user):
+        raise Http404
+    terms = get_object_or_404(DataSharing.objects.select_related("agreement"), agreement_id=pk)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            sharing_terms.revoke_data_sharing(request.user, terms, reason=form.cleaned_data["reason"])
+        except ValidationError as problem:
+            _apply(form, problem)
+        else:
+            messages.success(request, _("Data sharing under %(number)s revoked: every client of it is refused "
+                                        "from now on.") % {"number": terms.agreement.number})
+            return redirect(reverse("partnerships:agreement", args=[pk]) + "#data-sharing")
+    return _agreement_page(request, pk, revoke_form=form, status=400)
 
 
 @login_required
@@ -50,8 +117,13 @@ def agreement_document(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                         filename=f"{agreement.pk}.pdf")
 
 
-def _apply(form: AgreementForm | PartnerForm, problem: ValidationError) -> None:
+def _apply(form: forms.Form, problem: ValidationError, names: Mapping[str, str] | None = None) -> None:
+    """The service's refusal on the form field it names (`names`: the service's name → the form's)."""
+    if not hasattr(problem, "error_dict"):
+        form.add_error(None, problem.messages)
+        return
     for field, errors in problem.message_dict.items():
+        field = (names or {}).get(field, field)
         form.add_error(field if field in form.fields else None, errors)
 
 

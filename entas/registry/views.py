@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from entas.accounts.roles import IMPORTS_DATA
+from entas.accounts.roles import IMPORTS_DATA, READS_SHARING_HISTORY
 from entas.core import audit, sorting
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404
@@ -59,4 +59,5 @@ def household_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "deciles": household.decile_history.order_by("-date"),
         "assistance": household.assistance.select_related("person").order_by("-period", "programme")[:200],
         "full_ids": sees_full_identifiers(request.user),
+        "sharing_history": request.user.role in READS_SHARING_HISTORY,
     })

@@ -27,6 +27,7 @@ from tests.security import (
     routes_partners,
     routes_programmes,
     routes_rules,
+    routes_sharing,
 )
 from tests.security.probes import Post, Query, Route, q
 from tests.security.world import API, BOKONUSAN, EVERYONE, FACILITATOR, MANAGER, NOBODY, OFFICER, World
@@ -507,7 +508,7 @@ XFAIL: dict[str, dict[str, str]] = {}
 def _table() -> dict[str, Route]:
     routes = [*PAGES, *API_ROUTES, *ADMIN_SITE]
     for area in (routes_programmes, routes_rules, routes_family, routes_monitoring, routes_partners,
-                 routes_cooperative, routes_linkage):
+                 routes_cooperative, routes_linkage, routes_sharing):
         routes += area.ROUTES
     for model in admin.site._registry:
         spec = ADMIN_MODELS.get(model._meta.label_lower)

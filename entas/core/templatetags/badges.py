@@ -12,11 +12,12 @@ register = template.Library()
 TONES: dict[str, str] = {
     # waiting: import batches, agreements close to their end, loans and override requests
     "pending": "waiting", "running": "waiting", "expiring": "waiting", "applied": "waiting", "draft": "waiting",
+    "not_yet": "waiting",
     # ok
     "done": "ok", "active": "ok", "approved": "ok", "disbursed": "ok", "repaid": "ok",
-    "ready": "ok", "graduated": "ok", "sustained": "ok",
+    "ready": "ok", "graduated": "ok", "sustained": "ok", "in_force": "ok",
     # problem
-    "failed": "problem", "expired": "problem", "rejected": "problem", "defaulted": "problem",
+    "failed": "problem", "expired": "problem", "rejected": "problem", "defaulted": "problem", "revoked": "problem",
     # neutral facts of the pathway
     "enrolled": "info", "exited": "neutral", "retired": "neutral",
 }

@@ -13,6 +13,9 @@ from entas.demo import linkage as demo_linkage
 from entas.demo.indicators import ensure_demo_indicators
 from entas.demo.partners import ensure_partners
 from entas.demo.programme import PROGRAMME
+from entas.demo.sharing import CLIENT_ID as DCI_CLIENT
+from entas.demo.sharing import ensure_dci_client
+from entas.demo.sharing import folder as sharing_folder
 from entas.demo.targets import ensure_targets
 from entas.enterprises.models import Enterprise
 from entas.ingest.models import ImportBatch
@@ -62,6 +65,10 @@ class Command(BaseCommand):
                 ensure_targets(programme, today)
             ensure_partners(programme, today)
             self._link_agency_file()
+            if ensure_dci_client(today) is not None:
+                self.stdout.write(f"Demo DCI client '{DCI_CLIENT}' registered: its key and secret are in "
+                                  f"{sharing_folder()}; `.venv/bin/python scripts/dci_search.py` makes a signed "
+                                  "search.")
             if fresh:
                 # The dashboard reads rollups: compute them once the demo data is in.
                 call_command("refresh_rollups", stdout=self.stdout)
