@@ -14,6 +14,7 @@ COMMANDS = [
     ("import", "import_data", "import a registry (or, later, KUMKM) file: CSV or XLSX, with a rejects file"),
     ("cleanup-imports", "cleanup_imports", "fail imports left running by a dead process; delete old uploads"),
     ("deliver-events", "deliver_events", "hand pending domain events to their subscribers (rollups, ...)"),
+    ("dci-retry", "dci_retry", "send again the DCI answers and notifications whose callback failed"),
     ("migrate", "migrate", "create or update the database tables"),
     ("create-user", "create_user", "create a user with a role, an agency and a region scope"),
     ("create-token", "create_token", "create an API token for a user and print it once (--name, --days)"),

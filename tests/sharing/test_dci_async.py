@@ -15,8 +15,8 @@ from django.test import Client as Browser
 
 from entas.core.models import AuditEntry
 from entas.partnerships.models import Purpose
-from entas.sharing import keys, protocol, signatures
-from entas.sharing.models import Subscription, Transaction
+from entas.sharing import exchanges, keys, protocol, signatures
+from entas.sharing.models import Disclosure, Subscription, Transaction
 from tests.registry.factories import household
 from tests.sharing.kit import Partner, make_partner, schema_errors, search_message, terms
 
@@ -245,3 +245,10 @@ def test_a_callback_that_fails_is_kept_for_another_attempt(
     failed = AuditEntry.objects.get(action="sharing.callback_failed")
     assert failed.details["attempt"] == 1 and failed.details["url"].endswith("/registry/on-search")
     assert not AuditEntry.objects.filter(action="sharing.callback_sent").exists()
+    receiver.status = 200
+    assert exchanges.retry_pending() == (1, 0)
+    assert len(receiver.received) == 2
+    txn.refresh_from_db()
+    assert txn.attempts == 2 and txn.last_error == ""
+    assert exchanges.retry_pending() == (0, 0)  # delivered: not sent again
+    assert Disclosure.objects.filter(transaction_id=txn.transaction_id).count() == 1  # disclosed once
