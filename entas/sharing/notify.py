@@ -10,10 +10,9 @@ address and records the disclosure. A subscription sees its agreement's region o
 import uuid
 from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import Any
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django_tasks import task
 
@@ -21,8 +20,8 @@ from entas.core.audit import Action
 from entas.core.context import origin
 from entas.core.models import Event
 from entas.graduation.models import Enrolment
-from entas.registry.models import DecileRecord, Household
-from entas.sharing import exchanges, protocol, records, services
+from entas.registry.models import DecileRecord
+from entas.sharing import exchanges, protocol, records, search, services
 from entas.sharing.models import Notification, Subscription
 
 MAX_RECORDS = 1000  # per notification; an import that changes more is told in several
@@ -84,7 +83,7 @@ def send(notification_pk: int) -> bool:
     event = Event.objects.get(pk=note.event_id)
     ids = households_of(event, subscription.region_code or terms.region_code)
     allowed = frozenset(terms.fields)
-    found = search_region(Household.objects.filter(pk__in=ids), terms.region_code)
+    found = list(search.base(search.GROUP, terms.region_code).filter(pk__in=ids).order_by("id"))
     members = records.members_by_household(found) if "household" in allowed else {}
     rows = [records.group_record(h, members.get(h.pk, []), allowed) for h in found]
     transaction_id = str(uuid.uuid4())
@@ -102,9 +101,3 @@ def send(notification_pk: int) -> bool:
         with transaction.atomic():
             services.record_disclosure(client, answer, transaction_id=transaction_id, message_id=f"notify-{note.pk}")
     return ok
-
-
-def search_region(households: Any, region: str) -> list[Household]:
-    if region:
-        households = households.filter(Q(village__code=region) | Q(village__code__startswith=region + "."))
-    return list(households.order_by("id"))

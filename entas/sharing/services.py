@@ -174,8 +174,7 @@ def purpose_of(criteria: dict[str, Any], terms: Any) -> str:
 
 
 def answer_search(client: Client, message: dict[str, Any]) -> Answer:
-    """The `search_response` items for a search message (nothing written)."""
-    """`message` has passed protocol.check_form."""
+    """The `search_response` items for a search message that passed protocol.check_form (nothing written)."""
     answer, seen = Answer(), set()
     for item in message["search_request"]:
         reference = item["reference_id"]
