@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "entas.graduation",
     "entas.partnerships",
     "entas.sharing",
+    "entas.field",
     "entas.monitoring",
     "entas.api",
     "entas.demo",

@@ -39,6 +39,7 @@ urlpatterns = [
     path("api/", include("entas.api.urls")),
     path("dci/", include("entas.sharing.dci_urls")),
     path("sharing/", include("entas.sharing.urls")),
+    path("field/", include("entas.field.urls")),
     path(".well-known/jwks.json", sharing_views.jwks, name="jwks"),
     path("admin/", admin.site.urls),
 ]

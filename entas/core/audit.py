@@ -63,6 +63,12 @@ class Action(StrEnum):
     SHARING_CLIENT_SECRET_ISSUED = "sharing_client.secret_issued"
     SHARING_SUBSCRIBED = "sharing.subscribed"
     SHARING_UNSUBSCRIBED = "sharing.unsubscribed"
+    FIELD_CASELOAD_DOWNLOADED = "field.caseload_downloaded"  # the families a device received
+    FIELD_COMMAND_REFUSED = "field.command_refused"
+    FIELD_CONFLICT_OPENED = "field.conflict_opened"
+    FIELD_CONFLICT_RESOLVED = "field.conflict_resolved"
+    FIELD_DEVICE_REGISTERED = "field.device_registered"
+    FIELD_DEVICE_REVOKED = "field.device_revoked"
     ENROLMENT_ACTIVATE = "enrolment.activate"
     ENROLMENT_BULK_CREATED = "enrolment.bulk_created"
     ENROLMENT_CONSENT_RECORDED = "enrolment.consent_recorded"

@@ -14,6 +14,7 @@ own, so one bad event does not hold back the others.
 """
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -46,8 +47,22 @@ def emit(kind: str, model: type[Model] | str, *, ids: Iterable[int] = (), places
     label = model if isinstance(model, str) else model._meta.label
     event = Event.objects.create(kind=kind, model=label, ids=sorted(set(ids)),
                                  places=sorted({p for p in places if p}), details=details or {})
-    transaction.on_commit(deliver_pending, robust=True)
+    _state.delivered = False
+    transaction.on_commit(_deliver_once, robust=True)
     return event
+
+
+_state = threading.local()
+
+
+def _deliver_once() -> None:
+    """One delivery takes every pending event: of the callbacks a transaction with hundreds of
+    events registered (a sync of a phone's outbox), the first delivers and the others find it done,
+    until the next event is written."""
+    if getattr(_state, "delivered", False):
+        return
+    _state.delivered = True
+    deliver_pending()
 
 
 def pending() -> QuerySet[Event]:

@@ -21,6 +21,10 @@ def client_address(request: HttpRequest) -> str:
     return remote
 
 
+# Called by programs (the REST API, the field app's sync) rather than read as pages.
+API_PATHS = ("/api/", "/field/api/")
+
+
 class IndonesianFirstMiddleware:
     """Pages: Bahasa Indonesia unless the user picked English with the language switch. Many
     officials use browsers set to English; the programme's working language is still Indonesian, so
@@ -31,7 +35,7 @@ class IndonesianFirstMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith("/api/"):
+        if not request.path.startswith(API_PATHS):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
@@ -41,7 +45,7 @@ class RequestOriginMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        channel = "api" if request.path.startswith("/api/") else "web"
+        channel = "api" if request.path.startswith(API_PATHS) else "web"
         with origin(channel, client_address(request)):
             return self.get_response(request)
 

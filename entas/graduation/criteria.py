@@ -14,6 +14,7 @@ denominator (income * 100 / the poverty line; children in school * 100 / school-
 floats, PostgreSQL's numerics and JavaScript's numbers cannot disagree on a border case.
 """
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -21,8 +22,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 FORMAT = "entas.graduation.rules/1"
 
@@ -278,8 +279,25 @@ def measures_dict() -> dict[str, Any]:
                 for u in UNITS.values()}}
 
 
+# Active and retired versions never change (graduation.rules), so their definitions are kept per
+# (version id, when it was drafted, status, language): every assessed visit reads one, and a sync of
+# a phone brings many. The drafting time tells apart two versions that got the same id (a database
+# emptied and filled again, as between tests).
+_kept: dict[tuple[int, Any, str, str], dict[str, Any]] = {}
+
+
 def definition(rule_set: Any) -> dict[str, Any]:
     """The rule set as versioned, JSON-able data: the one definition both evaluators read."""
+    key = (rule_set.pk, rule_set.created_at, rule_set.status, get_language() or "")
+    if rule_set.status != "draft" and key in _kept:
+        return copy.deepcopy(_kept[key])
+    found = _definition_of(rule_set)
+    if rule_set.status != "draft" and rule_set.pk is not None:
+        _kept[key] = copy.deepcopy(found)
+    return found
+
+
+def _definition_of(rule_set: Any) -> dict[str, Any]:
     specs = [spec_of(c) for c in rule_set.criteria.all()]
     return {"format": FORMAT, "programme": rule_set.programme_id, "rule_set": rule_set.pk,
             "version": rule_set.version, "status": rule_set.status, "measures": measures_dict(),

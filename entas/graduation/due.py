@@ -10,6 +10,7 @@ no query per family); `due_actions()` decides in Python from those values. The b
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,10 +71,10 @@ class Family:
         return self.actions[0]
 
 
-def caseload_rows(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    """The open enrolments with, per family, what `due_actions` reads: one query."""
+def caseload_rows(enrolments: QuerySet[Enrolment], statuses: Iterable[str] = OPEN_STATUSES) -> QuerySet[Enrolment]:
+    """The open enrolments (or those in `statuses`) with, per family, what `due_actions` reads: one query."""
     per = OuterRef("pk")
-    return (enrolments.filter(status__in=OPEN_STATUSES).select_related("household", "village", "programme")
+    return (enrolments.filter(status__in=statuses).select_related("household", "village", "programme")
             .annotate(
                 head_name=Subquery(Person.objects.filter(household_id=OuterRef("household_id"),
                                                          relationship=Relationship.HEAD)

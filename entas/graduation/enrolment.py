@@ -76,7 +76,8 @@ def reassign(actor: User | None, enrolment: Enrolment, facilitator: Facilitator,
     has_room(facilitator, enrolment.village_id)
     before = enrolment.facilitator
     enrolment.facilitator = facilitator
-    enrolment.save(update_fields=["facilitator"])
+    enrolment.version += 1
+    enrolment.save(update_fields=["facilitator", "version"])
     CaseloadAssignment.objects.create(enrolment=enrolment, from_facilitator=before, to_facilitator=facilitator,
                                       reason=reason.strip(), at=timezone.now())
     audit.record_change(actor, audit.Action.ENROLMENT_REASSIGNED, enrolment, details={

@@ -130,7 +130,8 @@ def deactivate_facilitator(actor: User | None, facilitator: Facilitator, *, reas
     note = _("handover: %(reason)s") % {"reason": reason.strip()}
     for family in families:
         family.facilitator = plan[family.pk]
-    Enrolment.objects.bulk_update(families, ["facilitator"], batch_size=1000)
+        family.version += 1
+    Enrolment.objects.bulk_update(families, ["facilitator", "version"], batch_size=1000)
     CaseloadAssignment.objects.bulk_create([
         CaseloadAssignment(enrolment=family, from_facilitator=facilitator, to_facilitator=plan[family.pk],
                            reason=note[:200], at=now) for family in families], batch_size=1000)

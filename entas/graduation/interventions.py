@@ -34,6 +34,8 @@ LOAN_STEPS: dict[str, set[str]] = {
     LoanStatus.DEFAULTED: set(),
     LoanStatus.REJECTED: set(),
 }
+COUNTS = ("income_sources", "business_months", "school_age_children", "children_in_school")
+YES_NO = ("cooperative_member", "food_shortage")
 ASSESSMENT_FIELDS = ("per_capita_income", "income_sources", "business_months", "savings", "cooperative_member",
                      "school_age_children", "children_in_school", "food_shortage")
 
@@ -52,6 +54,14 @@ def _assessment_values(values: dict[str, Any]) -> dict[str, Any]:
     for name in ("per_capita_income", "savings"):
         if values.get(name) is not None:
             rupiah(name, values[name])
+    # Typed here, not only in the forms: the field app's commands and the API reach this with JSON values.
+    for name in COUNTS:
+        value = values.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 999):
+            raise fail(name, _("'%(value)s' is not a whole number between 0 and 999.") % {"value": value})
+    for name in YES_NO:
+        if values.get(name) is not None and not isinstance(values[name], bool):
+            raise fail(name, _("'%(value)s' is not yes or no (true or false).") % {"value": values[name]})
     children, in_school = values.get("school_age_children"), values.get("children_in_school")
     if children is not None and in_school is not None and in_school > children:
         raise fail("children_in_school", _("%(in_school)s children in school but only %(children)s of school age: "
@@ -65,8 +75,11 @@ def record_visit(actor: User | None, enrolment: Enrolment, *, on: date, notes: s
     """A home visit by the family's facilitator, with an assessment when one was made."""
     _open(enrolment)
     happened("on", on)
+    if on < enrolment.enrolled_on:
+        raise fail("on", _("%(on)s is before the family was enrolled (%(enrolled)s): a visit comes after "
+                           "enrolment.") % {"on": numbers.day(on), "enrolled": numbers.day(enrolment.enrolled_on)})
     values = _assessment_values(assessment) if assessment else None
-    visit = Visit.objects.create(enrolment=enrolment, facilitator=enrolment.facilitator, date=on, notes=notes)
+    visit = Visit.objects.create(enrolment=enrolment, facilitator_id=enrolment.facilitator_id, date=on, notes=notes)
     assessed = Assessment.objects.create(enrolment=enrolment, visit=visit, date=on, **values) if values else None
     audit.record_change(actor, audit.Action.VISIT_RECORDED, visit, region_code=enrolment.village_id,
                         details={"enrolment": enrolment.pk, "assessed": assessed is not None})

@@ -59,6 +59,10 @@ class Enrolment(models.Model):
                                           db_default=False)
     contact_consent_on = models.DateField(_("consent given on"), null=True, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, default="", db_default="")
+    # Raised by every step on the pathway and every change of facilitator (pathway.move, reassign,
+    # handover): the field app's commands name the version they were based on, and a change based on
+    # an older one is a conflict for the supervisor (entas.field.sync).
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
 
     scope_region_field = "village_id"
 

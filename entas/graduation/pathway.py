@@ -94,6 +94,7 @@ def move(actor: User | None, enrolment: Enrolment, action: str, on: datetime.dat
         raise ValidationError({"status": problem})
     before, target = current.status, TRANSITIONS[action][1]
     current.status = target
+    current.version += 1
     for name, value in fields.items():
         setattr(current, name, value)
     if action == "graduate":
@@ -101,7 +102,7 @@ def move(actor: User | None, enrolment: Enrolment, action: str, on: datetime.dat
     if action == "relapse":
         current.relapses += 1
         current.graduated_on = None
-    current.save(update_fields=["status", "graduated_on", "relapses", "exit_reason", "exited_on"])
+    current.save(update_fields=["status", "graduated_on", "relapses", "exit_reason", "exited_on", "version"])
     StatusChange.objects.create(enrolment=current, from_status=before, to_status=target, action=action, on=on,
                                 actor=actor, note=note[:200], evaluation=evaluation)
     audit.record_change(actor, audit.Action(f"enrolment.{action}"), current,

@@ -43,8 +43,14 @@ def line_subquery(village_ref: str, area_ref: str, date_ref: str) -> Subquery:
 @dataclass(frozen=True)
 class Found:
     line: PovertyLine | None
-    province: str
+    province_code: str
     area: str
+
+    @property
+    def province(self) -> str:
+        # Read only when a line is missing and the words are needed, not on every evaluation.
+        name = Region.objects.filter(code=self.province_code).values_list("name", flat=True).first()
+        return str(name or self.province_code)
 
     def missing(self, on: datetime.date) -> str:
         """In words, why there is no line (for an evaluation that cannot be judged)."""
@@ -57,8 +63,7 @@ def line_for(village: Region, on: datetime.date) -> Found:
     area = area_of(village)
     lines = PovertyLine.objects.filter(Q(area=area) | Q(area=Area.TOTAL), province_id=province_code,
                                        valid_from__lte=on)
-    province = Region.objects.filter(code=province_code).values_list("name", flat=True).first() or province_code
-    return Found(_preferred(lines).first(), str(province), area)
+    return Found(_preferred(lines).first(), province_code, area)
 
 
 def _province(value: str) -> Region:

@@ -8,7 +8,7 @@ repeated event costs a recount, never a wrong number. `rebuild()` recounts every
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
@@ -20,6 +20,9 @@ from entas.regions.models import Region
 
 ENROLMENT = "graduation.Enrolment"
 REGENCY = 5  # length of a regency code, "33.10"
+# Enrolment events that change none of what the tally counts (status, cohort, village, relapses):
+# an evaluation comes with every assessed visit, and recounting a regency for each would be waste.
+UNCOUNTED = {"enrolment.evaluated", "enrolment.consent_recorded", "enrolment.reassigned"}
 
 
 def _counts(rows: QuerySet[Enrolment]) -> list[ProgrammeTally]:
@@ -39,13 +42,26 @@ def villages_of(regency: str) -> tuple[str, ...]:
     return tuple(Region.objects.filter(region_q(regency, "code"), level=Level.VILLAGE).values_list("code", flat=True))
 
 
+TALLY_LOCK = 7011  # the first key of the advisory lock that serialises one programme's recounts
+
+
+def _hold(programme_id: int) -> None:
+    """Two deliveries recounting one programme at once would both insert its rows: the second waits.
+    An advisory lock, not the programme's row, which evaluations hold in share mode for as long as a
+    phone's sync runs. SQLite writes one transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [TALLY_LOCK, programme_id])
+
+
 @transaction.atomic
 def recount(pairs: Iterable[tuple[int, str]]) -> None:
     """Recount the tally of these (programme id, regency code) pairs from the enrolments."""
     by_programme: dict[int, set[str]] = {}
     for programme_id, regency in pairs:
         by_programme.setdefault(programme_id, set()).add(regency[:REGENCY])
-    for programme_id, regencies in by_programme.items():
+    for programme_id, regencies in sorted(by_programme.items()):
+        _hold(programme_id)
         villages = [code for regency in sorted(regencies) for code in villages_of(regency)]
         ProgrammeTally.objects.filter(programme_id=programme_id, regency__in=regencies).delete()
         counts = _counts(Enrolment.objects.filter(programme_id=programme_id, village_id__in=villages))
@@ -61,6 +77,7 @@ def rebuild() -> int:
 def on_events(taken: Sequence[Event]) -> None:
     """Recount the pairs named by enrolment events: from the ids (the enrolments as they are now),
     and, for a set-based change that names no ids, from its programme and places."""
+    taken = [event for event in taken if event.kind not in UNCOUNTED]
     ids = [pk for event in taken if event.model == ENROLMENT for pk in event.ids]
     pairs: set[tuple[int, str]] = set()
     if ids:

@@ -92,11 +92,14 @@ def on_events(delivered: Sequence[Event]) -> None:
     codes: set[str] = set()
     places: set[str] = set()
     moving: list[Event] = []
+    wanted: dict[str, dict[str, list[str]]] = {}  # per model: read once for the events delivered together
     for event in delivered:
         if event.model == ImportBatch._meta.label:
             _imported(event)
             continue
-        found, where = _changed_rows(event)
+        if event.model not in wanted:
+            wanted[event.model] = _wanted(reading(event.model))
+        found, where = _changed_rows(event, wanted[event.model])
         if found and where - {""}:
             codes.update(found)
             places.update(where - {""})
@@ -107,9 +110,9 @@ def on_events(delivered: Sequence[Event]) -> None:
         transaction.on_commit(partial(dispatch, request.pk), robust=True)
 
 
-def _changed_rows(event: Event) -> tuple[list[str], set[str]]:
-    """The indicators an event moves and the places it moves them in."""
-    wanted = _wanted(reading(event.model))
+def _changed_rows(event: Event, wanted: dict[str, list[str]]) -> tuple[list[str], set[str]]:
+    """The indicators an event moves and the places it moves them in (`wanted`: the indicators
+    defined on the computations that read the event's model)."""
     if not wanted:
         return [], set()
     places = set(event.places)

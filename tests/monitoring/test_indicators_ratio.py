@@ -117,7 +117,7 @@ def test_the_dashboard_shows_the_regency_ratio(national_admin: User, prog: Progr
 
 def assessed(family: Enrolment, *incomes: int) -> None:
     for months, income in enumerate(incomes):
-        interventions.record_visit(None, family, on=datetime.date(2025, 4 + months, 10),
+        interventions.record_visit(None, family, on=datetime.date(2025, 8 + months, 10),
                                    assessment={"per_capita_income": income})
 
 

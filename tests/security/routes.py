@@ -22,6 +22,7 @@ from entas.registry.models import Household
 from tests.security import (
     routes_cooperative,
     routes_family,
+    routes_field,
     routes_linkage,
     routes_monitoring,
     routes_partners,
@@ -508,7 +509,7 @@ XFAIL: dict[str, dict[str, str]] = {}
 def _table() -> dict[str, Route]:
     routes = [*PAGES, *API_ROUTES, *ADMIN_SITE]
     for area in (routes_programmes, routes_rules, routes_family, routes_monitoring, routes_partners,
-                 routes_cooperative, routes_linkage, routes_sharing):
+                 routes_cooperative, routes_linkage, routes_sharing, routes_field):
         routes += area.ROUTES
     for model in admin.site._registry:
         spec = ADMIN_MODELS.get(model._meta.label_lower)

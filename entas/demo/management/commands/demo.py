@@ -10,6 +10,7 @@ from entas.accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
 from entas.core.context import origin
 from entas.demo import calendar, pathway
 from entas.demo import linkage as demo_linkage
+from entas.demo.field import ensure_field_work
 from entas.demo.indicators import ensure_demo_indicators
 from entas.demo.partners import ensure_partners
 from entas.demo.programme import PROGRAMME
@@ -69,6 +70,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"Demo DCI client '{DCI_CLIENT}' registered: its key and secret are in "
                                   f"{sharing_folder()}; `.venv/bin/python scripts/dci_search.py` makes a signed "
                                   "search.")
+            if ensure_field_work(today) is not None:
+                self.stdout.write("Demo field app: a phone of 'pendamping' with synced visits and one conflict "
+                                  "for 'petugas-klaten' (/field/conflicts/); the app itself is at /field/.")
             if fresh:
                 # The dashboard reads rollups: compute them once the demo data is in.
                 call_command("refresh_rollups", stdout=self.stdout)
