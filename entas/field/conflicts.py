@@ -39,7 +39,8 @@ def resolve_conflict(actor: User | None, conflict: Conflict, *, decision: str, n
     if decision == "apply":
         enrolment = Enrolment.objects.select_for_update().get(pk=conflict.enrolment_id)
         # The facilitator made the change; the supervisor's decision is its own audit entry below.
-        apply(command.device.facilitator.user, enrolment, command.kind, command.data.get("data") or {})
+        apply(command.device.facilitator.user, enrolment, command.kind, command.data.get("data") or {},
+              command.device.facilitator_id)
         command.outcome = Outcome.APPLIED
         command.version_after = Enrolment.objects.values_list("version", flat=True).get(pk=enrolment.pk)
         command.message = _("Applied by your supervisor.")

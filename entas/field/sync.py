@@ -63,8 +63,10 @@ def _whole(raw: Any, name: str) -> int:
     return raw
 
 
-def apply(actor: User | None, enrolment: Enrolment, kind: str, data: dict[str, Any]) -> None:
-    """The change a command asks for, through the service the online pages use."""
+def apply(actor: User | None, enrolment: Enrolment, kind: str, data: dict[str, Any],
+          facilitator_id: int | None = None) -> None:
+    """The change a command asks for, through the service the online pages use; a visit is the
+    visit of `facilitator_id`, the phone's facilitator (the family may have moved on since)."""
     if kind == Kind.VISIT:
         notes = data.get("notes") or ""
         if not isinstance(notes, str) or len(notes) > NOTES_MAX:
@@ -73,7 +75,7 @@ def apply(actor: User | None, enrolment: Enrolment, kind: str, data: dict[str, A
         if measures is not None and not isinstance(measures, dict):
             raise ValidationError({"assessment": _("The assessment is a set of named values.")})
         services.record_visit_with_assessment(actor, enrolment, date=_day(data.get("date"), "date"), notes=notes,
-                                              measures=measures)
+                                              measures=measures, facilitator_id=facilitator_id)
     elif kind == Kind.ATTENDANCE:
         session = TrainingSession.objects.filter(pk=_whole(data.get("session"), "session")).first()
         if session is None:
@@ -218,7 +220,7 @@ def _one(device: Device, raw: Any, seen: dict[uuid.UUID, Command]) -> dict[str, 
         return _answer(_conflict(device, command, enrolment))
     try:
         with transaction.atomic():
-            apply(device.facilitator.user, enrolment, str(kind), data)
+            apply(device.facilitator.user, enrolment, str(kind), data, device.facilitator_id)
     except ValidationError as error:
         return _store_refused(command, *first_error(error))
     command.outcome = Outcome.APPLIED

@@ -71,15 +71,17 @@ def _assessment_values(values: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def record_visit(actor: User | None, enrolment: Enrolment, *, on: date, notes: str = "",
-                 assessment: dict[str, Any] | None = None) -> Visit:
-    """A home visit by the family's facilitator, with an assessment when one was made."""
+                 assessment: dict[str, Any] | None = None, facilitator_id: int | None = None) -> Visit:
+    """A home visit by the family's facilitator (or `facilitator_id`: the one who made it, when the
+    family has since been handed to another), with an assessment when one was made."""
     _open(enrolment)
     happened("on", on)
     if on < enrolment.enrolled_on:
         raise fail("on", _("%(on)s is before the family was enrolled (%(enrolled)s): a visit comes after "
                            "enrolment.") % {"on": numbers.day(on), "enrolled": numbers.day(enrolment.enrolled_on)})
     values = _assessment_values(assessment) if assessment else None
-    visit = Visit.objects.create(enrolment=enrolment, facilitator_id=enrolment.facilitator_id, date=on, notes=notes)
+    visit = Visit.objects.create(enrolment=enrolment, facilitator_id=facilitator_id or enrolment.facilitator_id,
+                                 date=on, notes=notes)
     assessed = Assessment.objects.create(enrolment=enrolment, visit=visit, date=on, **values) if values else None
     audit.record_change(actor, audit.Action.VISIT_RECORDED, visit, region_code=enrolment.village_id,
                         details={"enrolment": enrolment.pk, "assessed": assessed is not None})

@@ -142,7 +142,7 @@ def record_follow_up(actor: User | None, enrolment: Enrolment, *, month: int, on
 
 @transaction.atomic
 def record_visit_with_assessment(actor: User | None, enrolment: Enrolment, *, date: date, notes: str = "",
-                                 measures: dict[str, Any] | None = None) -> Visit:
+                                 measures: dict[str, Any] | None = None, facilitator_id: int | None = None) -> Visit:
     """A home visit and the assessment made on it, in one step. Cooperative membership, when not
     given, is read from the family's memberships. The assessment is read at once against the active
     rule set (an Evaluation, shown on the family's page), and a family still only enrolled becomes
@@ -150,7 +150,8 @@ def record_visit_with_assessment(actor: User | None, enrolment: Enrolment, *, da
     values = {k: v for k, v in (measures or {}).items() if v is not None}
     if values and "cooperative_member" not in values:
         values["cooperative_member"] = cooperative_member_on(enrolment, date)
-    visit = record_visit(actor, enrolment, on=date, notes=notes, assessment=values or None)
+    visit = record_visit(actor, enrolment, on=date, notes=notes, assessment=values or None,
+                         facilitator_id=facilitator_id)
     if enrolment.status == Status.ENROLLED:
         pathway.move(actor, enrolment, "activate", date, _("first home visit"))
     if values and evaluate.active_rule_set(enrolment.programme_id) is not None:

@@ -136,20 +136,41 @@ def inputs() -> Iterator[tuple[str, dict[str, Any] | None, int | None]]:
     yield "only the income known, no line", {"per_capita_income": 605_000}, None
 
 
+# What a result says of one case; the rest of it (code, label, threshold, ...) repeats the criterion
+# of the definition and is put back by `expand` when the file is read.
+OUTCOME = ("applies", "met", "missing", "value", "passed")
+
+
 def build() -> dict[str, Any]:
     definition = make_definition()
     cases = []
     for name, values, line in inputs():
         expected = criteria.judge(definition["criteria"], values, line)
-        cases.append({"name": name, "values": values, "line": line, "expected": expected,
+        cases.append({"name": name, "values": values, "line": line,
+                      "expected": [{k: r[k] for k in OUTCOME} for r in expected],
                       "essentials_passed": criteria.all_essential_passed(expected)})
     names = [c["name"] for c in cases]
     assert len(set(names)) == len(names), "two cases have the same name"
     return {"definition": definition, "cases": cases}
 
 
+def expand(data: dict[str, Any]) -> dict[str, Any]:
+    """The file's cases with each expected result whole, as the evaluators give it."""
+    items = data["definition"]["criteria"]
+    whole = [{k: item[k] for k in ("code", "label", "field", "operator", "threshold", "unit", "essential")}
+             | {"condition": item.get("condition")} for item in items]
+    cases = [{**case, "expected": [{**static, **outcome} for static, outcome in zip(whole, case["expected"],
+                                                                                    strict=True)]}
+             for case in data["cases"]]
+    return {**data, "cases": cases}
+
+
 def render(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    """The definition indented, then one case per line: small, and a changed case is one changed line."""
+    definition = json.dumps(data["definition"], indent=1, sort_keys=True, ensure_ascii=False)
+    cases = ",\n".join(json.dumps(case, sort_keys=True, ensure_ascii=False) for case in data["cases"])
+    return f'{{"definition": {definition},\n"cases": [\n{cases}\n]}}\n'
+
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ CRITERIA_JS = Path(criteria.__file__).parents[1] / "field" / "static" / "field" 
 @pytest.fixture(scope="module")
 def data() -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(make_criteria_cases.CASES_PATH.read_text(encoding="utf-8"))
-    return loaded
+    return make_criteria_cases.expand(loaded)
 
 
 def as_json(value: Any) -> str:

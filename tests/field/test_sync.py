@@ -120,6 +120,7 @@ def test_a_visit_after_the_family_was_handed_over_is_a_conflict_for_the_supervis
     assert again["status"] == "duplicate" and again["first"] == "conflict"
     field.resolve_conflict(klaten_officer, conflict, decision="apply")
     assert Visit.objects.filter(enrolment=family).count() == 1 and Assessment.objects.count() == 1
+    assert Visit.objects.get().facilitator == rina  # her visit, though the family is someone else's now
     assert Command.objects.get().outcome == Outcome.APPLIED
 
 
