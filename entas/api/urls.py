@@ -22,6 +22,7 @@ from entas.graduation.api_interventions import (
     LoanViewSet,
     MarketAccessViewSet,
 )
+from entas.graduation.api_permanence import ProgrammePermanence
 from entas.graduation.api_training import TrainingSessionViewSet
 from entas.linkage.api import LinkCandidateViewSet, LinkJobViewSet, LinkViewSet
 from entas.monitoring.api import IndicatorViewSet, RollupViewSet, TargetViewSet
@@ -79,6 +80,8 @@ NESTED_IDS = _numeric(p.removeprefix(ENROLMENT + "/") for p in NUMERIC if p.star
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),  # CSP: no inline script
+    re_path(rf"^programmes/(?P<id>{ID_PATTERN})/permanence/$", ProgrammePermanence.as_view(),
+            name="programme-permanence"),
     path("", include(router.urls)),
     re_path(rf"^{ENROLMENT}/(?:{NESTED_IDS})/{NOT_AN_ID}", NotAnId.as_view(), name="api-not-an-id"),
     re_path(rf"^enrolments/{NOT_AN_ID}/(?:{NESTED})/", NotAnId.as_view(), {"part": "enrolment"},

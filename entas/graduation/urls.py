@@ -7,6 +7,7 @@ from django.urls import path
 from entas.graduation import (
     consent_views,
     facilitator_views,
+    permanence_views,
     poverty_views,
     programme_views,
     rule_views,
@@ -19,6 +20,7 @@ app_name = "graduation"
 urlpatterns = [
     path("<int:pk>/", programme_views.programme_detail, name="programme"),
     path("<int:pk>/enrol/", programme_views.enrol, name="enrol"),
+    path("<int:pk>/permanence/", permanence_views.programme_permanence, name="permanence"),
     path("<int:pk>/rules/", rule_views.rule_sets, name="rule_sets"),
     path("<int:pk>/rules/new/", rule_views.rule_set_draft, name="rule_set_draft"),
     path("<int:pk>/rules/<int:version>/", rule_views.rule_set, name="rule_set"),

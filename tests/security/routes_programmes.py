@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tests.security.probes import Post, Route
+from tests.security.probes import Post, Query, Route, q
 from tests.security.world import NOBODY, OFFICER, World
 
 # programmes.services.MANAGES_FACILITATORS among the probing roles (national administrators are not probed).
@@ -46,4 +46,12 @@ ROUTES: list[Route] = [
     Route("graduation:facilitator", kind="facilitator", posts=(
         Post("hidden-to", deactivate_to_hidden, users=MANAGERS),
         Post("outside", change_own, "outside", MANAGERS))),
+    # Whether graduation lasts (issue 19): programmes are national, the families counted are the
+    # role's own (a Kupang family never shows for Klaten); an unknown grouping answers 400.
+    Route("graduation:permanence", kind="programme", public=True,
+          queries=q({}, {"by": "regency"}, {"by": "facilitator"}, {"by": "all"}, Query({"by": "x"}, ok=(400,))),
+          absent=("53.01",)),
+    Route("programme-permanence", kind="programme", kwarg="id", public=True, api=True,
+          queries=q({}, {"by": "regency"}, {"by": "facilitator"}, {"by": "all"}, Query({"by": "x"}, ok=(400,))),
+          absent=("53.01",)),
 ]
