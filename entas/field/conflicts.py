@@ -11,7 +11,7 @@ from entas.accounts.models import User
 from entas.core import audit, scoping
 from entas.field.devices import SUPERVISES
 from entas.field.models import Command, Conflict, Outcome, Resolution
-from entas.field.sync import apply
+from entas.field.sync import apply, version_after
 from entas.graduation.models import Enrolment
 
 DECISIONS = ("apply", "discard")
@@ -41,8 +41,7 @@ def resolve_conflict(actor: User | None, conflict: Conflict, *, decision: str, n
         # The facilitator made the change; the supervisor's decision is its own audit entry below.
         apply(command.device.facilitator.user, enrolment, command.kind, command.data.get("data") or {},
               command.device.facilitator_id)
-        command.outcome = Outcome.APPLIED
-        command.version_after = Enrolment.objects.values_list("version", flat=True).get(pk=enrolment.pk)
+        command.outcome, command.version_after = Outcome.APPLIED, version_after(command.kind, enrolment)
         command.message = _("Applied by your supervisor.")
         conflict.resolution = Resolution.APPLIED
     else:

@@ -89,6 +89,14 @@ def apply(actor: User | None, enrolment: Enrolment, kind: str, data: dict[str, A
         services.record_follow_up(actor, enrolment, month=month, on=_day(data.get("date"), "date"))
 
 
+def version_after(kind: str, enrolment: Enrolment) -> int:
+    """The family's version once `apply` is done. A visit's step (a first visit activates) refreshes
+    this very object (pathway.move); a follow-up moves a copy it locks itself; an attendance, nothing."""
+    if kind == Kind.FOLLOW_UP:
+        return Enrolment.objects.values_list("version", flat=True).get(pk=enrolment.pk)
+    return enrolment.version
+
+
 def _digest(raw: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(raw, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
 
@@ -223,11 +231,7 @@ def _one(device: Device, raw: Any, seen: dict[uuid.UUID, Command]) -> dict[str, 
             apply(device.facilitator.user, enrolment, str(kind), data, device.facilitator_id)
     except ValidationError as error:
         return _store_refused(command, *first_error(error))
-    command.outcome = Outcome.APPLIED
-    # A visit's step (a first visit activates) refreshes this very object (pathway.move); a follow-up
-    # moves a copy it locks itself, and an attendance moves nothing.
-    command.version_after = (Enrolment.objects.values_list("version", flat=True).get(pk=enrolment.pk)
-                             if kind == Kind.FOLLOW_UP else enrolment.version)
+    command.outcome, command.version_after = Outcome.APPLIED, version_after(str(kind), enrolment)
     command.save(force_insert=True)
     return _answer(command)
 

@@ -29,40 +29,23 @@ def _handle(request: HttpRequest, action: str, work: Work) -> JsonResponse:
         return protocol.refused(refusal, action, client.client_id if client else "", message_id)
 
 
-@csrf_exempt
-@require_POST
-def sync_search(request: HttpRequest) -> JsonResponse:
-    return _handle(request, "search", services.sync_search)
+def _endpoint(action: str, work: Work) -> Callable[[HttpRequest], JsonResponse]:
+    """One signed DCI operation: the envelope checked by `_handle`, the message answered by `work`."""
+
+    @csrf_exempt
+    @require_POST
+    def view(request: HttpRequest) -> JsonResponse:
+        return _handle(request, action, work)
+
+    return view
 
 
-@csrf_exempt
-@require_POST
-def search(request: HttpRequest) -> JsonResponse:
-    return _handle(request, "search", exchanges.accept_search)
-
-
-@csrf_exempt
-@require_POST
-def sync_txn_status(request: HttpRequest) -> JsonResponse:
-    return _handle(request, "txn-status", exchanges.sync_txn_status)
-
-
-@csrf_exempt
-@require_POST
-def txn_status(request: HttpRequest) -> JsonResponse:
-    return _handle(request, "txn-status", exchanges.accept_txn_status)
-
-
-@csrf_exempt
-@require_POST
-def subscribe(request: HttpRequest) -> JsonResponse:
-    return _handle(request, "subscribe", exchanges.accept_subscribe)
-
-
-@csrf_exempt
-@require_POST
-def unsubscribe(request: HttpRequest) -> JsonResponse:
-    return _handle(request, "unsubscribe", exchanges.accept_unsubscribe)
+sync_search = _endpoint("search", services.sync_search)
+search = _endpoint("search", exchanges.accept_search)
+sync_txn_status = _endpoint("txn-status", exchanges.sync_txn_status)
+txn_status = _endpoint("txn-status", exchanges.accept_txn_status)
+subscribe = _endpoint("subscribe", exchanges.accept_subscribe)
+unsubscribe = _endpoint("unsubscribe", exchanges.accept_unsubscribe)
 
 
 @require_GET
