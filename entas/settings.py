@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "entas.sharing",
     "entas.field",
     "entas.monitoring",
+    "entas.impact",
     "entas.api",
     "entas.demo",
 ]

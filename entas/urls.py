@@ -32,6 +32,7 @@ urlpatterns = [
     path("programmes/", include("entas.programmes.urls")),
     # Enrolled families (graduation) keep the /programmes/ addresses they always had.
     path("programmes/", include("entas.graduation.urls")),
+    path("programmes/", include("entas.impact.urls")),
     path("partnerships/", include("entas.partnerships.urls")),
     path("linkage/", include("entas.linkage.urls")),
     path("my-cooperative/", include("entas.graduation.cooperative_urls")),

@@ -24,6 +24,8 @@ from entas.graduation.api_interventions import (
 )
 from entas.graduation.api_permanence import ProgrammePermanence
 from entas.graduation.api_training import TrainingSessionViewSet
+from entas.graduation.api_warnings import ProgrammeAtRisk
+from entas.impact.api import ImpactAnalysisDetail, ProgrammeImpact
 from entas.linkage.api import LinkCandidateViewSet, LinkJobViewSet, LinkViewSet
 from entas.monitoring.api import IndicatorViewSet, RollupViewSet, TargetViewSet
 from entas.partnerships.api import AgreementViewSet, PartnerViewSet
@@ -82,6 +84,9 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),  # CSP: no inline script
     re_path(rf"^programmes/(?P<id>{ID_PATTERN})/permanence/$", ProgrammePermanence.as_view(),
             name="programme-permanence"),
+    re_path(rf"^programmes/(?P<id>{ID_PATTERN})/at-risk/$", ProgrammeAtRisk.as_view(), name="programme-at-risk"),
+    re_path(rf"^programmes/(?P<id>{ID_PATTERN})/impact/$", ProgrammeImpact.as_view(), name="programme-impact"),
+    re_path(rf"^impact-analyses/(?P<id>{ID_PATTERN})/$", ImpactAnalysisDetail.as_view(), name="impact-analysis"),
     path("", include(router.urls)),
     re_path(rf"^{ENROLMENT}/(?:{NESTED_IDS})/{NOT_AN_ID}", NotAnId.as_view(), name="api-not-an-id"),
     re_path(rf"^enrolments/{NOT_AN_ID}/(?:{NESTED})/", NotAnId.as_view(), {"part": "enrolment"},

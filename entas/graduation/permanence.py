@@ -7,11 +7,16 @@ Definitions (what the numbers mean):
 - Origin. A family's FIRST graduation (its earliest StatusChange "graduate", by date then by the
   order it was recorded) starts its clock. Later graduations (after a relapse) are not new spells.
   A graduation dated after `today` does not count (the family had not graduated yet).
-- Event. The first StatusChange "relapse" recorded after that graduation (and dated on or after
-  it); time = days between the two / 30.4375 (months, a float).
-- Censoring. A family without a relapse is censored at its last observation after graduation:
-  the latest FollowUp.on or Assessment.date later than the graduation date, capped at its exit
-  date (StatusChange "exit" after graduation) if any. A family with no observation after graduation
+- Event: the family is no longer out of poverty. The first of: a StatusChange "relapse" recorded
+  after that graduation (and dated on or after it); an Assessment after graduation whose income
+  per person is below the poverty line of its village and date (graduation.poverty); a registry
+  extract (registry.WelfareRecord) dated after graduation with income per person below that line.
+  So "still out of poverty" means: income at or above the line in every extract and assessment
+  since graduation, and no relapse recorded. Time = days between graduation and the event /
+  30.4375 (months, a float).
+- Censoring. A family without an event is censored at its last observation after graduation:
+  the latest FollowUp.on, Assessment.date or extract date later than the graduation date, capped
+  at its exit date (StatusChange "exit" after graduation) if any. A family with no observation after graduation
   is censored at 0 (we know nothing yet). Nothing after `today` is read, so no time exceeds today.
 - Kaplan-Meier. At each distinct time t: d events, c censored, n at risk = families with time >= t
   (those censored at t are still at risk at t). S(t) = product of (1 - d/n). Variance by Greenwood:
@@ -27,8 +32,8 @@ Definitions (what the numbers mean):
   to say", never a number. `at_risk` there = families with time >= month.
 - Groups of fewer than MIN_FAMILIES families are not shown: no curve and no survival figure, only
   the counts (too noisy). Any survival figure shown comes with its interval.
-- Relapse rate = families with a relapse after their first graduation / families graduated (the
-  same relapses as the events, but counted whatever the observation time).
+- Relapse rate = families that fell back (an event as above) after their first graduation /
+  families graduated (counted whatever the observation time).
 - Groups: cohort = quarter of the first graduation ("2025-Q3"); regency = the first 5 characters of
   the village code ("33.10"); facilitator = the family's current facilitator (key "" for families
   without one); "all".
@@ -39,14 +44,18 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from entas.graduation.enrolment import cohort_of
 from entas.graduation.models import Assessment, Enrolment, FollowUp, StatusChange
+from entas.graduation.poverty import line_subquery
 from entas.programmes.models import Facilitator
 from entas.regions.models import Region
+from entas.regions.urban import area_expression
+from entas.registry.models import WelfareRecord
 
 MIN_FAMILIES = 20
 MONTHS = (6, 12, 24)
@@ -106,12 +115,21 @@ def _months(start: datetime.date, end: datetime.date) -> float:
     return max((end - start).days, 0) / DAYS_PER_MONTH
 
 
+def _below_line(rows: QuerySet[Any], village: str, day: str) -> QuerySet[Any]:
+    """Those of `rows` whose income per person lies below the poverty line of their village and date."""
+    return (rows.annotate(area=area_expression(village.removesuffix("_id")), line=line_subquery(village, "area", day))
+            .filter(per_capita_income__lt=F("line")))
+
+
 def spells(enrolments: QuerySet[Enrolment], today: datetime.date) -> list[Spell]:
     """One spell per graduated family of `enrolments`, in one query (correlated subqueries)."""
     changes = StatusChange.objects.filter(enrolment=OuterRef("pk"), on__lte=today)
     first = changes.filter(action="graduate").order_by("on", "id")
     after = {"enrolment": OuterRef("pk"), "on__lte": today}
     later_change = Q(id__gt=OuterRef("grad_id"), on__gte=OuterRef("grad_on"))
+    assessed = Assessment.objects.filter(date__gt=OuterRef("grad_on"), enrolment=OuterRef("pk"), date__lte=today)
+    extracts = WelfareRecord.objects.filter(household=OuterRef("household_id"), date__gt=OuterRef("grad_on"),
+                                            date__lte=today)
     rows = (
         enrolments.order_by()
         .annotate(grad_id=Subquery(first.values("id")[:1]), grad_on=Subquery(first.values("on")[:1]))
@@ -123,25 +141,32 @@ def spells(enrolments: QuerySet[Enrolment], today: datetime.date) -> list[Spell]
                              .order_by("on", "id").values("on")[:1]),
             follow_up_on=Subquery(FollowUp.objects.filter(on__gt=OuterRef("grad_on"), **after)
                                   .order_by("-on").values("on")[:1]),
-            assessed_on=Subquery(Assessment.objects.filter(date__gt=OuterRef("grad_on"), enrolment=OuterRef("pk"),
-                                                           date__lte=today)
-                                 .order_by("-date").values("date")[:1]),
+            assessed_on=Subquery(assessed.order_by("-date").values("date")[:1]),
+            extract_on=Subquery(extracts.order_by("-date").values("date")[:1]),
+            poor_assessed_on=Subquery(_below_line(assessed, "enrolment__village_id", "date")
+                                      .order_by("date").values("date")[:1]),
+            poor_extract_on=Subquery(_below_line(extracts, "household__village_id", "date")
+                                     .order_by("date").values("date")[:1]),
         )
         .values_list("pk", "village_id", "facilitator_id", "grad_on", "relapse_on", "exit_on", "follow_up_on",
-                     "assessed_on")
+                     "assessed_on", "extract_on", "poor_assessed_on", "poor_extract_on")
     )
     result = []
-    for pk, village, facilitator, grad_on, relapse_on, exit_on, follow_up_on, assessed_on in rows:
-        if relapse_on is not None:
-            end = relapse_on
+    for (pk, village, facilitator, grad_on, relapse_on, exit_on, follow_up_on, assessed_on, extract_on,
+         poor_assessed_on, poor_extract_on) in rows:
+        fell = [d for d in (relapse_on, poor_assessed_on, poor_extract_on) if d is not None]
+        if exit_on is not None:
+            fell = [d for d in fell if d <= exit_on]
+        if fell:
+            end = min(fell)
         else:
-            seen = [d for d in (follow_up_on, assessed_on) if d is not None]
+            seen = [d for d in (follow_up_on, assessed_on, extract_on) if d is not None]
             end = max(seen) if seen else grad_on
             if exit_on is not None:
                 end = min(end, exit_on)
         result.append(Spell(enrolment_id=pk, cohort=cohort_of(grad_on), regency=village[:5],
                             facilitator_id=facilitator, time=_months(grad_on, min(end, today)),
-                            relapsed=relapse_on is not None))
+                            relapsed=bool(fell)))
     return result
 
 

@@ -1,5 +1,6 @@
 """Whether graduation lasts: of a programme's graduated families, the share still out of poverty
-(no relapse recorded since graduation) 6, 12 and 24 months on, by cohort, regency or facilitator
+(income at or above the line in every extract and assessment since graduation, no relapse
+recorded) 6, 12 and 24 months on, by cohort, regency or facilitator
 (graduation.permanence), counted only among the families the user may see."""
 
 from typing import Any

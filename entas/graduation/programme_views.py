@@ -18,10 +18,11 @@ from entas.core import sorting
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.forms import show_errors
 from entas.core.scoping import user_scope, visible
-from entas.graduation import reports, services
+from entas.graduation import reports, services, warnings
 from entas.graduation.bulk import BulkResult
 from entas.graduation.eligibility import priority_list_of
 from entas.graduation.forms import BulkEnrolForm, EnrolOneForm
+from entas.graduation.models import Enrolment
 from entas.graduation.queries import enrolments_for, facilitator_progress, may_change, may_enrol_in_bulk
 from entas.programmes.models import Programme
 from entas.programmes.queries import facilitators_for
@@ -51,6 +52,8 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "by_regency": by_regency,
         "locations": visible(request.user, latest.locations.select_related("region"))[:100] if latest else [],
         "priority_list": latest,
+        "at_risk": len(warnings.at_risk(visible(request.user, Enrolment.objects.filter(programme=programme)),
+                                        today=timezone.localdate())),
     })
 
 

@@ -13,6 +13,7 @@ from entas.graduation import (
     rule_views,
     training_views,
     views,
+    warning_views,
     work_views,
 )
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/", programme_views.programme_detail, name="programme"),
     path("<int:pk>/enrol/", programme_views.enrol, name="enrol"),
     path("<int:pk>/permanence/", permanence_views.programme_permanence, name="permanence"),
+    path("<int:pk>/at-risk/", warning_views.programme_at_risk, name="at_risk"),
     path("<int:pk>/rules/", rule_views.rule_sets, name="rule_sets"),
     path("<int:pk>/rules/new/", rule_views.rule_set_draft, name="rule_set_draft"),
     path("<int:pk>/rules/<int:version>/", rule_views.rule_set, name="rule_set"),

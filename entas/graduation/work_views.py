@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.forms import show_errors
 from entas.core.scoping import get_visible_or_404, visible
-from entas.graduation import due, overrides
+from entas.graduation import due, overrides, warnings
 from entas.graduation.forms import DecideForm
 from entas.graduation.models import OverrideDecision, ReadinessOverride
 from entas.graduation.queries import enrolments_for, facilitator_progress
@@ -25,17 +25,22 @@ DECIDED_SHOWN = 50
 @login_required
 def my_families(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A facilitator's open families, each with its next due action, most urgent first; how many
-    have each action due; her graduations this year against her yearly target."""
+    have each action due; her graduations this year against her yearly target; her graduated
+    families at risk of falling back into poverty, with the reasons (graduation.warnings)."""
     facilitator = Facilitator.objects.filter(user_id=request.user.pk).first()
     today = timezone.localdate()
     found: list[due.Family] = []
+    at_risk: list[warnings.AtRisk] = []
     progress = None
     if facilitator is not None:
-        found = due.families(enrolments_for(request.user).filter(facilitator=facilitator), today)
+        mine = enrolments_for(request.user).filter(facilitator=facilitator)
+        found = due.families(mine, today)
+        at_risk = warnings.at_risk(mine, today=today)
         progress = facilitator_progress(Facilitator.objects.filter(pk=facilitator.pk), today.year).first()
     return render(request, "graduation/my_families.html", {
         "facilitator": progress, "families": found, "counts": due.counts(found), "today": today,
-        "visit_every": due.VISIT_EVERY_DAYS, "assess_every": due.ASSESS_EVERY_DAYS})
+        "visit_every": due.VISIT_EVERY_DAYS, "assess_every": due.ASSESS_EVERY_DAYS,
+        "at_risk": at_risk})
 
 
 def _overrides_page(request: AuthenticatedHttpRequest, bound: dict[int, DecideForm] | None = None,

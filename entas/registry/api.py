@@ -18,7 +18,7 @@ from entas.core.api import AuditedList, ScopedReadOnlyViewSet
 from entas.regions.codes import CODE_PATTERN
 from entas.registry import queries
 from entas.registry.identifiers import shown
-from entas.registry.models import Household, Person, Programme
+from entas.registry.models import Household, Person, Programme, WelfareRecord
 
 
 def members_of(households: Iterable[int]) -> list[int]:
@@ -53,11 +53,23 @@ class HouseholdSerializer(serializers.ModelSerializer[Household]):
                   "sanitation", "electricity_watt", "cooking_fuel", "assets", "extreme_poor"]
 
 
+class WelfareRecordSerializer(serializers.Serializer[WelfareRecord]):
+    """One extract's values for the household, newest first (registry.welfare: the scores)."""
+
+    date = serializers.DateField(read_only=True)
+    decile = serializers.IntegerField(read_only=True, allow_null=True)
+    per_capita_income = serializers.IntegerField(read_only=True, allow_null=True)
+    assets_score = serializers.IntegerField(read_only=True, allow_null=True)
+    housing_score = serializers.IntegerField(read_only=True, allow_null=True)
+
+
 class HouseholdDetailSerializer(HouseholdSerializer):
     members = PersonSerializer(many=True, read_only=True)
+    # The related manager's rows in the model's order: newest extract first.
+    welfare_history = WelfareRecordSerializer(many=True, read_only=True)
 
     class Meta(HouseholdSerializer.Meta):
-        fields = [*HouseholdSerializer.Meta.fields, "members"]
+        fields = [*HouseholdSerializer.Meta.fields, "members", "welfare_history"]
 
 
 class HouseholdQuery(serializers.Serializer[dict[str, Any]]):

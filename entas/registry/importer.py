@@ -1,6 +1,7 @@
 """How registry files are checked across rows and merged: one Plan per kind of file.
 
-households  households.csv: upsert by No. KK, decile history kept per (source, date)
+households  households.csv: upsert by No. KK, decile history kept per (source, date), welfare
+            history per extract date (registry.history)
 people      people.csv: upsert by NIK into an existing household; a move or a new relationship
             ends the current membership (kept as a past period) and starts another
 people with household columns (DTSEN extracts are person-level): the first valid row of each
@@ -25,6 +26,7 @@ from entas.ingest.staging import Staging, append_reason, date_param, one, quote,
 from entas.ingest.upsert import BATCH, Counts, Upsert, updated_table, upsert
 from entas.regions.queries import codes
 from entas.registry import import_schemas as schemas
+from entas.registry.history import merge_welfare
 from entas.registry.imports import NO_PERSON, mark_people_outside, outside_reason
 from entas.registry.models import (
     AssistanceReceipt,
@@ -39,9 +41,9 @@ from entas.registry.models import (
 KINDS = ("households", "people", "assistance")
 # What each kind may insert or change, declared with the target (monitoring refreshes by it).
 WRITES = {
-    "households": ("registry.Household", "registry.DecileRecord"),
+    "households": ("registry.Household", "registry.DecileRecord", "registry.WelfareRecord"),
     "people": ("registry.Household", "registry.Person", "registry.HouseholdMembership", "registry.DecileRecord",
-               "registry.MoveRequest"),
+               "registry.WelfareRecord", "registry.MoveRequest"),
     "assistance": ("registry.AssistanceReceipt",),
 }
 HOUSEHOLD = Household._meta.db_table
@@ -86,7 +88,8 @@ class Context:
 
 
 def merge_households(ctx: Context, present: set[str], where: str) -> dict[str, dict[str, int]]:
-    """Upsert households and their decile records from the staged rows matching `where`."""
+    """Upsert households, their decile records and their welfare history (registry.history) from
+    the staged rows matching `where`."""
     columns = {"kk_number": "s.kk_number", "village_id": "s.village_code"}
     columns.update({c: f"s.{c}" for c in HOUSEHOLD_PLAIN if c in present})
     params: list[object] = []
@@ -102,6 +105,8 @@ def merge_households(ctx: Context, present: set[str], where: str) -> dict[str, d
     result: dict[str, dict[str, int]] = {"households": counted(upsert(merge), staged)}
     if "decile" in present:
         result["decile_history"] = merge_deciles(ctx, present, where)
+    # Every household named, whatever columns the file has: its values at this extract's date.
+    result["welfare_history"] = counted(merge_welfare(ctx.extract_date, ctx.batch_id, present, where), staged)
     return result
 
 

@@ -226,6 +226,37 @@ class DecileRecord(models.Model):
         return f"{self.household_id} desil {self.decile} ({self.source} {self.date})"
 
 
+class WelfareRecord(models.Model):
+    """What one extract said of a household's welfare on its date: history, one row per household
+    and extract, replaced only by a re-import of that same extract. The scores: registry.welfare.
+
+    Narrow rows (no surrogate id; the key is the household and the date) for 100 M households times
+    the extracts kept. On PostgreSQL the table is partitioned by year of `date`, a partition made by
+    the import before it writes into one, other dates in a default partition (migration 0009,
+    registry.history; docs/architecture.md, registry)."""
+
+    pk = models.CompositePrimaryKey("household", "date")
+    # Indexed through the primary key, which starts with it.
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="welfare_history",
+                                  db_index=False, db_constraint=False, verbose_name=_("household"))
+    date = models.DateField(_("extract date"))
+    decile = models.PositiveSmallIntegerField(_("decile"), null=True, blank=True)
+    per_capita_income = models.BigIntegerField(_("income per person per month (Rp)"), null=True, blank=True)
+    assets_score = models.PositiveSmallIntegerField(_("assets score"), null=True, blank=True)
+    housing_score = models.PositiveSmallIntegerField(_("housing score"), null=True, blank=True)
+    batch = batch_field()
+
+    scope_region_field = "household__village_id"
+
+    class Meta:
+        verbose_name = _("welfare record")
+        verbose_name_plural = _("welfare history")
+        ordering = ["household", "-date"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.date}"
+
+
 class Person(models.Model):
     """One person by NIK. `household`, `relationship` and `member_since` are the current
     membership, kept on the person: scoping and lists need no join through the history, and a

@@ -9,9 +9,10 @@ Injected errors (`error_rate` > 0, kinds in ERROR_KINDS) touch people.csv only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from calendar import monthrange
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -163,6 +164,7 @@ class Households:
     size: IntArray
     kk: IntArray
     income: IntArray
+    log_income: FloatArray  # before rounding: where the extracts' trajectories start from
     head_age: IntArray
     head_female: BoolArray
     has_spouse: BoolArray
@@ -273,8 +275,12 @@ def street_names() -> tuple[str, ...]:
 
 def generate(geo: Geography, config: SynthConfig, progress: Progress | None = None) -> SynthTables:
     """All three tables for `config.people` people; pure: the same inputs give the same tables."""
+    return _generate(geo, config, progress or (lambda _: None))[0]
+
+
+def _generate(geo: Geography, config: SynthConfig, step: Progress) -> tuple[SynthTables, Households]:
+    """The tables and the households they were drawn from (the extracts start from them)."""
     check_config(config)
-    step = progress or (lambda _: None)
     rng = np.random.default_rng(config.seed)
     step("households")
     homes = _households(rng, geo, config)
@@ -286,7 +292,7 @@ def generate(geo: Geography, config: SynthConfig, progress: Progress | None = No
     assistance = _assistance_frame(rng, homes, folk, people, config)
     step("errors")
     people, errors = inject_errors(rng, people, folk.nik, config)
-    return SynthTables(households, people, assistance, errors)
+    return SynthTables(households, people, assistance, errors), homes
 
 
 def write_tables(tables: SynthTables, out_dir: Path) -> list[tuple[Path, int]]:
@@ -373,10 +379,11 @@ def _households(rng: np.random.Generator, geo: Geography, config: SynthConfig) -
     # Widows head many older households; a female head rarely lives with a husband.
     head_female = rng.random(count) < 0.10 + 0.18 * (head_age >= 60)
     has_spouse = (size >= 2) & (rng.random(count) < np.where(head_female, 0.10, 0.92))
+    kk = _kk_numbers(rng, geo, village, config)
+    log_income = _log_incomes(rng, decile, config)
     return Households(
-        village=village, urban=urban, decile=decile, size=size,
-        kk=_kk_numbers(rng, geo, village, config), income=_incomes(rng, decile, config),
-        head_age=head_age, head_female=head_female, has_spouse=has_spouse,
+        village=village, urban=urban, decile=decile, size=size, kk=kk, income=_rounded(log_income),
+        log_income=log_income, head_age=head_age, head_female=head_female, has_spouse=has_spouse,
     )
 
 
@@ -404,11 +411,16 @@ def _kk_numbers(rng: np.random.Generator, geo: Geography, village: IntArray, con
     return keys * 10_000 + _serials(rng, keys, "family cards")
 
 
-def _incomes(rng: np.random.Generator, decile: IntArray, config: SynthConfig) -> IntArray:
+def _log_incomes(rng: np.random.Generator, decile: IntArray, config: SynthConfig) -> FloatArray:
+    """Log per-capita income, uniform in the log of the decile's band."""
     bands = np.asarray(INCOME_BANDS) * config.poverty_line
     low, high = np.log(bands[decile - 1]), np.log(bands[decile])
-    income = np.exp(low + (high - low) * rng.random(len(decile)))
-    return (np.round(income / 1000) * 1000).astype(np.int64)
+    return np.asarray(low + (high - low) * rng.random(len(decile)), dtype=np.float64)
+
+
+def _rounded(log_income: FloatArray) -> IntArray:
+    """Rupiah per person and month, to the thousand, as DTSEN writes it."""
+    return (np.round(np.exp(log_income) / 1000) * 1000).astype(np.int64)
 
 
 # --- people ---------------------------------------------------------------------------------------
@@ -917,3 +929,296 @@ def _error_log(rows: IntArray, kinds: IntArray, duplicated: IntArray) -> pl.Data
     return pl.DataFrame(
         {"row": written.astype(np.int64), "kind": _labels(ERROR_KINDS, kinds.astype(np.int64))}
     )
+
+
+# --- quarterly extracts ---------------------------------------------------------------------------
+#
+# The registry is extracted every quarter; `generate` gives one extract (the reference date).
+# `generate_extracts` writes its households at quarterly dates ending at the reference date, oldest
+# first, from
+#   log income[i, t] = log income[i]  (`generate`'s, in the anchor extract: the household's level)
+#                      + NATIONAL_TREND x quarters after the anchor       (common to everyone)
+#                      + regency shock[r, t]             (one draw per regency and quarter)
+#                      + noise[i, t]                     (AR(1) over quarters, a new draw per household and quarter)
+# the shocks and noise being 0 in the anchor extract, which so holds `generate`'s households. The
+# anchor is the latest extract (households.csv is then the latest extract), or the first one for a
+# programme that chose its families on households.csv (the demo's: `anchor="first"`), so that its
+# families and the comparison families were both chosen on the data before every enrolment.
+# The desil of each extract is recomputed from this income against the decile bands moved by the
+# national trend (DTSEN deciles rank households nationally), so households change desil; housing
+# and assets improve slowly, more often where income grew (one feature one level up and one asset
+# gained, in a quarter drawn at random, for some households).
+#
+# A programme is planted on top: its participants (drawn among desil 1-3 of the first extract, the
+# poorer more likely, or given) carry `effect` on their log income in every extract dated after their
+# enrolment, in full from the first one (no build-up), and `pre_trend` per quarter before it
+# (a differential trend, for testing estimators: 0 by default). `counterfactual` keeps the incomes
+# without the programme, drawn from the same numbers whatever the effect, so the effect of a run is
+# exactly `log_income - counterfactual`.
+
+NATIONAL_TREND = 0.01  # log per-capita income per quarter, everywhere
+REGENCY_SHOCK_SD = 0.03
+HOUSEHOLD_NOISE_SD = 0.07  # a quarter's new noise; it persists (AR(1)), as incomes do
+HOUSEHOLD_NOISE_PERSISTENCE = 0.7
+MAX_EXTRACTS = 40  # ten years of quarters
+PROGRAMME_DESIL = 3  # participants are drawn among desil 1..3 of the first extract
+FIRST_COHORT = 2  # 0-based: the first extract after an enrolment is the 3rd or later (two before it)
+HOUSING = {
+    "floor_material": FLOOR, "wall_material": WALL, "roof_material": ROOF, "drinking_water": WATER,
+    "sanitation": SANITATION, "electricity_watt": ELECTRICITY, "cooking_fuel": FUEL,
+}
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    extracts: int = 1  # 1: only the latest extract, i.e. households.csv; no extract files
+    programme_share: float = 0.0  # of desil 1-3 households (first extract) drawn into the programme
+    effect: float = 0.0  # on log per-capita income, in the extracts dated after enrolment
+    pre_trend: float = 0.0  # participants' extra log income growth per quarter before enrolment
+    # Enrolment dates by No. KK (a programme that exists, e.g. the demo's) instead of drawn ones.
+    enrolled: Mapping[str, date] | None = None
+    # The extract that holds `generate`'s households: "latest" (households.csv is the latest extract)
+    # or "first" (for a programme that chose its families on households.csv: the data before every
+    # enrolment, as for the comparison families, so neither group is chosen on a passing low).
+    anchor: str = "latest"
+
+
+@dataclass(frozen=True)
+class Extracts:
+    dates: tuple[date, ...]  # oldest first; the last is the reference date
+    households: tuple[pl.DataFrame, ...]  # one households table per date
+    log_income: FloatArray  # households x extracts, before rounding to the thousand
+    counterfactual: FloatArray  # the same without the programme
+    treated: BoolArray  # households x extracts: a participant's extract dated after its enrolment
+    programme: pl.DataFrame  # kk_number, enrolled_on of every participant (household order)
+    planted: bool = False  # a programme was asked for (a share or given enrolments)
+    unmatched: int = 0  # given enrolments whose No. KK is not among the households
+
+
+def check_extracts(config: ExtractConfig) -> None:
+    if not isinstance(config.extracts, int) or not 1 <= config.extracts <= MAX_EXTRACTS:
+        raise SynthError("--extracts", f"must be a whole number from 1 to {MAX_EXTRACTS}, not {config.extracts!r}")
+    _check_number("--programme-share", config.programme_share, 0.0, 1.0, "a fraction between 0 and 1")
+    _check_number("--effect", config.effect, -1.0, 1.0, "a log effect on income between -1 and 1")
+    _check_number("--pre-trend", config.pre_trend, -0.5, 0.5, "a log trend per quarter between -0.5 and 0.5")
+    if config.anchor not in ("latest", "first"):
+        raise SynthError("anchor", f"must be 'latest' or 'first', not {config.anchor!r}")
+    planted = config.programme_share > 0 or config.enrolled is not None
+    if config.programme_share > 0 and config.enrolled is not None:
+        raise SynthError("--programme-share", "give a share or the enrolments, not both")
+    if planted and config.extracts < FIRST_COHORT + 1:
+        raise SynthError("--extracts", f"a programme needs {FIRST_COHORT + 1} extracts or more (two before the "
+                                       f"first enrolment), not {config.extracts}")
+
+
+def _check_number(option: str, value: object, low: float, high: float, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise SynthError(option, f"must be {what}, not {value!r}")
+
+
+def extract_dates(reference: date, count: int) -> tuple[date, ...]:
+    """`count` quarterly dates ending at `reference`, oldest first; month ends stay month ends."""
+    month_end = (reference + timedelta(days=1)).day == 1
+    dates = []
+    for back in range(count - 1, -1, -1):
+        year, month = divmod(reference.year * 12 + reference.month - 1 - 3 * back, 12)
+        last = monthrange(year, month + 1)[1]
+        dates.append(date(year, month + 1, last if month_end else min(reference.day, last)))
+    return tuple(dates)
+
+
+def generate_extracts(
+    geo: Geography, config: SynthConfig, extracts: ExtractConfig, progress: Progress | None = None
+) -> tuple[SynthTables, Extracts]:
+    """`generate`'s tables (unchanged) and the quarterly extracts ending at the reference date."""
+    check_extracts(extracts)
+    step = progress or (lambda _: None)
+    tables, homes = _generate(geo, config, step)
+    step("extracts")
+    return tables, _extracts(geo, homes, tables.households, config, extracts)
+
+
+def write_extracts(extracts: Extracts, out_dir: Path) -> list[tuple[Path, int]]:
+    """households-YYYY-MM-DD.csv per extract (none for a single one: that is households.csv) and
+    programme.csv when a programme was planted."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    frames = list(zip(extracts.dates, extracts.households, strict=True)) if len(extracts.dates) > 1 else []
+    for day, frame in frames:
+        path = out_dir / f"households-{day.isoformat()}.csv"
+        frame.write_csv(path)
+        written.append((path, frame.height))
+    if extracts.planted:
+        path = out_dir / "programme.csv"
+        extracts.programme.write_csv(path)
+        written.append((path, extracts.programme.height))
+    return written
+
+
+def _extracts(
+    geo: Geography, homes: Households, latest: pl.DataFrame, config: SynthConfig, options: ExtractConfig
+) -> Extracts:
+    # Its own generator: the tables above stay those of `generate`, and every draw below is made
+    # whatever the options, so runs differing only in the effect share all their numbers.
+    rng = np.random.default_rng([config.seed, 19])
+    dates = extract_dates(config.reference_date, options.extracts)
+    count, last = len(homes.kk), options.extracts - 1
+    anchor = 0 if options.anchor == "first" else last
+    # The national trend, relative to the extract that holds `generate`'s households.
+    trend = NATIONAL_TREND * (np.arange(options.extracts, dtype=np.int64) - anchor)
+    regency = np.unique(geo.villages.str.slice(0, 5).to_numpy(), return_inverse=True)[1].astype(np.int64)
+    shocks = rng.normal(0.0, REGENCY_SHOCK_SD, (int(regency.max()) + 1 if len(regency) else 0, options.extracts))
+    noise = rng.normal(0.0, HOUSEHOLD_NOISE_SD, (count, options.extracts))
+    shocks[:, anchor] = 0.0
+    noise[:, anchor] = 0.0
+    # Persistent: each quarter keeps part of the noise of its neighbour nearer the anchor.
+    for t in range(anchor - 1, -1, -1):
+        noise[:, t] += HOUSEHOLD_NOISE_PERSISTENCE * noise[:, t + 1]
+    for t in range(anchor + 1, options.extracts):
+        noise[:, t] += HOUSEHOLD_NOISE_PERSISTENCE * noise[:, t - 1]
+    counterfactual = homes.log_income[:, None] + trend[None, :] + shocks[regency[homes.village]] + noise
+    bands = np.log(np.asarray(INCOME_BANDS[1:10]) * config.poverty_line)
+
+    def deciles(log_income: FloatArray) -> IntArray:
+        deflated = log_income - trend[None, :]
+        return (1 + np.searchsorted(bands, deflated.ravel(), side="right").reshape(deflated.shape)).astype(np.int64)
+
+    enrolled, unmatched = _enrolments(rng, homes, deciles(counterfactual)[:, 0], dates, latest, options)
+    stamps = np.asarray(dates, dtype="datetime64[D]")
+    treated = stamps[None, :] > enrolled[:, None]  # NaT (not a participant) compares False
+    first_after = np.searchsorted(stamps, enrolled, side="right")  # extract index; NaT sorts last
+    participant = ~np.isnat(enrolled)
+    lead = np.minimum(np.arange(options.extracts)[None, :] - first_after[:, None], 0) * participant[:, None]
+    log_income = counterfactual + options.effect * treated + options.pre_trend * lead
+    desil = deciles(log_income)
+    # The anchor extract is `generate`'s: its deciles as drawn, wherever the programme left the income.
+    unchanged = log_income[:, anchor] == homes.log_income
+    desil[:, anchor] = np.where(unchanged, homes.decile, desil[:, anchor])
+    held = _holdings(rng, latest, log_income[:, last] - log_income[:, 0], options.extracts, anchor)
+    frames = tuple(
+        latest.with_columns(pl.lit(dates[t].isoformat()).alias("decile_date")) if t == anchor and unchanged.all()
+        else _extract_frame(latest, held, t, dates[t], desil[:, t], _rounded(log_income[:, t]), config)
+        for t in range(options.extracts)
+    )
+    programme = pl.DataFrame(
+        {"kk_number": latest["kk_number"], "enrolled_on": pl.Series(enrolled, dtype=pl.Date)}
+    ).filter(pl.col("enrolled_on").is_not_null())
+    planted = options.programme_share > 0 or options.enrolled is not None
+    return Extracts(dates, frames, log_income, counterfactual, treated, programme, planted, unmatched)
+
+
+def _enrolments(
+    rng: np.random.Generator, homes: Households, first_desil: IntArray, dates: tuple[date, ...],
+    latest: pl.DataFrame, options: ExtractConfig,
+) -> tuple[npt.NDArray[np.datetime64], int]:
+    """Enrolment date per household (NaT for none) and how many given No. KK matched no household."""
+    count = len(homes.kk)
+    keys = np.log(rng.random(count))  # Efraimidis-Spirakis: the largest log(u) / weight are drawn
+    cohort = rng.integers(FIRST_COHORT, max(len(dates), FIRST_COHORT + 1), count)
+    day = rng.random(count)
+    enrolled = np.full(count, np.datetime64("NaT"), dtype="datetime64[D]")
+    if options.enrolled is not None:
+        given = pl.DataFrame(
+            {"kk_number": list(options.enrolled), "enrolled_on": list(options.enrolled.values())},
+            schema={"kk_number": pl.Utf8, "enrolled_on": pl.Date},
+        )
+        found = latest.select("kk_number").with_row_index("row").join(given, on="kk_number")
+        enrolled[found["row"].to_numpy()] = found["enrolled_on"].to_numpy().astype("datetime64[D]")
+        return enrolled, given.height - found.height
+    eligible = np.flatnonzero(first_desil <= PROGRAMME_DESIL)
+    chosen = round(options.programme_share * len(eligible))
+    if not chosen:
+        return enrolled, 0
+    # Selection on observables: desil 1 three times, desil 2 twice as likely as desil 3.
+    weight = (PROGRAMME_DESIL + 1 - first_desil[eligible]).astype(np.float64)
+    picked = eligible[np.argpartition(-(keys[eligible] / weight), chosen - 1)[:chosen]]
+    stamps = np.asarray(dates, dtype="datetime64[D]")
+    # A day strictly between the extract before the cohort's first treated extract and that one.
+    start, end = stamps[cohort[picked] - 1], stamps[cohort[picked]]
+    gap = (end - start).astype(np.int64)
+    enrolled[picked] = start + (1 + np.floor(day[picked] * (gap - 1))).astype("timedelta64[D]")
+    return enrolled, 0
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """`generate`'s housing and assets as codes (held in the anchor extract), and what changed when."""
+
+    levels: IntArray  # households x HOUSING: index into each feature's list
+    owned: BoolArray  # households x ASSETS
+    feature: IntArray  # the housing feature one level higher from `feature_since` on (column of `levels`)
+    feature_since: IntArray  # the first extract (0-based) with the higher level; 0: none
+    asset: IntArray  # the asset held from `asset_since` on (column of `owned`)
+    asset_since: IntArray
+    anchor: int  # the extract holding `generate`'s households
+
+
+# How likely an asset is to be the one a family gains, following ASSETS: phones and motorcycles first.
+GAINED = (3.0, 2.0, 2.0, 4.0, 2.0, 0.5, 0.2, 0.3)
+
+
+def _holdings(
+    rng: np.random.Generator, latest: pl.DataFrame, growth: FloatArray, extracts: int, anchor: int
+) -> Holdings:
+    """An asset gained and one housing feature one level up, each in a quarter drawn at random, for
+    some households: more often where income grew over the extracts. Anchored at the latest
+    extract, they were missing before that quarter; anchored at the first, they come then."""
+    count, quarters = latest.height, extracts - 1
+    owned = latest.select(
+        [pl.col("assets").str.split(";").list.contains(name).fill_null(False).alias(name) for name in ASSETS]
+    ).to_numpy().astype(np.bool_).reshape(count, len(ASSETS))
+    levels = np.column_stack([_codes(latest[name], labels) for name, labels in HOUSING.items()]).reshape(
+        count, len(HOUSING))
+    top = np.asarray([len(labels) - 1 for labels in HOUSING.values()], dtype=np.int64)
+    # Later than the anchor: gain what one lacks; earlier: what one has was gained in the window.
+    can_gain = owned if anchor else ~owned
+    can_raise = levels > 0 if anchor else levels < top[None, :]
+    asset = np.argmax(rng.random(owned.shape) ** (1 / np.asarray(GAINED)) * can_gain, axis=1).astype(np.int64)
+    feature = np.argmax(rng.random(levels.shape) * can_raise, axis=1).astype(np.int64)
+    gains = can_gain.any(axis=1) & (rng.random(count) < np.clip(0.01 * quarters + 1.0 * growth, 0.0, 0.5))
+    raises = can_raise.any(axis=1) & (rng.random(count) < np.clip(0.005 * quarters + 0.5 * growth, 0.0, 0.4))
+    asset_since = np.where(gains, rng.integers(1, max(quarters, 1) + 1, count), 0).astype(np.int64)
+    feature_since = np.where(raises, rng.integers(1, max(quarters, 1) + 1, count), 0).astype(np.int64)
+    return Holdings(levels, owned, feature, feature_since, asset, asset_since, anchor)
+
+
+def _codes(column: pl.Series, labels: Sequence[object]) -> IntArray:
+    if column.dtype == pl.Utf8:
+        codes = column.replace_strict(list(labels), list(range(len(labels))), return_dtype=pl.Int64)
+        return codes.to_numpy().astype(np.int64)
+    return np.searchsorted(np.asarray(labels, dtype=np.int64), column.to_numpy()).astype(np.int64)
+
+
+def _extract_frame(
+    latest: pl.DataFrame, held: Holdings, t: int, day: date, desil: IntArray, income: IntArray, config: SynthConfig
+) -> pl.DataFrame:
+    """`generate`'s households as they were in extract `t`: their own income and desil, the housing
+    and assets they had then."""
+    levels, owned = held.levels.copy(), held.owned.copy()
+    if held.anchor:  # the changes are those made after extract t
+        rows = np.flatnonzero(held.feature_since > t)
+        levels[rows, held.feature[rows]] -= 1
+        rows = np.flatnonzero(held.asset_since > t)
+        owned[rows, held.asset[rows]] = False
+    else:  # the changes are those made by extract t
+        rows = np.flatnonzero((held.feature_since > 0) & (held.feature_since <= t))
+        levels[rows, held.feature[rows]] += 1
+        rows = np.flatnonzero((held.asset_since > 0) & (held.asset_since <= t))
+        owned[rows, held.asset[rows]] = True
+    housing = [
+        pl.Series(name, np.asarray(labels, dtype=np.int64)[levels[:, i]]) if name == "electricity_watt"
+        else _labels(tuple(str(label) for label in labels), levels[:, i]).alias(name)
+        for i, (name, labels) in enumerate(HOUSING.items())
+    ]
+    listed = pl.concat_str([pl.when(pl.col(name)).then(pl.lit(name)) for name in ASSETS], separator=";",
+                           ignore_nulls=True)
+    assets = pl.DataFrame(dict(zip(ASSETS, owned.T, strict=True))).select(
+        pl.when(listed != "").then(listed).alias("assets")).to_series()
+    return latest.with_columns(
+        pl.Series("decile", desil),
+        pl.lit(day.isoformat()).alias("decile_date"),
+        pl.Series("per_capita_income", income),
+        *housing,
+        assets,
+        pl.Series("extreme_poor", (income < config.extreme_poverty_line).astype(np.int64)),
+    ).select(HOUSEHOLD_COLUMNS)

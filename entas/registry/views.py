@@ -9,7 +9,7 @@ from entas.accounts.roles import IMPORTS_DATA, READS_SHARING_HISTORY
 from entas.core import audit, sorting
 from entas.core.actors import AuthenticatedHttpRequest
 from entas.core.scoping import get_visible_or_404
-from entas.registry import export, moves, queries
+from entas.registry import export, moves, queries, welfare
 from entas.registry.forms import HouseholdFilterForm
 from entas.registry.identifiers import sees_full_identifiers
 from entas.registry.models import Household, Person
@@ -57,6 +57,8 @@ def household_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "members": household.members.order_by("relationship", "birth_date"),
         "memberships": household.memberships.select_related("person").order_by("-end_date"),  # the past ones
         "deciles": household.decile_history.order_by("-date"),
+        "welfare": household.welfare_history.order_by("-date"),
+        "assets_max": welfare.ASSETS_MAX, "housing_max": welfare.HOUSING_MAX,
         "assistance": household.assistance.select_related("person").order_by("-period", "programme")[:200],
         "full_ids": sees_full_identifiers(request.user),
         "sharing_history": request.user.role in READS_SHARING_HISTORY,

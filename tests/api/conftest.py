@@ -12,6 +12,8 @@ from entas.enterprises import services as enterprises
 from entas.enterprises.models import Cooperative, Enterprise, Group, Job, Membership
 from entas.graduation import services as graduation
 from entas.graduation.models import Enrolment, Loan, MarketAccess, TrainingSession
+from entas.impact.models import ImpactAnalysis
+from entas.impact.services import request_analysis
 from entas.linkage.models import Link, LinkCandidate, LinkJob
 from entas.monitoring import rollups
 from entas.monitoring import services as monitoring
@@ -51,6 +53,7 @@ class World:
     link_job: LinkJob
     link_pair: LinkCandidate
     link: Link
+    impact: ImpactAnalysis
 
 
 @pytest.fixture
@@ -83,8 +86,9 @@ def make_world(agency: Agency, admin: User) -> World:
     monitoring.set_target(None, indicator=counted, region_code="33.10", year=2025, quarter=None, value=10)
     rollups.refresh()
     link_job, link_pair, link = waiting_pair(admin, person)  # record linkage (issue 16)
+    impact = request_analysis(admin, prog, "income", seed=1, queue=False)
     return World(admin=admin, programme=prog, enrolment=family, household=household, person=person,
                  enterprise=business, cooperative=coop, membership=membership, job=job, group=group, loan=loan,
                  market_access=access, session=session, priority_list=saved, partner=bank, agreement=mou,
-                 link_job=link_job, link_pair=link_pair, link=link)
+                 link_job=link_job, link_pair=link_pair, link=link, impact=impact)
 

@@ -86,6 +86,7 @@ def stored_ids(world: World, path: str) -> dict[str, Any]:
         "training-sessions": world.session.pk, "priority-lists": world.priority_list.pk,
         "partners": world.partner.pk, "agreements": world.agreement.pk, "indicators": 1, "targets": 1,
         "rollups": 1, "link-jobs": world.link_job.pk, "link-candidates": world.link_pair.pk, "links": world.link.pk,
+        "impact-analyses": world.impact.pk,
     }
     by_collection["loans"] = world.loan.pk  # /api/enrolments/{enrolment_pk}/loans/{id}/status/
     parts = path.split("/")

@@ -17,11 +17,13 @@ from entas.accounts.models import Agency, User
 from entas.accounts.roles import Role
 from entas.enterprises import access
 from entas.graduation.interventions import record_visit
+from entas.impact.services import request_analysis, run_analysis
 from entas.monitoring import services as monitoring
 from tests.browser.test_facilitator_in_browser import programme_with_rules
 from tests.browser.test_overview_in_browser import log_in
 from tests.enterprises.factories import cooperative
 from tests.graduation.factories import enrol
+from tests.impact.data import load as load_impact
 from tests.monitoring.factories import indicator
 from tests.partnerships.factories import agreement, partner
 from tests.programmes.factories import KLATEN_VILLAGE, facilitator
@@ -73,6 +75,9 @@ def test_every_role_reads_its_main_pages_in_indonesian_and_accessible(page: Page
     monitoring.set_target(None, indicator=indicator("plut", computation="", unit="PLUT"), region_code="33.10",
                           year=2025, quarter=None, value=5)
     agreement([partner()])
+    impact_data = load_impact(agency, regencies={"33.10": 6}, name="Program dampak")
+    analysis = run_analysis(request_analysis(klaten_officer, impact_data.programme, "income", queue=False).pk)
+    impact = f"/programmes/{impact_data.programme.pk}/impact/"
     walks = {
         national_admin.username: ["/", "/registry/", "/enterprises/", "/programmes/", f"/programmes/{prog.pk}/",
                                   f"/programmes/{prog.pk}/rules/", "/programmes/poverty-lines/",
@@ -80,7 +85,9 @@ def test_every_role_reads_its_main_pages_in_indonesian_and_accessible(page: Page
                                   "/partnerships/partners/", "/account/tokens/"],
         klaten_officer.username: ["/regions/33.10/", "/dashboard/33.10/", "/dashboard/33.10.01/",
                                   "/dashboard/33.10.01.2001/", f"/programmes/enrolments/{family.pk}/",
-                                  "/registry/moves/"],
+                                  "/registry/moves/", impact, f"{impact}{analysis.pk}/",
+                                  f"/programmes/{impact_data.programme.pk}/permanence/",
+                                  f"/programmes/{impact_data.programme.pk}/at-risk/"],
         "pendamping_rina": ["/programmes/my-families/", f"/programmes/enrolments/{family.pk}/"],
         "pengurus": [f"/my-cooperative/{coop.pk}/"],
     }

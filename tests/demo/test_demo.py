@@ -7,10 +7,14 @@ seconds) inside a transaction rolled back at the end."""
 import io
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import polars as pl
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -19,6 +23,9 @@ from django.utils import timezone
 
 from entas.accounts.models import User
 from entas.core.models import AuditEntry
+from entas.demo import extracts
+from entas.demo import warnings as demo_warnings
+from entas.demo.management.commands.demo import DEMO_REGIONS, EXTRACT_DATE, SEED
 from entas.enterprises.models import CooperativeAccess, Enterprise
 from entas.graduation import cooperative_queries, due
 from entas.graduation.models import (
@@ -41,7 +48,8 @@ from entas.graduation.queries import enrolments_for
 from entas.monitoring.models import Indicator, Rollup, Target
 from entas.partnerships.models import Agreement, AgreementStatus, Partner
 from entas.programmes.models import Facilitator, Programme
-from entas.registry.models import Household, Person
+from entas.registry import synth
+from entas.registry.models import DecileRecord, Household, Person
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +167,46 @@ def test_the_administrator_finds_agreements_expiring(demo: str) -> None:
 def test_the_analyst_and_the_api_client_see_programme_numbers(demo: str) -> None:
     assert enrolments_for(User.objects.get(username="api-mitra")).exists()
     assert enrolments_for(User.objects.get(username="analis")).count() == Enrolment.objects.count()
+
+
+def extract_dates() -> list[date]:
+    """The dates of the quarterly extracts (not the small DTSEN update of entas.demo.warnings)."""
+    extract = DecileRecord.objects.exclude(source=demo_warnings.SOURCE)
+    return sorted(extract.order_by("date").values_list("date", flat=True).distinct())
+
+
+def test_the_registry_holds_quarterly_extracts_ending_at_the_current_values(demo: str) -> None:
+    dates = extract_dates()
+    assert len(dates) >= extracts.MIN_EXTRACTS and dates[-1] == EXTRACT_DATE
+    assert DecileRecord.objects.exclude(source=demo_warnings.SOURCE).count() == len(dates) * Household.objects.count()
+    folder = Path(settings.DATA_DIR) / "demo"
+    files = sorted(folder.glob("households-*.csv"))
+    assert [path.name for path in files] == [f"households-{day.isoformat()}.csv" for day in dates]
+    latest = pl.read_csv(files[-1], infer_schema=False)
+    stored = dict(Household.objects.values_list("kk_number", "per_capita_income"))
+    assert {kk: int(income) for kk, income in latest.select("kk_number", "per_capita_income").iter_rows()} == stored
+    programme = dict(pl.read_csv(folder / "programme.csv", infer_schema=False).iter_rows())
+    enrolled = {kk: day.isoformat() for kk, day in Enrolment.objects.values_list("household__kk_number", "enrolled_on")}
+    # The families entas.demo.warnings enrols later (to put some at risk) are not in the extracts' file.
+    assert programme.items() <= enrolled.items() and len(enrolled) - len(programme) < 20
+    first_wave = min(Enrolment.objects.values_list("enrolled_on", flat=True))
+    assert sum(day <= first_wave for day in dates) >= 2
+
+
+def test_the_families_carry_the_planted_effect_after_their_enrolment(demo: str) -> None:
+    codes = synth.parse_codes(DEMO_REGIONS, "--regions")
+    geo = synth.load_geography(codes, synth.default_poor_regions(codes))
+    dates = extract_dates()
+    folder = Path(settings.DATA_DIR) / "demo"
+    enrolled = {kk: date.fromisoformat(day)
+                for kk, day in pl.read_csv(folder / "programme.csv", infer_schema=False).iter_rows()}
+    options = synth.ExtractConfig(extracts=len(dates), effect=0.0, enrolled=enrolled,
+                                  anchor="first")
+    _, without = synth.generate_extracts(geo, synth.SynthConfig(people=PEOPLE, seed=SEED), options)
+    incomes = np.stack([pl.read_csv(folder / f"households-{day.isoformat()}.csv")["per_capita_income"].to_numpy()
+                        for day in dates], axis=1)
+    counterfactual = np.stack([frame["per_capita_income"].to_numpy() for frame in without.households], axis=1)
+    assert without.treated.sum() > 100
+    effect = np.log(incomes) - np.log(counterfactual)
+    assert abs(effect[without.treated].mean() - extracts.EFFECT) < 0.002
+    assert (effect[~without.treated] == 0).all()

@@ -205,3 +205,33 @@ def test_spells_run_in_a_bounded_number_of_queries(prog: Programme, count: int,
     assert len(result) == count
     with django_assert_max_num_queries(3):
         permanence(Enrolment.objects.filter(programme=prog), by="regency", today=TODAY)
+
+
+def test_income_below_the_line_in_a_later_extract_or_assessment_ends_the_spell(prog: Programme) -> None:
+    from entas.graduation.poverty import set_poverty_line
+    from entas.registry.models import WelfareRecord
+
+    set_poverty_line(None, province_code="33", valid_from=datetime.date(2025, 1, 1), amount=600_000)
+    graduated = datetime.date(2025, 8, 1)
+    extract_poor, assessed_poor, still_fine = (enrol(prog, KLATEN_VILLAGE) for _ in range(3))
+    for family in (extract_poor, assessed_poor, still_fine):
+        graduate(family, on=graduated)
+    # Before graduation a poor extract counts for nothing; after it, below the line ends the spell.
+    WelfareRecord.objects.bulk_create([
+        WelfareRecord(household_id=extract_poor.household_id, date=datetime.date(2025, 6, 30),
+                      per_capita_income=400_000),
+        WelfareRecord(household_id=extract_poor.household_id, date=datetime.date(2025, 12, 31),
+                      per_capita_income=599_999),
+        WelfareRecord(household_id=still_fine.household_id, date=datetime.date(2025, 12, 31),
+                      per_capita_income=600_000),
+    ])
+    interventions.record_visit(None, assessed_poor, on=datetime.date(2026, 2, 1),
+                               assessment={"food_shortage": False, "per_capita_income": 350_000})
+    found = {s.enrolment_id: s for s in spells(Enrolment.objects.filter(programme=prog), datetime.date(2026, 6, 1))}
+    assert found[extract_poor.pk].relapsed
+    assert found[extract_poor.pk].time == pytest.approx(months(graduated, datetime.date(2025, 12, 31)))
+    assert found[assessed_poor.pk].relapsed
+    assert found[assessed_poor.pk].time == pytest.approx(months(graduated, datetime.date(2026, 2, 1)))
+    # At the line is out of poverty; the extract is its latest observation (censored there).
+    assert not found[still_fine.pk].relapsed
+    assert found[still_fine.pk].time == pytest.approx(months(graduated, datetime.date(2025, 12, 31)))

@@ -23,6 +23,7 @@ from tests.security import (
     routes_cooperative,
     routes_family,
     routes_field,
+    routes_impact,
     routes_linkage,
     routes_monitoring,
     routes_partners,
@@ -509,7 +510,7 @@ XFAIL: dict[str, dict[str, str]] = {}
 def _table() -> dict[str, Route]:
     routes = [*PAGES, *API_ROUTES, *ADMIN_SITE]
     for area in (routes_programmes, routes_rules, routes_family, routes_monitoring, routes_partners,
-                 routes_cooperative, routes_linkage, routes_sharing, routes_field):
+                 routes_cooperative, routes_linkage, routes_sharing, routes_field, routes_impact):
         routes += area.ROUTES
     for model in admin.site._registry:
         spec = ADMIN_MODELS.get(model._meta.label_lower)

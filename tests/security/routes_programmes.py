@@ -54,4 +54,13 @@ ROUTES: list[Route] = [
     Route("programme-permanence", kind="programme", kwarg="id", public=True, api=True,
           queries=q({}, {"by": "regency"}, {"by": "facilitator"}, {"by": "all"}, Query({"by": "x"}, ok=(400,))),
           absent=("53.01",)),
+    # Families at risk of falling back into poverty (issue 19 part 2): the same; filters by reason,
+    # regency and facilitator, the XLSX export; a bad filter answers 400.
+    Route("graduation:at_risk", kind="programme", public=True,
+          queries=q({}, {"reason": "loan_defaulted"}, {"regency": "53.01"}, {"format": "xlsx"},
+                    Query({"reason": "x"}, ok=(400,)), Query({"regency": "x"}, ok=(400,))),
+          absent=("53.01.",)),
+    Route("programme-at-risk", kind="programme", kwarg="id", public=True, api=True,
+          queries=q({}, {"reason": "follow_up_missed"}, {"regency": "53.01"}, Query({"reason": "x"}, ok=(400,))),
+          absent=("53.01.",)),
 ]

@@ -159,9 +159,10 @@ def build(rejects_dir: Path) -> World:
     _monitoring(w)
     _national(w, agency)
     _regions(w)
-    from tests.security import routes_linkage  # record linkage (issue 16): its things beside the routes
+    from tests.security import routes_impact, routes_linkage  # their things beside their routes
 
     routes_linkage.build(w)
+    routes_impact.build(w)
     return w
 
 

@@ -8,9 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from entas.accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
 from entas.core.context import origin
-from entas.demo import calendar, pathway
+from entas.demo import calendar, extracts, pathway
 from entas.demo import linkage as demo_linkage
 from entas.demo.field import ensure_field_work
+from entas.demo.impact import ensure_impact_analyses
 from entas.demo.indicators import ensure_demo_indicators
 from entas.demo.partners import ensure_partners
 from entas.demo.programme import PROGRAMME
@@ -18,6 +19,7 @@ from entas.demo.sharing import CLIENT_ID as DCI_CLIENT
 from entas.demo.sharing import ensure_dci_client
 from entas.demo.sharing import folder as sharing_folder
 from entas.demo.targets import ensure_targets
+from entas.demo.warnings import ensure_at_risk_families
 from entas.enterprises.models import Enterprise
 from entas.ingest.models import ImportBatch
 from entas.ingest.services import import_file
@@ -26,14 +28,16 @@ from entas.registry.models import Household
 
 # The demo users' regions (Klaten, Kupang) and a city, so every demo login finds families.
 DEMO_REGIONS = "33.10,53.01,32.04,73.71"
-EXTRACT_DATE = date(2025, 7, 31)
+EXTRACT_DATE = date(2025, 7, 31)  # the synthetic registry's reference date: its latest quarterly extract
+SEED = 2025
 
 
 class Command(BaseCommand):
     help = (
         "Prepare a demo: migrate the database, load the regions, create demo agencies and one user "
         "per role, load synthetic households for the demo regions, a graduation programme with two years "
-        "of families on its pathway, targets and partners, a partner agency's file linked to the registry "
+        "of families on its pathway, the registry's earlier quarterly extracts with the programme's effect "
+        "on income planted in them, targets and partners, a partner agency's file linked to the registry "
         "(record linkage), then print the logins. "
         "Safe to run again: what exists is kept, and a loaded demo is recognised and skipped."
     )
@@ -49,7 +53,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("load_regions", stdout=self.stdout)
             users = ensure_demo_accounts()
-            self._load_registry(options["people"])
+            synthetic = self._load_registry(options["people"])
             self._load_kumkm()
             fresh = not pathway.loaded()
             if fresh:
@@ -58,8 +62,16 @@ class Command(BaseCommand):
                 loaded = pathway.load_programme(today, share=options["families"] / 1_000)
                 self.stdout.write(f"Demo programme: {loaded.enrolments:,} families, {loaded.sessions} sessions, "
                                   f"{loaded.consents} consents, {loaded.overrides} override requests.")
+                if synthetic:
+                    self._load_extracts(options["people"], today)
             else:
                 self.stdout.write("Demo programme already loaded; not loaded again.")
+            ensure_at_risk_families(today)
+            for analysis in ensure_impact_analyses():
+                estimate = analysis.result.get("estimate")
+                found = f"{estimate['shown']:+.1f} % ({estimate['shown_low']:+.1f} to {estimate['shown_high']:+.1f})" \
+                    if estimate else "no estimate: " + ", ".join(s["code"] for s in analysis.result["statements"])
+                self.stdout.write(f"Demo impact analysis on income ({analysis.region_id or 'Indonesia'}): {found}.")
             ensure_demo_indicators()
             programme = Programme.objects.filter(name=PROGRAMME).first()
             if programme is not None:
@@ -83,18 +95,32 @@ class Command(BaseCommand):
         self.stdout.write("  (and pendamping-02 … pendamping-20: the other facilitators, same password)")
         self.stdout.write(self.style.WARNING("These are demo accounts: do not run `entas demo` on a live system."))
 
-    def _load_registry(self, people: int) -> None:
+    def _load_registry(self, people: int) -> bool:
+        """Load the synthetic registry unless households are there; whether it was loaded."""
         if Household.objects.exists():
             self.stdout.write("Registry already holds households; demo data not loaded again.")
-            return
+            return False
         out = settings.DATA_DIR / "demo"
-        call_command("synth", people=people, regions=DEMO_REGIONS, out=out, seed=2025, stdout=self.stdout)
+        call_command("synth", people=people, regions=DEMO_REGIONS, out=out, seed=SEED, stdout=self.stdout)
         for kind in ("households", "people", "assistance"):
             batch = import_file(None, "registry", out / f"{kind}.csv", kind=kind, mode=ImportBatch.Mode.ACCEPT_VALID,
-                                source="DTSEN (synthetic demo)", extract_date=EXTRACT_DATE)
+                                source=extracts.SOURCE, extract_date=EXTRACT_DATE)
             if batch.status != ImportBatch.Status.DONE:
                 raise CommandError(f"Demo {kind} import failed: {batch.error_message}")
             self.stdout.write(f"Imported {batch.inserted:,} {kind} rows (demo).")
+        return True
+
+    def _load_extracts(self, people: int, today: date) -> None:
+        """Earlier quarterly extracts of the same households, the programme's effect planted in them."""
+        try:
+            loaded = extracts.load_extracts(people, DEMO_REGIONS, SEED, EXTRACT_DATE, today,
+                                            settings.DATA_DIR / "demo")
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from None
+        households = [path.name for path in loaded.files if path.name.startswith("households-")]
+        self.stdout.write(f"Imported {len(households)} quarterly extracts ({households[0]} … {households[-1]}); "
+                          f"{loaded.treated:,} of the programme's {loaded.families:,} families carry a planted "
+                          f"+{extracts.EFFECT:.0%} income effect after their enrolment (programme.csv).")
 
     def _link_agency_file(self) -> None:
         """A partner agency's file of about 300 people, linked once (entas.demo.linkage)."""

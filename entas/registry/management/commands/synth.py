@@ -15,6 +15,7 @@ from entas.registry import synth
 
 # What `generate` reports, in order, plus the steps around it: one tick each on the progress bar.
 STEPS = ("regions", "households", "people", "assistance", "errors", "writing")
+EXTRACT_STEPS = ("regions", "households", "people", "assistance", "errors", "extracts", "writing")
 
 
 class Command(BaseCommand):
@@ -44,6 +45,29 @@ class Command(BaseCommand):
             "duplicates (default 0)",
         )
         parser.add_argument(
+            "--extracts", type=int, default=1,
+            help="quarterly extracts to write as households-YYYY-MM-DD.csv, oldest first, the last one dated "
+            f"{synth.SynthConfig.reference_date.isoformat()} (the reference date of households.csv): incomes "
+            "follow a national trend, regency shocks and household noise, desil is recomputed each quarter "
+            "(default 1: households.csv only)",
+        )
+        parser.add_argument(
+            "--programme-share", type=float, default=0.0,
+            help="fraction (0-1) of the first extract's desil 1-3 households put in a programme (poorer ones more "
+            "likely), enrolled in quarterly cohorts from the third extract on; written to programme.csv "
+            "(kk_number, enrolled_on). Needs --extracts 3 or more (default 0: no programme)",
+        )
+        parser.add_argument(
+            "--effect", type=float, default=0.08,
+            help="the programme's effect on log per-capita income, in full in every extract dated after a "
+            "family's enrolment (default 0.08, about +8 %%)",
+        )
+        parser.add_argument(
+            "--pre-trend", type=float, default=0.0,
+            help="participants' extra log income growth per quarter before their enrolment: a differential "
+            "pre-trend that breaks parallel trends, for testing estimators (default 0)",
+        )
+        parser.add_argument(
             "--out", type=Path, default=None,
             help="folder for the CSV files (default var/synth, i.e. $ENTAS_DATA_DIR/synth)",
         )
@@ -53,22 +77,33 @@ class Command(BaseCommand):
         try:
             config = synth.SynthConfig(people=options["people"], seed=options["seed"], error_rate=options["errors"])
             synth.check_config(config)  # before any database work
+            panel = synth.ExtractConfig(
+                extracts=_number(options, "extracts", int), programme_share=_number(options, "programme_share", float),
+                effect=_number(options, "effect", float), pre_trend=_number(options, "pre_trend", float),
+            )
+            synth.check_extracts(panel)
             _check_database()
             regions = synth.parse_codes(options["regions"], "--regions")
             poor = _poor_regions(options["poor_regions"], regions)
             out_dir: Path = options["out"] or Path(settings.DATA_DIR) / "synth"
-            with self._progress() as step:
+            with self._progress(EXTRACT_STEPS if panel.extracts > 1 else STEPS) as step:
                 step("regions")
                 geo = synth.load_geography(regions, poor)
-                tables = synth.generate(geo, config, progress=step)
+                extracts = None
+                if panel.extracts > 1:
+                    tables, extracts = synth.generate_extracts(geo, config, panel, progress=step)
+                else:
+                    tables = synth.generate(geo, config, progress=step)
                 step("writing")
                 written = synth.write_tables(tables, out_dir)
+                if extracts is not None:
+                    written += synth.write_extracts(extracts, out_dir)
         except synth.SynthError as exc:
             raise CommandError(str(exc)) from None
         self._report(written, tables, time.perf_counter() - started)
 
     @contextmanager
-    def _progress(self) -> Iterator[Callable[[str], None]]:
+    def _progress(self, steps: tuple[str, ...]) -> Iterator[Callable[[str], None]]:
         if not self.stdout.isatty():
             yield lambda _: None
             return
@@ -77,7 +112,7 @@ class Command(BaseCommand):
 
         columns = (SpinnerColumn(), TextColumn("{task.description:<12}"), BarColumn(), TimeElapsedColumn())
         with Progress(*columns, console=Console(file=_raw_stream(self.stdout)), transient=True) as bar:
-            task = bar.add_task("synth", total=len(STEPS))
+            task = bar.add_task("synth", total=len(steps))
             seen: list[str] = []
 
             def step(name: str) -> None:
@@ -97,8 +132,9 @@ class Command(BaseCommand):
                 f"{written[0][0].parent} in {seconds:.1f} s"
             )
         )
+        width = max(16, *(len(path.name) for path, _ in written))
         for path, rows in written:
-            self.stdout.write(f"  {path.name:<16} {rows:>12,} rows")
+            self.stdout.write(f"  {path.name:<{width}} {rows:>12,} rows")
         if tables.errors.height:
             counts = tables.errors.group_by("kind", maintain_order=True).len().sort("kind")
             kinds = ", ".join(f"{kind} {n:,}" for kind, n in counts.iter_rows())
@@ -127,6 +163,21 @@ def _poor_regions(text: str | None, regions: tuple[str, ...]) -> tuple[str, ...]
     if text.strip().lower() == "none":
         return ()
     return synth.parse_codes(text, "--poor-regions")
+
+
+def _number(options: dict[str, Any], name: str, kind: type[int] | type[float]) -> Any:
+    """An option as a number: `call_command` hands keyword options over unconverted."""
+    value = options[name]
+    option = "--" + name.replace("_", "-")
+    if isinstance(value, bool):
+        raise synth.SynthError(option, f"must be a number, not {value!r}")
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise synth.SynthError(option, f"must be a number, not {value!r}") from None
+    if kind is int and isinstance(value, float) and value != number:
+        raise synth.SynthError(option, f"must be a whole number, not {value!r}")
+    return number
 
 
 def _raw_stream(wrapper: OutputWrapper) -> IO[str]:
