@@ -5,6 +5,7 @@ import io
 from typing import Any
 
 import pytest
+from django.test import TestCase
 from pypdf import PdfReader
 
 from entas.accounts.models import Agency
@@ -23,19 +24,10 @@ def data(agency: Agency) -> Loaded:
     return load(agency, regencies={KLATEN: 12, KUPANG: 4})
 
 
-@pytest.fixture(autouse=True)
-def commits(django_capture_on_commit_callbacks: Any) -> Any:
-    """The worker's part runs when the request's transaction commits (the immediate task backend)."""
-    global COMMITS
-    COMMITS = django_capture_on_commit_callbacks
-    return django_capture_on_commit_callbacks
-
-
-COMMITS: Any = None
-
-
 def post(client: Any, url: str, data: dict[str, Any], **options: Any) -> Any:
-    with COMMITS(execute=True):
+    # The worker's part runs when the request's transaction commits (the immediate task backend);
+    # the test's own transaction never does, so its on-commit callbacks are run here.
+    with TestCase.captureOnCommitCallbacks(execute=True):
         return client.post(url, data, **options)
 
 
