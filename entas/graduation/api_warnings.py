@@ -5,7 +5,6 @@ language and its details; with how many families have each reason. No. KK masked
 page. Programmes are national: an unknown one answers 404."""
 
 import datetime
-import re
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -22,13 +21,12 @@ from entas.core.scoping import region_q, visible
 from entas.graduation import warnings
 from entas.graduation.models import Enrolment
 from entas.programmes.models import Programme
+from entas.regions.codes import is_regency
 from entas.registry.identifiers import shown
-
-REGENCY = re.compile(r"^\d{2}\.\d{2}$")
 
 
 def _regency(value: str) -> None:
-    if not REGENCY.match(value):
+    if not is_regency(value):
         raise serializers.ValidationError(_("“%(value)s” is not a regency code such as 33.10.") % {"value": value[:20]})
 
 

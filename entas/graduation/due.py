@@ -71,14 +71,18 @@ class Family:
         return self.actions[0]
 
 
+def head_name() -> Subquery:
+    """The name of the head of the enrolment's household (for a queryset of enrolments)."""
+    return Subquery(Person.objects.filter(household_id=OuterRef("household_id"), relationship=Relationship.HEAD)
+                    .order_by("pk").values("full_name")[:1])
+
+
 def caseload_rows(enrolments: QuerySet[Enrolment], statuses: Iterable[str] = OPEN_STATUSES) -> QuerySet[Enrolment]:
     """The open enrolments (or those in `statuses`) with, per family, what `due_actions` reads: one query."""
     per = OuterRef("pk")
     return (enrolments.filter(status__in=statuses).select_related("household", "village", "programme")
             .annotate(
-                head_name=Subquery(Person.objects.filter(household_id=OuterRef("household_id"),
-                                                         relationship=Relationship.HEAD)
-                                   .order_by("pk").values("full_name")[:1]),
+                head_name=head_name(),
                 last_visit=Subquery(Visit.objects.filter(enrolment=per).order_by("-date", "-id").values("date")[:1]),
                 last_assessment=Subquery(Assessment.objects.filter(enrolment=per).order_by("-date", "-id")
                                          .values("date")[:1]),

@@ -4,7 +4,6 @@ reason, regency and facilitator, a page at a time, and as an XLSX file (identifi
 audit-logged). A facilitator's own families at risk are a section of work_views.my_families."""
 
 import io
-import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -24,11 +23,11 @@ from entas.graduation import warnings
 from entas.graduation.models import Enrolment
 from entas.graduation.permanence_views import scope_note
 from entas.programmes.models import Facilitator, Programme
+from entas.regions.codes import is_regency
 from entas.regions.models import Region
 from entas.registry.identifiers import shown
 
 PAGE_SIZE = 50
-REGENCY = re.compile(r"^\d{2}\.\d{2}$")
 COLUMNS = ["kk_number", "head_name", "village_code", "village", "facilitator", "status", "graduated_on",
            "reason_code", "reason", "since", "explanation"]
 KINDS = [{"graduated_on": "date", "since": "date"}.get(c) for c in COLUMNS]
@@ -40,7 +39,7 @@ def _filters(request: AuthenticatedHttpRequest) -> tuple[dict[str, str], str]:
     if asked["reason"] and asked["reason"] not in warnings.REASONS:
         return asked, _("reason: '%(given)s' is not a reason; choose one of %(allowed)s.") % {
             "given": asked["reason"][:40], "allowed": ", ".join(warnings.REASONS)}
-    if asked["regency"] and not REGENCY.match(asked["regency"]):
+    if asked["regency"] and not is_regency(asked["regency"]):
         return asked, _("regency: '%(given)s' is not a regency code such as 33.10.") % {"given": asked["regency"][:40]}
     if asked["facilitator"] and not asked["facilitator"].isdigit():
         return asked, _("facilitator: '%(given)s' is not a facilitator number.") % {"given": asked["facilitator"][:40]}

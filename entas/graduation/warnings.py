@@ -51,11 +51,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from entas.core import numbers
-from entas.graduation.due import next_follow_up
+from entas.graduation.due import head_name, next_follow_up
 from entas.graduation.models import Enrolment, FollowUp, Loan, LoanStatus, Scheme, Status, StatusChange
 from entas.graduation.poverty import line_subquery
 from entas.regions.urban import area_expression
-from entas.registry.models import DecileRecord, Person, Relationship
+from entas.registry.models import DecileRecord
 
 FAMILY_STATUSES = (Status.GRADUATED, Status.SUSTAINED)
 MISSED_AFTER_DAYS = 30
@@ -139,9 +139,7 @@ def _rows(enrolments: QuerySet[Enrolment], today: datetime.date) -> QuerySet[Enr
     return (candidates(enrolments).order_by()
             .select_related("household", "village", "facilitator__user")
             .annotate(
-                head_name=Subquery(Person.objects.filter(household_id=OuterRef("household_id"),
-                                                         relationship=Relationship.HEAD)
-                                   .order_by("pk").values("full_name")[:1]),
+                head_name=head_name(),
                 grad_income=Subquery(graduation.values("evaluation__assessment__per_capita_income")[:1]),
                 follow_up_done=Subquery(since.order_by("-month").values("month")[:1]),
                 latest_on=Subquery(since.order_by("-on", "-id").values("on")[:1]),

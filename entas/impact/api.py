@@ -6,7 +6,7 @@ registry families they may not list."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -73,8 +73,6 @@ class ProgrammeImpact(APIView):
                                         seed=params.validated_data.get("seed"))
         except ValidationError as refusal:
             raise ApiValidationError(refusal.message_dict) from refusal
-        except PermissionDenied as refusal:
-            raise ApiPermissionDenied(str(refusal)) from refusal
         analysis.refresh_from_db()
         return Response(AnalysisSerializer(analysis).data, status=status.HTTP_202_ACCEPTED)
 

@@ -5,31 +5,34 @@ query over the history; on PostgreSQL its answer is streamed with COPY."""
 
 import datetime
 import io
-import re
 
 import numpy as np
 import pandas as pd
 import polars as pl
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.functions import Substr
 
+from entas.core.scoping import region_q
 from entas.graduation.models import Enrolment
 from entas.impact.analysis import Panel
 from entas.impact.outcomes import COVARIATES, Outcome
 from entas.programmes.models import Programme
+from entas.regions.codes import CODE_PATTERN
 from entas.registry.models import Household, WelfareRecord
-
-CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 
 
 def extract_dates() -> list[datetime.date]:
     return sorted(WelfareRecord.objects.order_by().values_list("date", flat=True).distinct())
 
 
+def programme_enrolments(programme_id: int, scope: str | None) -> QuerySet[Enrolment]:
+    """The programme's enrolments inside the region `scope` (None: the whole country)."""
+    return Enrolment.objects.filter(region_q(scope, "village_id"), programme_id=programme_id)
+
+
 def programme_regencies(programme: Programme, scope: str | None) -> list[str]:
-    enrolments = Enrolment.objects.filter(programme=programme)
-    if scope is not None:
-        enrolments = enrolments.filter(village__pk__startswith=scope + ".") | enrolments.filter(village_id=scope)
+    enrolments = programme_enrolments(programme.pk, scope)
     return sorted(set(enrolments.order_by().annotate(regency=Substr("village_id", 1, 5))
                       .values_list("regency", flat=True).distinct()))
 
@@ -42,7 +45,7 @@ def _literal(value: object) -> str:
         return str(value)
     if isinstance(value, datetime.date):
         return f"'{value.isoformat()}'"
-    if not CODE.match(value):
+    if not CODE_PATTERN.match(value):
         raise ValueError(f"not a region code: {value!r}")
     return f"'{value}'"
 

@@ -17,6 +17,7 @@ from entas.graduation.models import Enrolment
 from entas.graduation.permanence import MIN_FAMILIES, permanence
 from entas.impact import presentation
 from entas.impact.models import ImpactAnalysis
+from entas.impact.panel import programme_enrolments
 from entas.monitoring import report_format as fmt
 from entas.monitoring.report import render
 
@@ -65,16 +66,12 @@ def _number(value: float | None, places: int = 1) -> str:
     return fmt.DASH if value is None else fmt.decimal(value, get_language(), places)
 
 
-def _enrolments(analysis: ImpactAnalysis) -> QuerySet[Enrolment]:
-    """The programme's families in the analysis's region (the region it was requested for)."""
-    enrolments = Enrolment.objects.filter(programme_id=analysis.programme_id)
-    if analysis.region_id:
-        enrolments = enrolments.filter(village__pk__startswith=analysis.region_id + ".")
-    return enrolments
+def _families(analysis: ImpactAnalysis) -> QuerySet[Enrolment]:
+    return programme_enrolments(analysis.programme_id, analysis.region_id)
 
 
 def _warning_section(analysis: ImpactAnalysis) -> dict[str, Any]:
-    found = warnings.at_risk(_enrolments(analysis), today=timezone.localdate())
+    found = warnings.at_risk(_families(analysis), today=timezone.localdate())
     rows = [[warnings.label(code), fmt.integer(count)] for code, count in warnings.counts(found).items()]
     return {"heading": _("Families at risk of falling back into poverty"), "text": [
         _("%(families)s graduated families show at least one warning sign today (a family can show several). "
@@ -84,7 +81,7 @@ def _warning_section(analysis: ImpactAnalysis) -> dict[str, Any]:
 
 
 def _permanence_section(analysis: ImpactAnalysis) -> dict[str, Any]:
-    curves = permanence(_enrolments(analysis), by="cohort", today=timezone.localdate())
+    curves = permanence(_families(analysis), by="cohort", today=timezone.localdate())
     rows = []
     for curve in curves:
         cells = [fmt.DASH if not curve.shown or at.survival is None else

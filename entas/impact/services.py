@@ -15,12 +15,11 @@ from entas.accounts.models import User
 from entas.accounts.roles import Role
 from entas.core import audit
 from entas.core.scoping import user_scope, visible
-from entas.graduation.models import Enrolment
 from entas.impact import export
 from entas.impact.analysis import analyse
 from entas.impact.models import ImpactAnalysis, Status
 from entas.impact.outcomes import OUTCOMES
-from entas.impact.panel import read_panel
+from entas.impact.panel import programme_enrolments, read_panel
 from entas.programmes.models import Programme
 from entas.regions.models import Region
 
@@ -68,14 +67,6 @@ def request_analysis(actor: User, programme: Programme, outcome: str, *, seed: i
     return analysis
 
 
-def _enrolled_in_scope(analysis: ImpactAnalysis) -> int:
-    enrolments = Enrolment.objects.filter(programme_id=analysis.programme_id)
-    if analysis.region_id:
-        enrolments = enrolments.filter(village__pk__startswith=analysis.region_id + ".") | enrolments.filter(
-            village_id=analysis.region_id)
-    return enrolments.count()
-
-
 def run_analysis(analysis_id: int) -> ImpactAnalysis:
     """Run a queued analysis and keep its snapshot, result and the de-identified data; a failure is
     kept as the analysis's error (never half a result)."""
@@ -87,8 +78,8 @@ def run_analysis(analysis_id: int) -> ImpactAnalysis:
         panel = read_panel(analysis.programme, outcome, analysis.region_id)
         names = dict(Region.objects.filter(code__in=panel.regencies).values_list("code", "name"))
         analysed: dict[str, Any] = {}
-        result = analyse(panel, outcome, enrolled_in_scope=_enrolled_in_scope(analysis), regency_names=names,
-                         keep=analysed)
+        enrolled = programme_enrolments(analysis.programme_id, analysis.region_id).count()
+        result = analyse(panel, outcome, enrolled_in_scope=enrolled, regency_names=names, keep=analysed)
         if "frame" in analysed:
             export.write(analysis, analysed["frame"], analysed["dates"])
     except Exception as error:  # kept on the row and in the log: the worker must go on

@@ -5,13 +5,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from entas.core.numbers import day
 from entas.impact.outcomes import OUTCOMES
 
 
 def _day(iso: str) -> str:
-    from django.utils.formats import date_format
-
-    return date_format(datetime.date.fromisoformat(iso), "j F Y")
+    return day(datetime.date.fromisoformat(iso))
 
 
 def statement(item: dict[str, Any]) -> str:

@@ -40,6 +40,10 @@ def level_of(code: str) -> int:
     return code.count(".") + 1
 
 
+def is_regency(code: str) -> bool:
+    return CODE_PATTERN.match(code) is not None and code.count(".") == 1
+
+
 def parent_of(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None
 

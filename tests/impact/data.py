@@ -5,7 +5,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
-import numpy as np
+import pandas as pd
 
 from entas.accounts.models import Agency
 from entas.graduation.enrolment import cohort_of
@@ -56,7 +56,7 @@ def load(agency: Agency, *, regencies: dict[str, int], per_village: int = 12, ef
     enrolments = []
     for n, household in enumerate(ids):
         day = frame["enrolled_on"].iloc[n]
-        if day is not None and not (isinstance(day, float) and np.isnan(day)) and str(day) != "NaT":
+        if pd.notna(day):
             on = day.date()
             enrolments.append(Enrolment(programme=programme, household_id=household, village_id=village_of[n],
                                         enrolled_on=on, cohort=cohort_of(on)))
